@@ -1,0 +1,1 @@
+"""pytest-tiergate: tiers, never-skip and per-test records for tiergate."""

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+SUITE = """
+import pytest
+
+def test_passes():
+    pass
+
+def test_fails():
+    assert False
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("setup")
+
+def test_errors(broken):
+    pass
+
+def test_skips():
+    pytest.skip("no database here")
+
+@pytest.mark.xfail(reason="known bug", strict=False)
+def test_xfails():
+    assert False
+
+@pytest.mark.xfail(reason="loose", strict=False)
+def test_xpasses():
+    pass
+
+@pytest.mark.xfail(reason="fixed already?", strict=True)
+def test_strict_xpass():
+    pass
+"""
+
+
+def _records(path: Path) -> dict[str, dict[str, object]]:
+    lines = path.read_text().splitlines()
+    return {str(r["nodeid"]).split("::")[1]: r for r in map(json.loads, lines)}
+
+
+def test_every_outcome_is_recorded_from_pytest_reports(pytester: pytest.Pytester) -> None:
+    (pytester.path / "tests/unit").mkdir(parents=True)
+    pytester.path.joinpath("tests/unit/test_outcomes.py").write_text(SUITE)
+    out = pytester.path / "run" / "tests.jsonl"
+    pytester.runpytest(f"--tiergate-records={out}", "-o", "xfail_strict=false")
+    records = _records(out)
+    assert {k: v["outcome"] for k, v in records.items()} == {
+        "test_passes": "passed",
+        "test_fails": "failed",
+        "test_errors": "error",
+        "test_skips": "skipped",
+        "test_xfails": "xfailed",
+        "test_xpasses": "xpassed",
+        "test_strict_xpass": "xpassed",
+    }
+    assert records["test_skips"]["skip_reason"] == "no database here"
+    assert records["test_strict_xpass"]["strict_xpass"] is True
+    assert records["test_xpasses"]["strict_xpass"] is False
+    assert {r["tier"] for r in records.values()} == {"unit"}
+    assert all(r["requirements"] == [] for r in records.values())
+
+
+def test_no_records_file_without_the_option(pytester: pytest.Pytester) -> None:
+    (pytester.path / "tests/unit").mkdir(parents=True)
+    pytester.path.joinpath("tests/unit/test_a.py").write_text("def test_a():\n    pass\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+    assert not list(pytester.path.rglob("*.jsonl"))

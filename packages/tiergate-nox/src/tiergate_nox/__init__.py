@@ -1,0 +1,1 @@
+"""tiergate-nox: nox sessions and invoke tasks generated from a tiergate workspace."""

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from monorepo_factory import OTHER_PYTHON, PYTHON
+
+if TYPE_CHECKING:
+    from monorepo_factory import Monorepo
+
+
+def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo) -> None:
+    env = monorepo.env(TIERGATE_RUN_ID="r1")
+    result = monorepo.run("nox", "--session", f"tests-{PYTHON}", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for package in ("calc", "report"):
+        folder = monorepo.root / ".tiergate/runs/r1/sessions" / f"tests-{PYTHON}-{package}"
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["outcome"] == "passed"
+        assert manifest["artifacts"] == {"junit": "junit.xml", "coverage": "coverage.db"}
+        assert 'tests="1"' in (folder / "junit.xml").read_text()
+        assert (folder / "coverage.db").stat().st_size > 0
+    gates = monorepo.run("tiergate", "gates", env=env)
+    assert gates.returncode == 0, gates.stdout
+    assert "PASSED" in gates.stdout
+
+
+def test_a_failing_test_fails_the_session_and_the_gate(monorepo: Monorepo) -> None:
+    monorepo.write(
+        "packages/calc/tests/unit/test_calc.py",
+        "def test_wrong() -> None:\n    assert 1 == 2\n",
+    )
+    env = monorepo.env(TIERGATE_RUN_ID="r2")
+    result = monorepo.run("nox", "--session", f"tests-{PYTHON}(package='calc')", env=env)
+    assert result.returncode != 0
+    folder = monorepo.root / f".tiergate/runs/r2/sessions/tests-{PYTHON}-calc"
+    assert json.loads((folder / "manifest.json").read_text())["outcome"] == "failed"
+    gates = monorepo.run("tiergate", "gates", env=env)
+    assert gates.returncode == 1
+    assert "failed" in gates.stdout
+    assert "not-run" in gates.stdout  # report was never run in r2
+
+
+def test_a_missing_interpreter_fails_in_ci_and_is_named(monorepo_two_pythons: Monorepo) -> None:
+    mono = monorepo_two_pythons
+    env = mono.env_without_pyenv(CI="true", TIERGATE_RUN_ID="r3")
+    result = mono.run("nox", "--session", "tests", env=env)
+    assert result.returncode != 0
+    assert f"Python interpreter {OTHER_PYTHON} not found" in result.stderr
+    gates = mono.run("tiergate", "gates", env=env)
+    assert gates.returncode == 1
+    assert f"Python {OTHER_PYTHON} not found" in gates.stdout
+
+
+def test_a_missing_interpreter_is_a_loud_warning_locally(monorepo_two_pythons: Monorepo) -> None:
+    mono = monorepo_two_pythons
+    env = mono.env_without_pyenv(TIERGATE_RUN_ID="r4")
+    result = mono.run("nox", "--session", "tests", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    gates = mono.run("tiergate", "gates", env=env)
+    assert gates.returncode == 0
+    assert f"WARNING: Python {OTHER_PYTHON} not found" in gates.stdout
+    assert "did NOT run" in gates.stdout

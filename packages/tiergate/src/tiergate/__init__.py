@@ -1,0 +1,1 @@
+"""tiergate: one honest answer to "is this change good enough to merge?"."""

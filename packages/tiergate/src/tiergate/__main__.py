@@ -1,0 +1,7 @@
+"""``python -m tiergate``: the same as the ``tiergate`` command."""
+
+import sys
+
+from tiergate.cli import main
+
+sys.exit(main())

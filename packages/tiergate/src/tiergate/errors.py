@@ -1,0 +1,68 @@
+"""The one exception hierarchy of tiergate, and the exit codes it maps to.
+
+Library code raises these; only :mod:`tiergate.cli` turns them into a
+one-line message and an exit code.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+
+class ExitCode(enum.IntEnum):
+    """Documented exit codes of every tiergate command."""
+
+    OK = 0
+    """Every gate passed (or the command did what it was asked)."""
+    GATE_FAILED = 1
+    """At least one gate failed."""
+    BAD_INPUT = 2
+    """Bad usage, configuration or input."""
+    CRASHED = 3
+    """A tool or session crashed, or a needed tool is missing."""
+
+
+class TiergateError(Exception):
+    """Base class of every error tiergate reports to a user.
+
+    ``path`` and ``line`` point at the file (and line) the user has to fix.
+    """
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+    def __init__(
+        self, message: str, *, path: Path | str | None = None, line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ConfigError(TiergateError):
+    """The ``[tool.tiergate]`` configuration (or ``.python-version``) is invalid."""
+
+
+class WorkspaceError(TiergateError):
+    """The uv workspace cannot be read: a broken member, a cycle, a glob matching nothing."""
+
+
+class ArtifactError(TiergateError):
+    """A file in a run folder is missing, truncated or malformed."""
+
+
+class AdvisoryError(TiergateError):
+    """An advisory database or a requirements export cannot be read."""
+
+
+class ToolError(TiergateError):
+    """A tool tiergate needs is missing or crashed."""
+
+    exit_code = ExitCode.CRASHED

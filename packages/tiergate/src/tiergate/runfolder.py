@@ -1,0 +1,146 @@
+"""The run folder: the versioned contract between the sessions and the engine.
+
+Layout (version 1)::
+
+    <run-dir>/<run-id>/
+        sessions/<slug>/
+            manifest.json   what ran, where, when, how it ended, which artifacts it left
+            junit.xml       tests sessions: pytest's JUnit XML
+            coverage.db     tests sessions: coverage.py data
+            findings.json   tool sessions: the tool's own JSON output
+
+Every session writes its ``manifest.json`` last, so a folder without one is a
+session that did not finish. The engine only reads these files; it never
+re-runs anything. The manifest's JSON Schema is published as
+``schemas/session-manifest.schema.json`` (generated from :class:`SessionManifest`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any, Literal, TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tiergate.errors import ArtifactError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+SESSIONS = "sessions"
+RUN_ID_ENV = "TIERGATE_RUN_ID"
+DEFAULT_RUN_ID = "local"
+
+SessionKind = Literal["tests", "type", "lint", "sql", "security"]
+Outcome = Literal["passed", "failed", "crashed"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class SessionManifest(BaseModel):
+    """``manifest.json``: one session of a run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal[1] = Field(description="Version of this manifest format.")
+    run_id: str = Field(description="The run this session belongs to.")
+    session: str = Field(description="The nox session name, e.g. tests-3.12(package='tiergate').")
+    kind: SessionKind = Field(description="What the session checks.")
+    package: str | None = Field(description="The workspace member, for per-package sessions.")
+    python: str | None = Field(description="The X.Y Python version, for per-Python sessions.")
+    started_at: datetime
+    finished_at: datetime
+    outcome: Outcome = Field(
+        description=(
+            "passed: the tool ran and found nothing; failed: the tool ran and reported "
+            "problems (failing tests, findings); crashed: the session could not do its job."
+        )
+    )
+    exit_code: int | None = Field(description="Exit code of the session's main command.")
+    command: list[str] = Field(description="The main command, as run.")
+    artifacts: dict[str, str] = Field(
+        description="Artifact role (junit, coverage, findings) -> file name in the session folder."
+    )
+    message: str = Field(default="", description="One line saying why, when not passed.")
+
+
+def session_name(kind: SessionKind, python: str | None = None, package: str | None = None) -> str:
+    """The nox name of a session: ``tests-3.12(package='tiergate')``, ``lint``."""
+    name = kind if python is None else f"{kind}-{python}"
+    return name if package is None else f"{name}(package={package!r})"
+
+
+def slugify(name: str) -> str:
+    """A folder-safe form of a session name: ``tests-3.12(package='x')`` -> ``tests-3.12-x``."""
+    inner = name.replace("(package=", "-").replace("'", "").replace(")", "")
+    return _UNSAFE.sub("-", inner).strip("-")
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A sortable, unique run id: ``20261122T101500Z-3f9a``."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+def current_run_id() -> str:
+    """The run id from ``TIERGATE_RUN_ID``, else ``local``."""
+    run_id = os.environ.get(RUN_ID_ENV, "").strip() or DEFAULT_RUN_ID
+    if _UNSAFE.search(run_id):
+        raise ArtifactError(f"{RUN_ID_ENV}={run_id!r}: use letters, digits, '.', '_' and '-' only")
+    return run_id
+
+
+def session_dir(run_dir: Path, session: str) -> Path:
+    """The folder of ``session`` inside the run folder ``run_dir``."""
+    return run_dir / SESSIONS / slugify(session)
+
+
+def write_manifest(folder: Path, manifest: SessionManifest) -> Path:
+    """Write ``manifest.json`` atomically (write, then rename) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / MANIFEST
+    partial = folder / f".{MANIFEST}.partial"
+    partial.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def read_manifest(path: Path) -> SessionManifest:
+    """Read and validate one ``manifest.json``; a bad one is an :class:`ArtifactError`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError("manifest not found", path=path) from None
+    except json.JSONDecodeError as error:
+        raise ArtifactError(f"not JSON: {error.msg}", path=path, line=error.lineno) from None
+    try:
+        return SessionManifest.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise ArtifactError(f"{key}: {first['msg']}", path=path) from None
+
+
+def read_sessions(run_dir: Path) -> dict[str, tuple[Path, SessionManifest]]:
+    """Every finished session of a run folder: name -> (its folder, its manifest)."""
+    sessions_root = run_dir / SESSIONS
+    if not sessions_root.is_dir():
+        raise ArtifactError("not a run folder (no sessions/ inside)", path=run_dir)
+    found: dict[str, tuple[Path, SessionManifest]] = {}
+    for manifest_path in sorted(sessions_root.glob(f"*/{MANIFEST}")):
+        manifest = read_manifest(manifest_path)
+        found[manifest.session] = (manifest_path.parent, manifest)
+    return found
+
+
+def manifest_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``manifest.json``, as published in the repository."""
+    schema = SessionManifest.model_json_schema()
+    schema["$id"] = f"urn:tiergate:session-manifest:{SCHEMA_VERSION}"
+    return schema
