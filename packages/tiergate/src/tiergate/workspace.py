@@ -1,0 +1,408 @@
+"""The uv workspace as tiergate sees it: members, their Pythons and their dependency graph.
+
+Read from the root ``pyproject.toml`` (``[tool.uv.workspace]``), each member's
+``pyproject.toml`` and ``.python-version``; nothing is imported or installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from tiergate.config import read_toml
+from tiergate.errors import WorkspaceError
+from tiergate.graph import DependencyCycleError, reachable, reverse, topological_order
+from tiergate.pythons import read_python_versions
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+PYPROJECT = "pyproject.toml"
+SCHEMA_VERSION = 1
+"""Version of the :meth:`Workspace.to_json` layout; bumped on incompatible changes."""
+
+_PATCHES = 100
+_T = TypeVar("_T")
+_TOML_TYPES: dict[type, str] = {str: "string", list: "array", dict: "table"}
+_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One workspace member, read from its ``pyproject.toml``.
+
+    ``dependency_groups`` has ``{include-group = ...}`` entries resolved: each
+    group lists its own requirement strings and those of the groups it includes,
+    in order, without duplicates. ``version`` is ``""`` when not static.
+    ``pythons`` holds each configured ``X.Y`` for which ``requires_python``
+    admits some ``X.Y.Z`` release.
+    """
+
+    name: str
+    version: str
+    path: Path
+    requires_python: SpecifierSet
+    dependencies: tuple[Requirement, ...]
+    dependency_groups: Mapping[str, tuple[str, ...]] = field(hash=False)
+    internal_dependencies: tuple[str, ...]
+    pythons: tuple[str, ...]
+    is_root: bool
+    import_packages: tuple[str, ...]
+    source_dirs: tuple[Path, ...]
+    tests_dir: Path | None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A uv workspace: its root, configured Pythons and members in topological order."""
+
+    root: Path
+    pythons: tuple[str, ...]
+    members: tuple[Member, ...]
+
+    def member(self, name: str) -> Member:
+        """Return the member named ``name`` (PEP 503 normalized); unknown is a WorkspaceError."""
+        wanted = canonicalize_name(name)
+        for member in self.members:
+            if canonicalize_name(member.name) == wanted:
+                return member
+        known = ", ".join(sorted(m.name for m in self.members)) or "none"
+        raise WorkspaceError(
+            f"no workspace member named {name!r} (members: {known})", path=self.root / PYPROJECT
+        )
+
+    def dependencies_of(self, name: str, *, transitive: bool = False) -> tuple[str, ...]:
+        """Return the members ``name`` depends on (directly, or also indirectly), sorted."""
+        member = self.member(name)
+        if not transitive:
+            return member.internal_dependencies
+        return tuple(sorted(reachable(self._graph(), member.name)))
+
+    def dependents_of(self, name: str, *, transitive: bool = False) -> tuple[str, ...]:
+        """Return the members depending on ``name`` (directly, or also indirectly), sorted."""
+        member = self.member(name)
+        users = reverse(self._graph())
+        if not transitive:
+            return users[member.name]
+        return tuple(sorted(reachable(users, member.name)))
+
+    def to_json(self) -> dict[str, object]:
+        """Return a JSON-serialisable description; paths are POSIX, relative to the root."""
+        users = reverse(self._graph())
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "pythons": list(self.pythons),
+            "members": [self._member_json(m, users[m.name]) for m in self.members],
+        }
+
+    def _graph(self) -> dict[str, tuple[str, ...]]:
+        return {member.name: member.internal_dependencies for member in self.members}
+
+    def _relative(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def _member_json(self, member: Member, dependents: tuple[str, ...]) -> dict[str, object]:
+        return {
+            "name": member.name,
+            "version": member.version,
+            "path": self._relative(member.path),
+            "is_root": member.is_root,
+            "requires_python": str(member.requires_python),
+            "pythons": list(member.pythons),
+            "dependencies": [str(requirement) for requirement in member.dependencies],
+            "dependency_groups": {k: list(v) for k, v in sorted(member.dependency_groups.items())},
+            "internal_dependencies": list(member.internal_dependencies),
+            "dependents": list(dependents),
+            "import_packages": list(member.import_packages),
+            "source_dirs": [self._relative(path) for path in member.source_dirs],
+            "tests_dir": None if member.tests_dir is None else self._relative(member.tests_dir),
+        }
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A member read alone: its workspace-wide fields are still empty."""
+
+    member: Member
+    file: Path
+    text: str
+    requirements: tuple[tuple[str, Requirement], ...]
+    """Every ``(raw string, requirement)`` of its dependencies and dependency groups."""
+
+    @property
+    def name(self) -> str:
+        return self.member.name
+
+
+def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Workspace:
+    """Read the uv workspace at ``root``; ``pythons`` (``X.Y``) defaults to ``.python-version``.
+
+    Every problem is a :class:`WorkspaceError` or :class:`ConfigError` naming
+    the file (and line) to fix.
+    """
+    root = root.resolve()
+    root_file = root / PYPROJECT
+    data = read_toml(root_file)
+    text = root_file.read_text(encoding="utf-8")
+    table = _lookup(data, "tool", "uv", "workspace")
+    if not isinstance(table, dict):
+        raise WorkspaceError(
+            "no [tool.uv.workspace] table: not a uv workspace root", path=root_file
+        )
+    configured = tuple(pythons) if pythons is not None else read_python_versions(root)
+    drafts: list[_Draft] = []
+    if "project" in data:
+        drafts.append(_draft(root, root_file, data, text, is_root=True))
+    for folder in _member_folders(root, root_file, text, table):
+        if folder != root:
+            file = folder / PYPROJECT
+            drafts.append(
+                _draft(folder, file, read_toml(file), file.read_text("utf-8"), is_root=False)
+            )
+    by_name = _index(drafts)
+    graph: dict[str, tuple[str, ...]] = {}
+    for draft in drafts:
+        own = canonicalize_name(draft.name)
+        used = {canonicalize_name(req.name) for _, req in draft.requirements} - {own}
+        graph[draft.name] = tuple(sorted(by_name[key].name for key in used if key in by_name))
+    try:
+        order = topological_order(graph)
+    except DependencyCycleError as error:
+        first = by_name[canonicalize_name(error.cycle[0])]
+        following = canonicalize_name(error.cycle[1])
+        raw = next(r for r, req in first.requirements if canonicalize_name(req.name) == following)
+        raise WorkspaceError(
+            f"dependency cycle: {error}", path=first.file, line=_line_of(first.text, raw)
+        ) from None
+    members = (by_name[canonicalize_name(name)].member for name in order)
+    return Workspace(
+        root=root,
+        pythons=configured,
+        members=tuple(
+            replace(
+                member,
+                internal_dependencies=graph[member.name],
+                pythons=_admitted(member.requires_python, configured),
+            )
+            for member in members
+        ),
+    )
+
+
+def _index(drafts: Iterable[_Draft]) -> dict[str, _Draft]:
+    by_name: dict[str, _Draft] = {}
+    for draft in drafts:
+        key = canonicalize_name(draft.name)
+        if key in by_name:
+            raise WorkspaceError(
+                f"member name {draft.name!r} is also declared in {by_name[key].file}",
+                path=draft.file,
+                line=_line_of(draft.text, draft.name),
+            )
+        by_name[key] = draft
+    return by_name
+
+
+def _member_folders(root: Path, root_file: Path, text: str, table: dict[str, Any]) -> list[Path]:
+    """Resolve ``members`` and ``exclude`` globs to member folders, sorted per glob."""
+    excluded = {
+        path.resolve()
+        for glob in _globs(table, "exclude", root_file, text)
+        for path in _glob(root, glob, root_file, text)
+    }
+    folders: list[Path] = []
+    for glob in _globs(table, "members", root_file, text):
+        matched = sorted(
+            {
+                path.resolve()
+                for path in _glob(root, glob, root_file, text)
+                if path.is_dir() and (path / PYPROJECT).is_file()
+            }
+        )
+        if not matched:
+            raise WorkspaceError(
+                f"member glob {glob!r} matches no folder with a {PYPROJECT}",
+                path=root_file,
+                line=_line_of(text, glob),
+            )
+        folders.extend(p for p in matched if p not in excluded and p not in folders)
+    return folders
+
+
+def _globs(table: dict[str, Any], key: str, root_file: Path, text: str) -> list[str]:
+    globs = _expect(table.get(key, []), list, f"tool.uv.workspace.{key}", root_file, text)
+    return [_expect(glob, str, f"tool.uv.workspace.{key}", root_file, text) for glob in globs]
+
+
+def _glob(root: Path, glob: str, root_file: Path, text: str) -> list[Path]:
+    """Expand ``glob`` under ``root``; a glob without wildcards (like ``.``) is a plain path."""
+    if glob and not any(wildcard in glob for wildcard in "*?["):
+        return [root / glob] if (root / glob).exists() else []
+    try:
+        return list(root.glob(glob))
+    except (ValueError, NotImplementedError) as error:
+        raise WorkspaceError(
+            f"invalid glob {glob!r}: {error}", path=root_file, line=_line_of(text, glob)
+        ) from None
+
+
+def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root: bool) -> _Draft:
+    """Read one member's ``pyproject.toml`` data, every field but the workspace-wide ones."""
+    project = data.get("project")
+    if not isinstance(project, dict):
+        raise WorkspaceError("no [project] table: a workspace member needs one", path=file)
+    name = project.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        problem = "missing" if name is None else f"not a valid project name: {name!r}"
+        raise WorkspaceError(
+            f"[project].name is {problem}", path=file, line=_line_of(text, "[project]")
+        )
+    version = _expect(project.get("version", ""), str, "[project].version", file, text)
+    raw_python = _expect(
+        project.get("requires-python", ""), str, "[project].requires-python", file, text
+    )
+    try:
+        requires_python = SpecifierSet(raw_python)
+    except InvalidSpecifier as error:
+        raise WorkspaceError(
+            f"invalid requires-python {raw_python!r}: {_first_line(error)}",
+            path=file,
+            line=_line_of(text, "requires-python"),
+        ) from None
+    raw_dependencies = _expect(
+        project.get("dependencies", []), list, "[project].dependencies", file, text
+    )
+    dependencies = _requirements(raw_dependencies, file, text)
+    groups = _dependency_groups(data.get("dependency-groups", {}), file, text)
+    in_groups = _requirements([raw for entries in groups.values() for raw in entries], file, text)
+    source_dirs = _source_dirs(folder / "src")
+    member = Member(
+        name=name,
+        version=version,
+        path=folder,
+        requires_python=requires_python,
+        dependencies=tuple(req for _, req in dependencies),
+        dependency_groups=MappingProxyType(groups),
+        internal_dependencies=(),
+        pythons=(),
+        is_root=is_root,
+        import_packages=tuple(path.name for path in source_dirs),
+        source_dirs=source_dirs,
+        tests_dir=folder / "tests" if (folder / "tests").is_dir() else None,
+    )
+    return _Draft(member, file, text, (*dependencies, *in_groups))
+
+
+def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Requirement], ...]:
+    parsed: list[tuple[str, Requirement]] = []
+    for raw in raws:
+        if not isinstance(raw, str):  # group entries are checked already
+            line = _line_of(text, "dependencies")
+            raise WorkspaceError(f"dependency {raw!r} is not a string", path=file, line=line)
+        try:
+            parsed.append((raw, Requirement(raw)))
+        except InvalidRequirement as error:
+            raise WorkspaceError(
+                f"invalid dependency {raw!r}: {_first_line(error)}",
+                path=file,
+                line=_line_of(text, raw),
+            ) from None
+    return tuple(parsed)
+
+
+def _dependency_groups(raw: object, file: Path, text: str) -> dict[str, tuple[str, ...]]:
+    """Return ``[dependency-groups]`` with includes resolved (PEP 735)."""
+    raw = _expect(raw, dict, "[dependency-groups]", file, text)
+    keys: dict[str, str] = {}
+    for key in raw:
+        _expect(raw[key], list, f"[dependency-groups].{key}", file, text)
+        if canonicalize_name(key) in keys:
+            raise WorkspaceError(
+                f"dependency group {key!r} is declared twice", path=file, line=_line_of(text, key)
+            )
+        keys[canonicalize_name(key)] = key
+
+    def resolve(group: str, trail: tuple[str, ...]) -> list[str]:
+        entries: list[str] = []
+        for entry in raw[group]:
+            if isinstance(entry, str):
+                entries.append(entry)
+                continue
+            included = entry.get("include-group") if isinstance(entry, dict) else None
+            if not isinstance(included, str) or len(entry) != 1:
+                raise WorkspaceError(
+                    f"dependency group {group!r}: invalid entry {entry!r}",
+                    path=file,
+                    line=_line_of(text, group),
+                )
+            key = keys.get(canonicalize_name(included))
+            if key is None or key in trail:
+                problem = "includes unknown group" if key is None else "includes itself via"
+                raise WorkspaceError(
+                    f"dependency group {group!r} {problem} {included!r}",
+                    path=file,
+                    line=_line_of(text, included),
+                )
+            entries.extend(resolve(key, (*trail, key)))
+        return list(dict.fromkeys(entries))
+
+    return {key: tuple(resolve(key, (key,))) for key in raw}
+
+
+def _source_dirs(src: Path) -> tuple[Path, ...]:
+    """Return ``src/<pkg>`` folders holding an ``__init__.py`` or a ``py.typed``, by name."""
+    if not src.is_dir():
+        return ()
+    found = [
+        p for p in src.iterdir() if (p / "__init__.py").is_file() or (p / "py.typed").is_file()
+    ]
+    return tuple(sorted(found, key=lambda p: p.name))
+
+
+def _admitted(requires_python: SpecifierSet, configured: Sequence[str]) -> tuple[str, ...]:
+    """Return the ``X.Y`` versions with some ``X.Y.Z`` release ``requires_python`` admits."""
+    return tuple(
+        version
+        for version in configured
+        if any(requires_python.contains(f"{version}.{patch}") for patch in range(_PATCHES))
+    )
+
+
+def _lookup(data: dict[str, Any], *keys: str) -> object:
+    value: object = data
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _expect(value: object, kind: type[_T], key: str, file: Path, text: str) -> _T:
+    """Return ``value`` if it is a ``kind``, else raise a WorkspaceError naming ``key``."""
+    if not isinstance(value, kind):
+        wanted = _TOML_TYPES.get(kind, kind.__name__)
+        line = _line_of(text, key.rsplit(".", 1)[-1])
+        raise WorkspaceError(f"{key} must be a {wanted}, not {value!r}", path=file, line=line)
+    return value
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """Return the first line holding ``needle`` quoted (else bare), 1-based; ``None`` if absent."""
+    lines = text.splitlines()
+    for candidate in (f'"{needle}"', f"'{needle}'", needle):
+        for number, line in enumerate(lines, start=1):
+            if candidate in line:
+                return number
+    return None
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
