@@ -1,0 +1,164 @@
+"""``tiergate audit``: audit the locked dependencies for known vulnerabilities.
+
+Online with pip-audit first, else the offline OSV database of
+``[tool.tiergate.security]``; when neither answers the dependencies were NOT
+audited, which fails in CI (or with ``--strict``) and warns loudly elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tiergate.advisories.audit import (
+    ADVISORY_DB_ENV,
+    audit,
+    export_requirements,
+    resolve_advisory_db,
+)
+from tiergate.advisories.requirements import parse_requirements
+from tiergate.ci import is_ci
+from tiergate.config import load_config
+from tiergate.errors import AdvisoryError, ExitCode, TiergateError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tiergate.advisories.audit import AuditResult
+
+NAME = "audit"
+HELP = "audit the locked dependencies for known vulnerabilities (online, else an offline OSV db)"
+
+STALE_DAYS = 30
+"""An offline database older than this is flagged as stale in the output."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The audit's options; paths are relative to the workspace root."""
+    parser.add_argument(
+        "--requirements",
+        metavar="FILE",
+        type=Path,
+        help="pinned requirements to audit (default: `uv export` of the workspace's lock)",
+    )
+    db = parser.add_mutually_exclusive_group()
+    db.add_argument(
+        "--advisory-db",
+        metavar="DIR",
+        type=Path,
+        help=f"offline OSV database folder (default: ${ADVISORY_DB_ENV}, else the configured one)",
+    )
+    db.add_argument(
+        "--no-advisory-db",
+        action="store_true",
+        help="use no offline database, even if one is configured",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="skip the online attempt (pip-audit)"
+    )
+    parser.add_argument(
+        "--online-timeout",
+        metavar="SECONDS",
+        type=float,
+        help="seconds to wait for the online service (default: the configured online-timeout)",
+    )
+    parser.add_argument(
+        "--json-output", metavar="FILE", type=Path, help="write the result as JSON to FILE"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="dependencies that were not audited fail the gate (the default when CI is set)",
+    )
+
+
+def _read_requirements(root: Path, requirements: Path | None) -> tuple[str, Path | str]:
+    if requirements is None:
+        return export_requirements(root), "uv export"
+    path = root / requirements
+    try:
+        return path.read_text(encoding="utf-8"), path
+    except OSError as error:
+        raise AdvisoryError(f"cannot read requirements: {error.strerror}", path=path) from None
+
+
+def _print(console: Console, result: AuditResult) -> None:
+    if result.source == "offline" and result.database_path is not None:
+        console.print(f"source: offline advisory database {escape(str(result.database_path))}")
+    elif result.source == "online":
+        console.print("source: online (pip-audit)")
+    else:
+        console.print("source: [bold red]none[/]")
+    if result.database_date is not None and result.database_age_days is not None:
+        age = f"{result.database_date:%Y-%m-%d}, {result.database_age_days} days old"
+        if result.database_age_days > STALE_DAYS:
+            age += " [yellow](stale: later advisories are unknown to this audit)[/]"
+        console.print(f"advisory database from {age}")
+    console.print(f"packages audited: {result.packages_audited}")
+    for message in result.messages:
+        console.print(f"[dim]{escape(message)}[/]")
+    if result.findings:
+        table = Table(title="known vulnerabilities")
+        for column in ("package", "version", "advisory", "aliases", "fixed in"):
+            table.add_column(column)
+        for finding in result.findings:
+            table.add_row(
+                escape(finding.package),
+                escape(finding.version),
+                escape(finding.advisory_id),
+                escape(", ".join(finding.aliases)),
+                escape(", ".join(finding.fixed_in) or "-"),
+            )
+        console.print(table)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Audit, print the source, the database's age and the findings; return the exit code."""
+    root = args.root.resolve()
+    security = load_config(root).security
+    text, source = _read_requirements(root, args.requirements)
+    requirements = parse_requirements(text, source=source)
+    if args.no_advisory_db:
+        database = None
+    elif args.advisory_db is not None:
+        database = (root / args.advisory_db).resolve()
+    else:
+        configured = resolve_advisory_db(root, security.advisory_db)
+        database = configured.resolve() if configured is not None else None
+    timeout = args.online_timeout if args.online_timeout is not None else security.online_timeout
+    result = audit(
+        requirements, advisory_db=database, online=not args.offline, online_timeout=timeout
+    )
+    if args.json_output is not None:
+        output = root / args.json_output
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(result.to_json(), encoding="utf-8")
+        except OSError as error:
+            raise TiergateError(f"cannot write: {error.strerror}", path=output) from None
+    console = Console(highlight=False, soft_wrap=True, width=max(100, Console().width))
+    _print(console, result)
+    if result.status == "failed":
+        packages = len({f.package for f in result.findings})
+        console.print(
+            f"[bold red]FAILED[/]: {len(result.findings)} known vulnerability(ies) "
+            f"in {packages} package(s)"
+        )
+        return int(ExitCode.GATE_FAILED)
+    if result.status == "not-audited":
+        if args.strict or is_ci():
+            console.print("[bold red]FAILED: dependencies were NOT audited[/]")
+            return int(ExitCode.GATE_FAILED)
+        console.print(
+            "[bold red]WARNING: dependencies were NOT audited: no advisory source answered. "
+            "This fails in CI (CI=true) or with --strict.[/]"
+        )
+        return int(ExitCode.OK)
+    console.print(
+        f"[green]PASSED[/]: no known vulnerabilities in {result.packages_audited} packages"
+    )
+    return int(ExitCode.OK)
