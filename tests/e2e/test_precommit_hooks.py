@@ -21,7 +21,9 @@ GIT_ENV = {
 
 def _run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **GIT_ENV}
-    return subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=600)
+    return subprocess.run(
+        args, cwd=repo, env=env, capture_output=True, text=True, check=False, timeout=600
+    )
 
 
 @pytest.fixture
@@ -38,7 +40,9 @@ def repo(tmp_path: Path) -> Path:
 
 
 def test_a_ruff_error_is_refused(repo: Path) -> None:
-    (repo / "broken.py").write_text('"""Uses a name that does not exist."""\n\nVALUE = undefined_name\n')
+    (repo / "broken.py").write_text(
+        '"""Uses a name that does not exist."""\n\nVALUE = undefined_name\n'
+    )
     _run(repo, "git", "add", "broken.py")
     commit = _run(repo, "git", "commit", "-q", "-m", "broken")
     assert commit.returncode != 0

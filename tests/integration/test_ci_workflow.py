@@ -15,7 +15,14 @@ WORKFLOW = REPO / ".github/workflows/ci.yml"
 
 def test_workflow_validates_against_the_github_schema() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(WORKFLOW),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -27,7 +34,14 @@ def test_an_invalid_workflow_is_rejected(tmp_path: Path) -> None:
     broken = tmp_path / "ci.yml"
     broken.write_text("name: ci\non: push\njobs:\n  tests:\n    steps: []\n")
     result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(broken)],
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(broken),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -41,6 +55,10 @@ def test_workflow_calls_the_nox_sessions_and_merges_for_the_gates() -> None:
     nox_calls = [r for r in runs if "nox" in r]
     assert any("tests-${{ matrix.python }}" in r for r in nox_calls)
     assert any("type-${{ matrix.python }}" in r for r in nox_calls)
-    assert workflow["jobs"]["checks"]["strategy"]["matrix"]["session"] == ["lint", "sql", "security"]
+    assert workflow["jobs"]["checks"]["strategy"]["matrix"]["session"] == [
+        "lint",
+        "sql",
+        "security",
+    ]
     assert any(re.search(r"\btiergate gates\b", r) for r in runs)
     assert set(workflow["jobs"]["gates"]["needs"]) == {"tests", "checks"}

@@ -33,7 +33,9 @@ def test_hook_tools_are_pinned_to_the_locked_versions() -> None:
             pins = [s.version for s in requirement.specifier if s.operator == "=="]
             assert pins, f"{hook['id']}: {dependency} is not pinned with =="
             if name in locked:
-                assert pins[0] == locked[name], f"{hook['id']}: {dependency} vs uv.lock {locked[name]}"
+                assert pins[0] == locked[name], (
+                    f"{hook['id']}: {dependency} vs uv.lock {locked[name]}"
+                )
                 checked += 1
     assert checked >= 4  # ruff (x2), sqlfluff, bandit
 

@@ -9,7 +9,9 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 REPO = Path(__file__).resolve().parents[2]
-PYTHONS = [line.strip() for line in (REPO / ".python-version").read_text().splitlines() if line.strip()]
+PYTHONS = [
+    line.strip() for line in (REPO / ".python-version").read_text().splitlines() if line.strip()
+]
 PACKAGES = sorted(p for p in (REPO / "packages").iterdir() if (p / "pyproject.toml").is_file())
 
 

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from monorepo_factory import OTHER_PYTHON, PYTHON, Monorepo, make_monorepo  # noqa: E402
+from monorepo_factory import OTHER_PYTHON, PYTHON, Monorepo, make_monorepo
 
 
 @pytest.fixture

@@ -94,7 +94,9 @@ class Monorepo:
         env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), *kept])
         return env
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """``python -m <args>`` in the monorepo, with this test environment's packages."""
         return subprocess.run(
             [sys.executable, "-m", *args],
@@ -118,8 +120,11 @@ def make_monorepo(root: Path, pythons: tuple[str, ...]) -> Monorepo:
     mono = Monorepo(root)
     mono.write(".python-version", "\n".join(pythons) + "\n")
     mono.write("pyproject.toml", ROOT_PYPROJECT.format(advisory_db=ADVISORY_DB))
-    mono.write("noxfile.py", "from tiergate_nox.sessions import register_sessions\n\nregister_sessions('.')\n")
-    mono.write("tasks.py", "from tiergate_nox.tasks import namespace\n\n__all__ = ['namespace']\n")
+    mono.write(
+        "noxfile.py",
+        'from tiergate_nox.sessions import register_sessions\n\nregister_sessions(".")\n',
+    )
+    mono.write("tasks.py", 'from tiergate_nox.tasks import namespace\n\n__all__ = ["namespace"]\n')
     for name, deps in (("calc", ""), ("report", '"calc"')):
         mono.write(f"packages/{name}/pyproject.toml", MEMBER_PYPROJECT.format(name=name, deps=deps))
         mono.write(f"packages/{name}/src/{name}/__init__.py", SOURCE.format(name=name))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pytest
 
 Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed"]
+_STRICT_XPASS = "[XPASS(strict)]"
 
 
 @dataclass(frozen=True)
@@ -56,31 +57,42 @@ def outcome_of(reports: Sequence[pytest.TestReport], *, tier_key: str) -> TestRe
     """The outcome of one test from all its reports."""
     first = reports[0]
     tier = next((str(v) for k, v in first.user_properties if k == tier_key), None)
-    duration = sum(r.duration for r in reports)
-
-    def record(outcome: Outcome, reason: str | None = None, *, strict: bool = False) -> TestRecord:
-        return TestRecord(first.nodeid, tier, outcome, duration, reason, strict)
-
     by_phase = {r.when: r for r in reports}
-    setup, call = by_phase.get("setup"), by_phase.get("call")
-    if setup is not None and setup.failed:
-        return record("error")
-    if setup is not None and setup.skipped:
-        if hasattr(setup, "wasxfail"):
-            return record("xfailed", str(setup.wasxfail) or None)
-        return record("skipped", _skip_reason(setup))
-    if call is not None:
-        if hasattr(call, "wasxfail"):
-            return record("xfailed" if call.skipped else "xpassed", str(call.wasxfail) or None)
-        if call.failed:
-            text = str(call.longrepr) if isinstance(call.longrepr, str) else ""
-            if text.startswith("[XPASS(strict)]"):
-                reason = text.removeprefix("[XPASS(strict)]").strip() or None
-                return record("xpassed", reason, strict=True)
-            return record("failed")
-        if call.skipped:
-            return record("skipped", _skip_reason(call))
+    outcome, reason, strict = _setup_outcome(by_phase.get("setup")) or _call_outcome(
+        by_phase.get("call")
+    )
     teardown = by_phase.get("teardown")
-    if teardown is not None and teardown.failed:
-        return record("error")
-    return record("passed")
+    if outcome == "passed" and teardown is not None and teardown.failed:
+        outcome = "error"
+    duration = sum(r.duration for r in reports)
+    return TestRecord(first.nodeid, tier, outcome, duration, reason, strict)
+
+
+_Result = tuple[Outcome, str | None, bool]
+
+
+def _setup_outcome(setup: pytest.TestReport | None) -> _Result | None:
+    """The outcome decided in setup (an error, a skip, an xfail), or ``None``."""
+    if setup is None or setup.passed:
+        return None
+    if setup.failed:
+        return "error", None, False
+    if hasattr(setup, "wasxfail"):
+        return "xfailed", str(setup.wasxfail) or None, False
+    return "skipped", _skip_reason(setup), False
+
+
+def _call_outcome(call: pytest.TestReport | None) -> _Result:
+    """The outcome of the test's call phase (passed when it never ran one)."""
+    if call is None:
+        return "passed", None, False
+    if hasattr(call, "wasxfail"):
+        return ("xfailed" if call.skipped else "xpassed"), str(call.wasxfail) or None, False
+    text = call.longrepr if isinstance(call.longrepr, str) else ""
+    if call.failed and text.startswith(_STRICT_XPASS):
+        return "xpassed", text.removeprefix(_STRICT_XPASS).strip() or None, True
+    if call.failed:
+        return "failed", None, False
+    if call.skipped:
+        return "skipped", _skip_reason(call), False
+    return "passed", None, False

@@ -59,13 +59,16 @@ def tier_of(item: pytest.Item, tiers: Iterable[str]) -> str:
     marked = {str(arg) for mark in item.iter_markers("tier") for arg in mark.args}
     unknown = marked - names
     if unknown:
-        raise pytest.UsageError(
-            f"{item.nodeid}: unknown tier {sorted(unknown)[0]!r} (tiers: {', '.join(sorted(names))})"
-        )
+        known = ", ".join(sorted(names))
+        raise pytest.UsageError(f"{item.nodeid}: unknown tier {min(unknown)!r} (tiers: {known})")
     folders = {part for part in item.path.parent.parts if part in names}
     found = marked | folders
     if len(found) != 1:
-        detail = "is in no tier" if not found else f"is in {len(found)} tiers: {', '.join(sorted(found))}"
+        detail = (
+            "is in no tier"
+            if not found
+            else f"is in {len(found)} tiers: {', '.join(sorted(found))}"
+        )
         raise pytest.UsageError(
             f"{item.nodeid}: {detail}; put it under one of {', '.join(sorted(names))} "
             "or mark it with @pytest.mark.tier(...)"
@@ -79,8 +82,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     selected = set(config.getoption("tier"))
     unknown = selected - set(tiers)
     if unknown:
-        raise pytest.UsageError(f"--tier {sorted(unknown)[0]}: unknown (tiers: {', '.join(tiers)})")
-    keep, drop = [], []
+        raise pytest.UsageError(f"--tier {min(unknown)}: unknown (tiers: {', '.join(tiers)})")
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         tier = tier_of(item, tiers)
         item.user_properties.append((_TIER_KEY, tier))

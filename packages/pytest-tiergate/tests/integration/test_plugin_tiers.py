@@ -25,9 +25,8 @@ def test_tier_option_is_repeatable(pytester: pytest.Pytester) -> None:
 
 
 def test_marker_puts_a_test_in_a_tier(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        test_loose="import pytest\n\n@pytest.mark.tier('integration')\ndef test_marked():\n    pass\n"
-    )
+    marked = "import pytest\n\n@pytest.mark.tier('integration')\ndef test_marked():\n    pass\n"
+    pytester.makepyfile(test_loose=marked)
     result = pytester.runpytest("--tier", "integration")
     result.assert_outcomes(passed=1)
 
@@ -50,7 +49,9 @@ def test_a_test_in_two_tiers_is_a_collection_error(pytester: pytest.Pytester) ->
 
 
 def test_an_unknown_marker_tier_is_an_error(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_x="import pytest\n\n@pytest.mark.tier('smoke')\ndef test_s():\n    pass\n")
+    pytester.makepyfile(
+        test_x="import pytest\n\n@pytest.mark.tier('smoke')\ndef test_s():\n    pass\n"
+    )
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*test_x.py::test_s: unknown tier 'smoke'*"])

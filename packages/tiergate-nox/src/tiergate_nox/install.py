@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import nox
+
     from tiergate.workspace import Member
 
 

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 
 import nox
 from nox.command import CommandFailed
+
 from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import TiergateError
-from tiergate.runfolder import current_run_id, session_name
+from tiergate.runfolder import Outcome, SessionKind, current_run_id, session_name
 from tiergate.workspace import load_workspace
-
 from tiergate_nox.install import sync
 from tiergate_nox.record import SessionRecord
 
@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 
     from tiergate.workspace import Member, Workspace
 
+_PYTEST_EXITS: dict[int, tuple[Outcome, str]] = {
+    0: ("passed", ""),
+    1: ("failed", "tests failed"),
+    5: ("failed", "pytest collected no tests"),
+}
 _SKIP_DIRS = {".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__"}
 
 
@@ -46,13 +51,13 @@ class _Sessions:
     run_dir: Path
 
     def record(
-        self, kind: str, python: str | None = None, package: str | None = None
+        self, kind: SessionKind, python: str | None = None, package: str | None = None
     ) -> SessionRecord:
         return SessionRecord(
             run_dir=self.run_dir,
             run_id=self.run_dir.name,
-            session=session_name(kind, python, package),  # type: ignore[arg-type]
-            kind=kind,  # type: ignore[arg-type]
+            session=session_name(kind, python, package),
+            kind=kind,
             package=package,
             python=python,
         )
@@ -92,12 +97,8 @@ class _Sessions:
             code = _run(session, rec.command, env=env)
             if member.source_dirs:
                 session.run("python", "-m", "coverage", "combine", "--quiet", env=env)
-            outcome, message = {
-                0: ("passed", ""),
-                1: ("failed", "tests failed"),
-                5: ("failed", "pytest collected no tests"),
-            }.get(code, ("crashed", f"pytest exited with {code}"))
-            rec.finish(outcome, code, message)  # type: ignore[arg-type]
+            outcome, message = _PYTEST_EXITS.get(code, ("crashed", f"pytest exited with {code}"))
+            rec.finish(outcome, code, message)
         if code:
             session.error(message)
 
@@ -239,7 +240,7 @@ def _run(
 
 def _finish_tool(session: nox.Session, rec: SessionRecord, code: int, message: str) -> None:
     """0: passed; 1: the tool found problems; anything else: the tool crashed."""
-    outcome = "passed" if code == 0 else "failed" if code == 1 else "crashed"
+    outcome: Outcome = "passed" if code == 0 else "failed" if code == 1 else "crashed"
     rec.finish(outcome, code, "" if code == 0 else message)
     if code:
         session.error(message)

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from invoke.collection import Collection
 from invoke.tasks import task
 from rich.console import Console
+
 from tiergate.config import load_config
 from tiergate.runfolder import RUN_ID_ENV, new_run_id, session_name
 from tiergate.workspace import load_workspace
-
 from tiergate_nox.steps import Step, print_summary, run_steps, verdict
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def check(ctx: Context, fail_fast: bool = False) -> None:
     results = run_steps(check_steps(root), run_dir / "logs", fail_fast=fail_fast, env=env)
     console = Console(highlight=False)
     console.print()
-    print_summary(results, relative_to=root, console=console)
+    print_summary(results, relative_to=run_dir, console=console)
     console.print(f"run folder: {run_dir.relative_to(root)}")
     if not verdict(results):
         raise SystemExit(1)

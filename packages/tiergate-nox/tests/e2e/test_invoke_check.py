@@ -8,7 +8,9 @@ if TYPE_CHECKING:
     from monorepo_factory import Monorepo
 
 
-def test_check_in_ci_fails_and_names_the_missing_interpreter(monorepo_two_pythons: Monorepo) -> None:
+def test_check_in_ci_fails_and_names_the_missing_interpreter(
+    monorepo_two_pythons: Monorepo,
+) -> None:
     mono = monorepo_two_pythons
     result = mono.run("invoke", "check", env=mono.env_without_pyenv(CI="true"))
     assert result.returncode == 1

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
 
 def _listed(output: str) -> set[str]:
-    return {line[2:].split(" -> ")[0].strip() for line in output.splitlines() if line.startswith("* ")}
+    return {
+        line[2:].split(" -> ")[0].strip() for line in output.splitlines() if line.startswith("* ")
+    }
 
 
 def test_this_repository_lists_every_session_per_package_and_python() -> None:

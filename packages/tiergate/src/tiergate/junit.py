@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
 
 from tiergate.errors import ArtifactError
 
@@ -32,12 +32,13 @@ def read_junit_totals(path: Path) -> JunitTotals:
     except FileNotFoundError:
         raise ArtifactError("JUnit XML not found", path=path) from None
     except ParseError as error:
-        line = error.position[0] if error.position else None
+        line, _column = error.position
         raise ArtifactError(f"not valid XML: {error.msg}", path=path, line=line) from None
     except DefusedXmlException as error:
         raise ArtifactError(f"refused unsafe XML: {error}", path=path) from None
-    if root.tag not in {"testsuites", "testsuite"}:
-        raise ArtifactError(f"not JUnit XML: root element is <{root.tag}>", path=path)
+    if root is None or root.tag not in {"testsuites", "testsuite"}:
+        tag = "nothing" if root is None else f"<{root.tag}>"
+        raise ArtifactError(f"not JUnit XML: root element is {tag}", path=path)
     tests = failures = errors = skipped = 0
     for case in root.iter("testcase"):
         tests += 1

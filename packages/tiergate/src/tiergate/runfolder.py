@@ -22,7 +22,7 @@ import os
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any, Literal, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 

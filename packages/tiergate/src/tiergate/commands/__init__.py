@@ -6,10 +6,12 @@ A command module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 
 from __future__ import annotations
 
-import argparse
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from tiergate.commands import workspace
+from tiergate.commands import audit, gates, workspace
+
+if TYPE_CHECKING:
+    import argparse
 
 
 class Command(Protocol):
@@ -25,4 +27,4 @@ class Command(Protocol):
         """Do the work and return the exit code."""
 
 
-COMMANDS: tuple[Command, ...] = (workspace,)
+COMMANDS: tuple[Command, ...] = (workspace, gates, audit)

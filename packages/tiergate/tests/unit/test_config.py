@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tiergate.config import SecurityConfig, TiergateConfig, load_config
+from tiergate.errors import ConfigError
+from tiergate.schemas import FOLDER, SCHEMAS, render
+
+
+def _config(tmp_path: Path, text: str) -> TiergateConfig:
+    (tmp_path / "pyproject.toml").write_text(text)
+    return load_config(tmp_path)
+
+
+def test_defaults_without_a_table(tmp_path: Path) -> None:
+    assert _config(tmp_path, "[project]\nname = 'x'\n") == TiergateConfig()
+
+
+def test_kebab_case_keys(tmp_path: Path) -> None:
+    config = _config(
+        tmp_path,
+        "[tool.tiergate]\nrun-dir = 'out'\n"
+        "[tool.tiergate.security]\nadvisory-db = 'db'\nonline-timeout = 3\n",
+    )
+    assert config.run_dir == "out"
+    assert config.security == SecurityConfig(advisory_db="db", online_timeout=3.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[tool.tiergate]\nrun-dri = 'x'\n",
+            "tool.tiergate.run-dri: Extra inputs are not permitted",
+        ),
+        (
+            "[tool.tiergate.security]\nonline-timeout = 0\n",
+            "tool.tiergate.security.online-timeout: Input should be greater than 0",
+        ),
+        ("[tool]\ntiergate = 3\n", "tool.tiergate must be a table"),
+    ],
+)
+def test_invalid_values_name_the_key_and_file(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _config(tmp_path, text)
+    assert str(caught.value) == f"{tmp_path / 'pyproject.toml'}: {message}"
+
+
+def test_broken_toml_names_the_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        _config(tmp_path, "[tool.tiergate]\nrun-dir = \n")
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}:2: invalid TOML")
+
+
+def test_a_missing_pyproject_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_published_schemas_are_current(name: str) -> None:
+    assert (FOLDER / name).read_text() == render(name), "run: python -m tiergate.schemas"
+
+
+def test_this_repository_configuration_conforms_to_the_schema() -> None:
+    root = Path(__file__).resolve().parents[4]
+    table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["tiergate"]
+    jsonschema.validate(table, json.loads((FOLDER / "config.schema.json").read_text()))
+    assert load_config(root).security.advisory_db == "../shared/advisory-db"
