@@ -59,8 +59,7 @@ def run_step(
             errors="replace",
         ) as process,
     ):
-        assert process.stdout is not None  # noqa: S101 - Popen with stdout=PIPE guarantees it
-        for line in process.stdout:
+        for line in process.stdout or ():
             echo.write(line)
             sink.write(line)
         code = process.wait()
