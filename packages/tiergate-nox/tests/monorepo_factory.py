@@ -26,9 +26,13 @@ lint = ["ruff"]
 sql = ["sqlfluff"]
 security = ["bandit", "pip-audit"]
 
+[tool.uv.sources]
+tiergate = {{ path = "{repo}/packages/tiergate", editable = true }}
+pytest-tiergate = {{ path = "{repo}/packages/pytest-tiergate", editable = true }}
+
 [tool.tiergate.security]
 advisory-db = "{advisory_db}"
-
+{extra}
 [tool.pytest.ini_options]
 addopts = ["--strict-markers", "--import-mode=importlib"]
 """
@@ -41,7 +45,7 @@ requires-python = ">=3.11"
 dependencies = [{deps}]
 
 [dependency-groups]
-test = ["pytest", "coverage"]
+test = ["pytest", "coverage", "pytest-tiergate"]
 type = ["mypy", {{include-group = "test"}}]
 
 [tool.uv.sources]
@@ -108,18 +112,24 @@ class Monorepo:
             timeout=900,
         )
 
+    def lock(self) -> None:
+        """``uv lock`` the monorepo."""
+        subprocess.run(["uv", "lock", "--quiet"], cwd=self.root, check=True, env=self.env())
+
     def write(self, relative: str, text: str) -> None:
         """Write a file of the monorepo."""
         _write(self.root / relative, text)
 
 
-def make_monorepo(root: Path, pythons: tuple[str, ...]) -> Monorepo:
-    """Write the monorepo and lock it with uv."""
+def make_monorepo(root: Path, pythons: tuple[str, ...], extra: str = "") -> Monorepo:
+    """Write the monorepo (``extra``: more root configuration) and lock it with uv."""
     if shutil.which("uv") is None:
         pytest.fail("uv is not on PATH: it is a test dependency of tiergate-nox")
     mono = Monorepo(root)
     mono.write(".python-version", "\n".join(pythons) + "\n")
-    mono.write("pyproject.toml", ROOT_PYPROJECT.format(advisory_db=ADVISORY_DB))
+    mono.write(
+        "pyproject.toml", ROOT_PYPROJECT.format(advisory_db=ADVISORY_DB, repo=REPO, extra=extra)
+    )
     mono.write(
         "noxfile.py",
         'from tiergate_nox.sessions import register_sessions\n\nregister_sessions(".")\n',
@@ -129,5 +139,5 @@ def make_monorepo(root: Path, pythons: tuple[str, ...]) -> Monorepo:
         mono.write(f"packages/{name}/pyproject.toml", MEMBER_PYPROJECT.format(name=name, deps=deps))
         mono.write(f"packages/{name}/src/{name}/__init__.py", SOURCE.format(name=name))
         mono.write(f"packages/{name}/tests/unit/test_{name}.py", TEST.format(name=name))
-    subprocess.run(["uv", "lock", "--quiet"], cwd=root, check=True, env=mono.env())
+    mono.lock()
     return mono

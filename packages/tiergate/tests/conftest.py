@@ -77,3 +77,110 @@ def add_member(ws_root: Path) -> Callable[..., Path]:
         return path
 
     return add
+
+
+@pytest.fixture
+def run_tier(ws_root: Path) -> Callable[..., Path]:
+    """Run one tier of a member's tests for real, the way the tests session does.
+
+    ``run_tier(package, tier, python="3.11", run_id="r1", args=())`` runs pytest
+    with pytest-tiergate under coverage into the run folder and (re)writes the
+    session's manifest with that tier added; returns the session folder.
+    """
+    import os  # noqa: PLC0415 - only this fixture needs them
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from tiergate.runfolder import (  # noqa: PLC0415
+        Outcome,
+        SessionManifest,
+        TierRun,
+        read_manifest,
+        session_dir,
+        session_name,
+        write_manifest,
+    )
+
+    def run(  # noqa: PLR0913 - one keyword per part of a session
+        package: str,
+        tier: str,
+        *,
+        python: str = "3.11",
+        run_id: str = "r1",
+        args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> Path:
+        name = session_name("tests", python, package)
+        folder = session_dir(ws_root / ".tiergate" / "runs" / run_id, name)
+        (folder / tier).mkdir(parents=True, exist_ok=True)
+        member = ws_root / "packages" / package
+        command = [
+            sys.executable,
+            "-m",
+            "coverage",
+            "run",
+            "--parallel-mode",
+            f"--source={member / 'src'}",
+            "-m",
+            "pytest",
+            str(member / "tests"),
+            f"--tier={tier}",
+            f"--tiergate-root={ws_root}",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={folder / tier / 'junit.xml'}",
+            f"--tiergate-records={folder / tier / 'tests.jsonl'}",
+            *args,
+        ]
+        environment = {
+            k: v for k, v in os.environ.items() if k not in {"CI", "COVERAGE_PROCESS_START"}
+        }
+        environment.update(
+            {"COVERAGE_FILE": str(folder / tier / "coverage.db"), "PYTHONPATH": str(member / "src")}
+        )
+        environment.update(env or {})
+        code = subprocess.run(
+            command, cwd=ws_root, env=environment, capture_output=True, check=False
+        ).returncode
+        subprocess.run(
+            [sys.executable, "-m", "coverage", "combine", "--quiet"],
+            cwd=ws_root,
+            env=environment,
+            check=False,
+            capture_output=True,
+        )
+        outcome: Outcome = "passed" if code == 0 else "failed" if code in {1, 5} else "crashed"
+        artifacts = {
+            "junit": f"{tier}/junit.xml",
+            "records": f"{tier}/tests.jsonl",
+            "coverage": f"{tier}/coverage.db",
+        }
+        tiers = {}
+        if (folder / "manifest.json").exists():
+            tiers = dict(read_manifest(folder / "manifest.json").tiers)
+        tiers[tier] = TierRun(exit_code=code, outcome=outcome, artifacts=artifacts)
+        now = datetime.now(UTC)
+        bad = any(t.outcome != "passed" for t in tiers.values())
+        worst: Outcome = "failed" if bad else "passed"
+        write_manifest(
+            folder,
+            SessionManifest(
+                schema_version=1,
+                run_id=run_id,
+                session=name,
+                kind="tests",
+                package=package,
+                python=python,
+                started_at=now,
+                finished_at=now,
+                outcome=worst,
+                exit_code=code,
+                command=command,
+                artifacts={},
+                tiers=tiers,
+            ),
+        )
+        return folder
+
+    return run

@@ -1,13 +1,16 @@
 """Turn pytest's reports of one test (setup, call, teardown) into one outcome.
 
 Outcomes come from pytest's own reports, not from JUnit XML, which writes a
-strict xfail that passed as a skip.
+strict xfail that passed as a skip. A skip the never-skip policy turned into a
+failure is ``failed``, and keeps its skip reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from pytest_tiergate.skips import SKIP_ALLOWED, SKIP_REASON, skip_reason
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,6 +32,7 @@ class TestRecord:
     outcome: Outcome
     duration: float
     skip_reason: str | None = None
+    skip_allowed: bool | None = None
     strict_xpass: bool = False
     requirements: tuple[str, ...] = field(default=())
 
@@ -40,59 +44,59 @@ class TestRecord:
             "outcome": self.outcome,
             "duration": round(self.duration, 6),
             "skip_reason": self.skip_reason,
+            "skip_allowed": self.skip_allowed,
             "strict_xpass": self.strict_xpass,
             "requirements": list(self.requirements),
         }
 
 
-def _skip_reason(report: pytest.TestReport) -> str:
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        reason = str(longrepr[2])
-        return reason.removeprefix("Skipped: ")
-    return str(longrepr)
+class _Verdict(NamedTuple):
+    outcome: Outcome
+    reason: str | None = None
+    skip_allowed: bool | None = None
+    strict_xpass: bool = False
 
 
 def outcome_of(reports: Sequence[pytest.TestReport], *, tier_key: str) -> TestRecord:
-    """The outcome of one test from all its reports."""
+    """The outcome of one test from all its reports: the first phase that did not pass."""
     first = reports[0]
     tier = next((str(v) for k, v in first.user_properties if k == tier_key), None)
     by_phase = {r.when: r for r in reports}
-    outcome, reason, strict = _setup_outcome(by_phase.get("setup")) or _call_outcome(
-        by_phase.get("call")
+    verdict = (
+        _phase(by_phase.get("setup"), failure="error")
+        or _phase(by_phase.get("call"), failure="failed")
+        or _phase(by_phase.get("teardown"), failure="error")
+        or _Verdict("passed")
     )
-    teardown = by_phase.get("teardown")
-    if outcome == "passed" and teardown is not None and teardown.failed:
-        outcome = "error"
     duration = sum(r.duration for r in reports)
-    return TestRecord(first.nodeid, tier, outcome, duration, reason, strict)
+    return TestRecord(
+        nodeid=first.nodeid,
+        tier=tier,
+        outcome=verdict.outcome,
+        duration=duration,
+        skip_reason=verdict.reason,
+        skip_allowed=verdict.skip_allowed,
+        strict_xpass=verdict.strict_xpass,
+    )
 
 
-_Result = tuple[Outcome, str | None, bool]
-
-
-def _setup_outcome(setup: pytest.TestReport | None) -> _Result | None:
-    """The outcome decided in setup (an error, a skip, an xfail), or ``None``."""
-    if setup is None or setup.passed:
+def _phase(report: pytest.TestReport | None, *, failure: Outcome) -> _Verdict | None:
+    """What one phase decides (``failure`` when it failed), or ``None`` when it passed."""
+    if report is None:
         return None
-    if setup.failed:
-        return "error", None, False
-    if hasattr(setup, "wasxfail"):
-        return "xfailed", str(setup.wasxfail) or None, False
-    return "skipped", _skip_reason(setup), False
-
-
-def _call_outcome(call: pytest.TestReport | None) -> _Result:
-    """The outcome of the test's call phase (passed when it never ran one)."""
-    if call is None:
-        return "passed", None, False
-    if hasattr(call, "wasxfail"):
-        return ("xfailed" if call.skipped else "xpassed"), str(call.wasxfail) or None, False
-    text = call.longrepr if isinstance(call.longrepr, str) else ""
-    if call.failed and text.startswith(_STRICT_XPASS):
-        return "xpassed", text.removeprefix(_STRICT_XPASS).strip() or None, True
-    if call.failed:
-        return "failed", None, False
-    if call.skipped:
-        return "skipped", _skip_reason(call), False
-    return "passed", None, False
+    if hasattr(report, "wasxfail"):  # xfail is not a skip, whatever pytest's outcome says
+        return _Verdict("xfailed" if report.skipped else "xpassed", str(report.wasxfail) or None)
+    if report.passed:
+        return None
+    reason: str | None = getattr(report, SKIP_REASON, None)
+    if report.skipped or reason is not None:  # a skip, maybe failed by the never-skip policy
+        return _Verdict(
+            "skipped" if report.skipped else "failed",
+            skip_reason(report) if reason is None else reason,
+            skip_allowed=bool(getattr(report, SKIP_ALLOWED, False)),
+        )
+    text = report.longrepr if isinstance(report.longrepr, str) else ""
+    if text.startswith(_STRICT_XPASS):
+        reason = text.removeprefix(_STRICT_XPASS).strip() or None
+        return _Verdict("xpassed", reason, strict_xpass=True)
+    return _Verdict(failure)

@@ -1,30 +1,51 @@
-"""pytest-tiergate: put every test in a tier, select tiers, record each test's outcome.
+"""pytest-tiergate: put every test in a tier, fail disallowed skips, record each test.
 
-Registered through the ``pytest11`` entry point. A test's tier comes from its
-folder (``tests/unit``, ``tests/integration``, ``tests/e2e``, or the names in
-the ``tiergate_tiers`` ini option) or from ``@pytest.mark.tier("name")``; a test
-in no tier, or in two, is a collection error naming the test.
+Registered through the ``pytest11`` entry point. Everything comes from
+``[tool.tiergate]`` in the workspace root's ``pyproject.toml`` (the root is
+``--tiergate-root``, else ``$TIERGATE_ROOT``, else pytest's rootdir):
+
+* a test's tier is its ``@pytest.mark.tier("name")`` or the tier one of whose
+  ``paths`` (``tests/unit``) appears in the test file's path; no tier, or two,
+  is an error naming the test;
+* in never-skip mode a skip outside ``[tool.tiergate.skips] allow`` fails
+  (see :mod:`pytest_tiergate.skips`);
+* ``--tiergate-records PATH`` writes one JSON line per test.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pytest
 
 from pytest_tiergate.outcomes import TestRecord, outcome_of
+from pytest_tiergate.skips import SKIP_REASON, SkipPolicy, first_expired
+from tiergate.config import PYPROJECT, TiergateConfig, load_config
+from tiergate.errors import ConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Generator, Mapping
 
-DEFAULT_TIERS = ("unit", "integration", "e2e")
 _TIER_KEY = "tiergate_tier"
+_SETTINGS = pytest.StashKey["Settings"]()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the plugin read at session start."""
+
+    root: Path
+    tiers: Mapping[str, tuple[str, ...]]  # name -> paths, lowest tier first
+    policy: SkipPolicy
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """``--tier`` and ``--tiergate-records``; the ``tiergate_tiers`` ini option."""
+    """The ``--tier`` and ``--tiergate-*`` options."""
     group = parser.getgroup("tiergate")
     group.addoption(
         "--tier",
@@ -34,16 +55,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run only the tests of this tier (repeatable)",
     )
     group.addoption(
+        "--tiergate-root",
+        metavar="DIR",
+        default=None,
+        help="workspace root whose pyproject.toml holds [tool.tiergate] "
+        "(default: $TIERGATE_ROOT, else pytest's rootdir)",
+    )
+    group.addoption(
         "--tiergate-records",
         metavar="PATH",
         default=None,
         help="write one JSON record per test (JSON Lines) to PATH",
     )
-    parser.addini(
-        "tiergate_tiers",
-        type="linelist",
-        default=list(DEFAULT_TIERS),
-        help="tier names; a test folder with one of these names puts its tests in that tier",
+    group.addoption(
+        "--tiergate-never-skip",
+        action="store_true",
+        help="fail every skip outside the allow-list, whatever never-skip says",
+    )
+    group.addoption(
+        "--tiergate-allow-skips",
+        action="store_true",
+        help="let skips be skips, whatever never-skip says",
     )
 
 
@@ -53,45 +85,139 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Recorder(config), "tiergate-recorder")
 
 
-def tier_of(item: pytest.Item, tiers: Iterable[str]) -> str:
-    """The one tier of ``item``: from its ``tier`` marker or its folder."""
-    names = set(tiers)
-    marked = {str(arg) for mark in item.iter_markers("tier") for arg in mark.args}
-    unknown = marked - names
-    if unknown:
-        known = ", ".join(sorted(names))
-        raise pytest.UsageError(f"{item.nodeid}: unknown tier {min(unknown)!r} (tiers: {known})")
-    folders = {part for part in item.path.parent.parts if part in names}
-    found = marked | folders
-    if len(found) != 1:
-        detail = (
-            "is in no tier"
-            if not found
-            else f"is in {len(found)} tiers: {', '.join(sorted(found))}"
-        )
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Read ``[tool.tiergate]``; a broken one, or an expired allowed skip, is a usage error."""
+    config = session.config
+    never, allow = config.getoption("tiergate_never_skip"), config.getoption("tiergate_allow_skips")
+    if never and allow:
         raise pytest.UsageError(
-            f"{item.nodeid}: {detail}; put it under one of {', '.join(sorted(names))} "
-            "or mark it with @pytest.mark.tier(...)"
+            "--tiergate-never-skip and --tiergate-allow-skips are mutually exclusive"
         )
-    return found.pop()
+    root, tiergate = _load(config)
+    expired = first_expired(tiergate.skips.allow, datetime.now(UTC).date(), root / PYPROJECT)
+    if expired:
+        raise pytest.UsageError(expired)
+    forced = True if never else (False if allow else None)
+    config.stash[_SETTINGS] = Settings(
+        root=root,
+        tiers={name: tier.paths for name, tier in tiergate.tiers.items()},
+        policy=SkipPolicy.from_config(tiergate.skips, forced=forced),
+    )
+
+
+def _load(config: pytest.Config) -> tuple[Path, TiergateConfig]:
+    """The root and its configuration; no ``pyproject.toml`` in pytest's rootdir means defaults."""
+    given = config.getoption("tiergate_root") or os.environ.get("TIERGATE_ROOT")
+    root = (config.invocation_params.dir / given if given else config.rootpath).resolve()
+    if not given and not (root / PYPROJECT).is_file():
+        return root, TiergateConfig()
+    try:
+        return root, load_config(root)
+    except ConfigError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """One header line: the root, the tiers and the never-skip mode."""
+    settings = config.stash[_SETTINGS]
+    mode = "on" if settings.policy.enforced else "off"
+    return f"tiergate: root {settings.root}, tiers {', '.join(settings.tiers)}, never-skip {mode}"
+
+
+def folder_tiers(path: Path, root: Path, tiers: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The tiers one of whose paths appears, as whole consecutive parts, in ``path``.
+
+    ``path`` is taken relative to ``root`` (absolute when outside it), so
+    ``tests/unit`` matches ``tests/unit/test_a.py`` and ``packages/x/tests/unit/test_a.py``.
+    """
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else path.parts
+
+    def contains(run: tuple[str, ...]) -> bool:
+        return any(parts[i : i + len(run)] == run for i in range(len(parts) - len(run) + 1))
+
+    return [
+        name
+        for name, paths in tiers.items()
+        if any(contains(PurePosixPath(tier_path).parts) for tier_path in paths)
+    ]
+
+
+def tier_of(item: pytest.Item, settings: Settings) -> str:
+    """The one tier of ``item``: from its ``tier`` marker or its folder."""
+    known = ", ".join(settings.tiers)
+    marked = [str(arg) for mark in item.iter_markers("tier") for arg in mark.args]
+    for name in marked:
+        if name not in settings.tiers:
+            raise pytest.UsageError(f"{item.nodeid}: unknown tier {name!r} (tiers: {known})")
+    found = dict.fromkeys(marked, "marker")
+    for name in folder_tiers(item.path.resolve(), settings.root, settings.tiers):
+        found.setdefault(name, "folder")
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        which = ", ".join(f"{name} ({source})" for name, source in found.items())
+        raise pytest.UsageError(f"{item.nodeid}: is in {len(found)} tiers: {which}")
+    folders = ", ".join(path for paths in settings.tiers.values() for path in paths)
+    raise pytest.UsageError(
+        f"{item.nodeid}: is in no tier; put it under one of {folders} "
+        f"or mark it with @pytest.mark.tier(name) (tiers: {known})"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Give every test its tier; keep only the ``--tier`` ones when given."""
-    tiers: list[str] = config.getini("tiergate_tiers")
+    settings = config.stash[_SETTINGS]
     selected = set(config.getoption("tier"))
-    unknown = selected - set(tiers)
+    unknown = sorted(selected - set(settings.tiers))
     if unknown:
-        raise pytest.UsageError(f"--tier {min(unknown)}: unknown (tiers: {', '.join(tiers)})")
+        known = ", ".join(settings.tiers)
+        raise pytest.UsageError(f"--tier {unknown[0]}: unknown tier (tiers: {known})")
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
-        tier = tier_of(item, tiers)
+        tier = tier_of(item, settings)
         item.user_properties.append((_TIER_KEY, tier))
         (keep if not selected or tier in selected else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Judge every skip (never an xfail) by the never-skip policy."""
+    report = yield
+    if report.skipped and not hasattr(report, "wasxfail"):
+        item.config.stash[_SETTINGS].policy.judge(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    """Judge a module-level skip too: a disallowed one becomes a collection error."""
+    report = yield
+    if report.skipped:
+        collector.config.stash[_SETTINGS].policy.judge(report)
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(
+    report: pytest.TestReport | pytest.CollectReport,
+) -> tuple[str, str, str] | None:
+    """Show a skip the policy failed as a failure, in whichever phase it happened."""
+    if (
+        report.failed
+        and getattr(report, SKIP_REASON, None) is not None
+        and report.when != "collect"
+    ):
+        return "failed", "F", "FAILED"
+    return None
 
 
 class Recorder:
@@ -111,7 +237,7 @@ class Recorder:
         return [outcome_of(reports, tier_key=_TIER_KEY) for reports in self.reports.values()]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Write the records (on the controller only, once)."""
+        """Write the records atomically (on the controller only, once)."""
         del session
         if self.path is None or self.is_worker:
             return

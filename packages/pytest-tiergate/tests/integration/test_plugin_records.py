@@ -38,6 +38,14 @@ def test_xpasses():
 @pytest.mark.xfail(reason="fixed already?", strict=True)
 def test_strict_xpass():
     pass
+
+@pytest.fixture
+def broken_teardown():
+    yield
+    raise RuntimeError("teardown")
+
+def test_teardown_errors(broken_teardown):
+    pass
 """
 
 
@@ -60,12 +68,17 @@ def test_every_outcome_is_recorded_from_pytest_reports(pytester: pytest.Pytester
         "test_xfails": "xfailed",
         "test_xpasses": "xpassed",
         "test_strict_xpass": "xpassed",
+        "test_teardown_errors": "error",
     }
     assert records["test_skips"]["skip_reason"] == "no database here"
+    assert records["test_skips"]["skip_allowed"] is False
+    assert {k for k, v in records.items() if v["skip_allowed"] is not None} == {"test_skips"}
     assert records["test_strict_xpass"]["strict_xpass"] is True
     assert records["test_xpasses"]["strict_xpass"] is False
     assert {r["tier"] for r in records.values()} == {"unit"}
     assert all(r["requirements"] == [] for r in records.values())
+    assert all(isinstance(r["duration"], float) for r in records.values())
+    assert not list(out.parent.glob(".*partial"))
 
 
 def test_no_records_file_without_the_option(pytester: pytest.Pytester) -> None:

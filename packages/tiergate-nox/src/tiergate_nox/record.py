@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
-from tiergate.runfolder import Outcome, SessionKind, SessionManifest, session_dir, write_manifest
+from tiergate.runfolder import (
+    Outcome,
+    SessionKind,
+    SessionManifest,
+    TierRun,
+    session_dir,
+    write_manifest,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +38,7 @@ class SessionRecord:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     command: list[str] = field(default_factory=list)
     artifacts: dict[str, str] = field(default_factory=dict)
+    tiers: dict[str, TierRun] = field(default_factory=dict)
     _finished: bool = False
 
     @property
@@ -80,5 +88,6 @@ class SessionRecord:
                 command=self.command,
                 artifacts=present,
                 message=message,
+                tiers=self.tiers,
             ),
         )

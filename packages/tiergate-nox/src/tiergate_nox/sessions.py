@@ -25,7 +25,8 @@ from nox.command import CommandFailed
 from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import TiergateError
-from tiergate.runfolder import Outcome, SessionKind, current_run_id, session_name
+from tiergate.plan import member_tiers
+from tiergate.runfolder import Outcome, SessionKind, TierRun, current_run_id, session_name
 from tiergate.workspace import load_workspace
 from tiergate_nox.install import sync
 from tiergate_nox.record import SessionRecord
@@ -34,12 +35,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import IO
 
+    from tiergate.config import TiergateConfig
     from tiergate.workspace import Member, Workspace
 
 _PYTEST_EXITS: dict[int, tuple[Outcome, str]] = {
     0: ("passed", ""),
     1: ("failed", "tests failed"),
-    5: ("failed", "pytest collected no tests"),
+    5: ("failed", "collected no tests"),
 }
 _SKIP_DIRS = {".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__"}
 
@@ -48,6 +50,7 @@ _SKIP_DIRS = {".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__
 class _Sessions:
     root: Path
     workspace: Workspace
+    config: TiergateConfig
     run_dir: Path
 
     def record(
@@ -73,34 +76,69 @@ class _Sessions:
     # ------------------------------------------------------------------ tests
     def tests(self, session: nox.Session, package: str) -> None:
         member = self.member_for(session, package)
+        tiers = member_tiers(member, self.config)
         with self.record("tests", str(session.python), package) as rec:
             sync(session, member=member, groups=("test",))
-            junit = rec.artifact("junit", "junit.xml")
-            data = rec.artifact("coverage", "coverage.db")
-            pytest_args = [str(member.tests_dir), f"--junitxml={junit}", "-p", "no:cacheprovider"]
-            env = {"COVERAGE_FILE": str(data)}
-            if member.source_dirs:
-                sources = ",".join(str(path) for path in member.source_dirs)
-                command = [
-                    "python",
-                    "-m",
-                    "coverage",
-                    "run",
-                    "--parallel-mode",
-                    f"--source={sources}",
-                    "-m",
-                    "pytest",
-                ]
-            else:
-                command = ["python", "-m", "pytest"]
-            rec.command = [*command, *pytest_args, *session.posargs]
-            code = _run(session, rec.command, env=env)
-            if member.source_dirs:
-                session.run("python", "-m", "coverage", "combine", "--quiet", env=env)
-            outcome, message = _PYTEST_EXITS.get(code, ("crashed", f"pytest exited with {code}"))
-            rec.finish(outcome, code, message)
-        if code:
-            session.error(message)
+            for tier in tiers:
+                rec.tiers[tier] = self._tier(session, rec, member, tier)
+            failed = [
+                f"{t}: {run.message}" for t, run in rec.tiers.items() if run.outcome != "passed"
+            ]
+            crashed = any(run.outcome == "crashed" for run in rec.tiers.values())
+            outcome: Outcome = "crashed" if crashed else "failed" if failed else "passed"
+            rec.finish(
+                outcome,
+                max((r.exit_code for r in rec.tiers.values()), default=0),
+                "; ".join(failed),
+            )
+        if failed:
+            session.error("; ".join(failed))
+
+    def _tier(self, session: nox.Session, rec: SessionRecord, member: Member, tier: str) -> TierRun:
+        """Run one tier under coverage, into ``<session folder>/<tier>/``."""
+        (rec.folder / tier).mkdir()
+        artifacts = {"junit": f"{tier}/junit.xml", "records": f"{tier}/tests.jsonl"}
+        env = {}
+        command = ["python", "-m", "pytest"]
+        if member.source_dirs:
+            artifacts["coverage"] = f"{tier}/coverage.db"
+            env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
+            sources = ",".join(str(path) for path in member.source_dirs)
+            command = [
+                "python",
+                "-m",
+                "coverage",
+                "run",
+                "--parallel-mode",
+                f"--source={sources}",
+                "-m",
+                "pytest",
+            ]
+        targets = (
+            [str(member.tests_dir)]
+            if member.tests_dir
+            else [
+                str(member.path / path)
+                for path in self.config.tiers[tier].paths
+                if (member.path / path).is_dir()
+            ]
+        )
+        command += [
+            *targets,
+            f"--tier={tier}",
+            f"--tiergate-root={self.root}",
+            f"--junitxml={rec.folder / artifacts['junit']}",
+            f"--tiergate-records={rec.folder / artifacts['records']}",
+            "-p",
+            "no:cacheprovider",
+            *session.posargs,
+        ]
+        rec.command = command
+        code = _run(session, command, env=env)
+        if member.source_dirs:
+            session.run("python", "-m", "coverage", "combine", "--quiet", env=env)
+        outcome, message = _PYTEST_EXITS.get(code, ("crashed", f"pytest exited with {code}"))
+        return TierRun(exit_code=code, outcome=outcome, artifacts=artifacts, message=message)
 
     # ------------------------------------------------------------------- type
     def type(self, session: nox.Session, package: str) -> None:
@@ -269,7 +307,8 @@ def register_sessions(root: Path | str) -> Workspace:
     root = Path(root).resolve()
     try:
         workspace = load_workspace(root)
-        run_dir = root / load_config(root).run_dir / current_run_id()
+        config = load_config(root)
+        run_dir = root / config.run_dir / current_run_id()
     except TiergateError as error:
         # A noxfile that raises gets a traceback from nox; a user's mistake gets one line.
         print(f"nox: error: {error}", file=sys.stderr)  # noqa: T201
@@ -278,9 +317,9 @@ def register_sessions(root: Path | str) -> Workspace:
     nox.options.download_python = "never"
     nox.options.error_on_missing_interpreters = is_ci()
     nox.options.reuse_venv = "yes"
-    sessions = _Sessions(root, workspace, run_dir)
+    sessions = _Sessions(root, workspace, config, run_dir)
     pythons = list(workspace.pythons)
-    tested = [m.name for m in workspace.members if m.tests_dir is not None]
+    tested = [m.name for m in workspace.members if member_tiers(m, config)]
     typed = [m.name for m in workspace.members if m.source_dirs or m.tests_dir is not None]
 
     def tests(session: nox.Session, package: str) -> None:

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from monorepo_factory import OTHER_PYTHON, PYTHON
 
+ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
+
 if TYPE_CHECKING:
     from monorepo_factory import Monorepo
 
@@ -17,10 +19,16 @@ def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo
         folder = monorepo.root / ".tiergate/runs/r1/sessions" / f"tests-{PYTHON}-{package}"
         manifest = json.loads((folder / "manifest.json").read_text())
         assert manifest["outcome"] == "passed"
-        assert manifest["artifacts"] == {"junit": "junit.xml", "coverage": "coverage.db"}
-        assert 'tests="1"' in (folder / "junit.xml").read_text()
-        assert (folder / "coverage.db").stat().st_size > 0
-    gates = monorepo.run("tiergate", "gates", env=env)
+        assert manifest["tiers"]["unit"]["artifacts"] == {
+            "junit": "unit/junit.xml",
+            "records": "unit/tests.jsonl",
+            "coverage": "unit/coverage.db",
+        }
+        assert 'tests="1"' in (folder / "unit/junit.xml").read_text()
+        assert (folder / "unit/coverage.db").stat().st_size > 0
+        record = json.loads((folder / "unit/tests.jsonl").read_text())
+        assert (record["tier"], record["outcome"]) == ("unit", "passed")
+    gates = monorepo.run("tiergate", "gates", *ONLY, env=env)
     assert gates.returncode == 0, gates.stdout
     assert "PASSED" in gates.stdout
 
@@ -35,10 +43,11 @@ def test_a_failing_test_fails_the_session_and_the_gate(monorepo: Monorepo) -> No
     assert result.returncode != 0
     folder = monorepo.root / f".tiergate/runs/r2/sessions/tests-{PYTHON}-calc"
     assert json.loads((folder / "manifest.json").read_text())["outcome"] == "failed"
-    gates = monorepo.run("tiergate", "gates", env=env)
+    gates = monorepo.run("tiergate", "gates", *ONLY, env=env)
     assert gates.returncode == 1
-    assert "failed" in gates.stdout
-    assert "not-run" in gates.stdout  # report was never run in r2
+    assert "1 failed or errored" in gates.stdout
+    assert "test_calc.py::test_wrong" in gates.stdout
+    assert "not run" in gates.stdout  # report was never run in r2
 
 
 def test_a_missing_interpreter_fails_in_ci_and_is_named(monorepo_two_pythons: Monorepo) -> None:
@@ -47,7 +56,7 @@ def test_a_missing_interpreter_fails_in_ci_and_is_named(monorepo_two_pythons: Mo
     result = mono.run("nox", "--session", "tests", env=env)
     assert result.returncode != 0
     assert f"Python interpreter {OTHER_PYTHON} not found" in result.stderr
-    gates = mono.run("tiergate", "gates", env=env)
+    gates = mono.run("tiergate", "gates", *ONLY, env=env)
     assert gates.returncode == 1
     assert f"Python {OTHER_PYTHON} not found" in gates.stdout
 
@@ -57,7 +66,8 @@ def test_a_missing_interpreter_is_a_loud_warning_locally(monorepo_two_pythons: M
     env = mono.env_without_pyenv(TIERGATE_RUN_ID="r4")
     result = mono.run("nox", "--session", "tests", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    gates = mono.run("tiergate", "gates", env=env)
-    assert gates.returncode == 0
-    assert f"WARNING: Python {OTHER_PYTHON} not found" in gates.stdout
-    assert "did NOT run" in gates.stdout
+    gates = mono.run("tiergate", "gates", *ONLY, env=env)
+    assert gates.returncode == 0, gates.stdout
+    assert f"not run: Python {OTHER_PYTHON} not found" in gates.stdout
+    assert "WARNING" in gates.stdout
+    assert "did NOT look" in gates.stdout

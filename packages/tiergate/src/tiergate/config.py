@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tiergate.errors import ConfigError
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 PYPROJECT = "pyproject.toml"
+_M = TypeVar("_M", bound="BaseModel")
 _TOML_POSITION = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)")
 
 
@@ -51,6 +53,66 @@ class SecurityConfig(_Section):
     )
 
 
+Percent = Annotated[float, Field(ge=0, le=100)]
+"""A bound in percent, 0 to 100."""
+
+
+class TierConfig(_Section):
+    """``[tool.tiergate.tiers.<name>]``: where a tier's tests live."""
+
+    paths: tuple[str, ...] = Field(
+        min_length=1,
+        description="Test folders of this tier, relative to each member (e.g. tests/unit).",
+    )
+
+
+def _default_tiers() -> dict[str, TierConfig]:
+    return {name: TierConfig(paths=(f"tests/{name}",)) for name in ("unit", "integration", "e2e")}
+
+
+class CoverageConfig(_Section):
+    """``[tool.tiergate.coverage]``: lower bounds, in percent, per scope."""
+
+    combined: Percent | None = Field(
+        default=None, description="Every tier, package and Python together."
+    )
+    tiers: dict[str, Percent] = Field(
+        default_factory=dict, description="Tier name -> bound, over every package."
+    )
+    packages: dict[str, Percent] = Field(
+        default_factory=dict, description="Member name -> bound, over every tier."
+    )
+    files: dict[str, Percent] = Field(
+        default_factory=dict,
+        description="Glob (relative to the workspace root) -> bound for each file it matches.",
+    )
+
+
+class PyramidBound(_Section):
+    """Share of a tier in the test count, in percent."""
+
+    min: Percent | None = None
+    max: Percent | None = None
+
+
+class AllowedSkip(_Section):
+    """One entry of the skip allow-list."""
+
+    test: str = Field(min_length=1, description="Test node id, or an fnmatch pattern of them.")
+    reason: str = Field(min_length=1, description="Why the skip is allowed.")
+    expires: date = Field(description="Last day the entry is valid; after it, it is an error.")
+
+
+class SkipsConfig(_Section):
+    """``[tool.tiergate.skips]``: the never-skip policy."""
+
+    never_skip: Literal["always", "ci", "off"] = Field(
+        default="ci",
+        description="When a skip outside the allow-list fails the run: always, in CI only, never.",
+    )
+    allow: tuple[AllowedSkip, ...] = Field(default=(), description="The allowed skips.")
+
+
 class TiergateConfig(_Section):
     """``[tool.tiergate]`` in the workspace root's ``pyproject.toml``."""
 
@@ -58,7 +120,47 @@ class TiergateConfig(_Section):
         default=".tiergate/runs",
         description="Where run folders are written, relative to the workspace root.",
     )
+    tiers: dict[str, TierConfig] = Field(
+        default_factory=_default_tiers,
+        description="The tiers, lowest first (order matters for traceability).",
+    )
+    min_tests: int = Field(
+        default=1, ge=1, description="Fewest tests a session (member x Python x tier) may run."
+    )
+    coverage: CoverageConfig = Field(default_factory=CoverageConfig)
+    pyramid: dict[str, PyramidBound] = Field(
+        default_factory=dict, description="Tier name -> its share of all tests, in percent."
+    )
+    skips: SkipsConfig = Field(default_factory=SkipsConfig)
     security: SecurityConfig = Field(default_factory=SecurityConfig)
+
+    @model_validator(mode="after")
+    def _known_tiers(self) -> Self:
+        for key, names in (("coverage.tiers", self.coverage.tiers), ("pyramid", self.pyramid)):
+            unknown = sorted(set(names) - set(self.tiers))
+            if unknown:
+                msg = f"{key}.{unknown[0]}: unknown tier (tiers: {', '.join(self.tiers)})"
+                raise ValueError(msg)
+        return self
+
+
+class MemberCoverageConfig(_Section):
+    """``[tool.tiergate.coverage]`` in a member's ``pyproject.toml``: overrides for it."""
+
+    package: Percent | None = Field(default=None, description="Bound for this member.")
+    tiers: dict[str, Percent] = Field(
+        default_factory=dict, description="Tier name -> bound for this member's tests of it."
+    )
+    files: dict[str, Percent] = Field(
+        default_factory=dict, description="Glob (relative to the member) -> bound per file."
+    )
+
+
+class MemberConfig(_Section):
+    """``[tool.tiergate]`` in a member's ``pyproject.toml``."""
+
+    min_tests: int | None = Field(default=None, ge=1)
+    coverage: MemberCoverageConfig = Field(default_factory=MemberCoverageConfig)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -78,12 +180,19 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def parse_config(data: dict[str, Any], path: Path) -> TiergateConfig:
     """Validate the ``[tool.tiergate]`` table found in ``path``."""
+    return _validate(TiergateConfig, data, path)
+
+
+def _validate(model: type[_M], data: dict[str, Any], path: Path) -> _M:
     try:
-        return TiergateConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
         key = ".".join(["tool", "tiergate", *(str(part) for part in first["loc"])])
-        raise ConfigError(f"{key}: {first['msg']}", path=path) from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"] and ": " in message:  # a model check that names its own key
+            key, message = f"tool.tiergate.{message.split(': ', 1)[0]}", message.split(": ", 1)[1]
+        raise ConfigError(f"{key}: {message}", path=path) from None
 
 
 def load_config(root: Path) -> TiergateConfig:
@@ -93,6 +202,21 @@ def load_config(root: Path) -> TiergateConfig:
     if not isinstance(table, dict):
         raise ConfigError("tool.tiergate must be a table", path=path)
     return parse_config(table, path)
+
+
+def load_member_config(member_dir: Path, root: TiergateConfig) -> MemberConfig:
+    """Load a member's ``[tool.tiergate]`` overrides; its tiers must be the root's."""
+    path = member_dir / PYPROJECT
+    table = read_toml(path).get("tool", {}).get("tiergate", {})
+    if not isinstance(table, dict):
+        raise ConfigError("tool.tiergate must be a table", path=path)
+    config = _validate(MemberConfig, table, path)
+    unknown = sorted(set(config.coverage.tiers) - set(root.tiers))
+    if unknown:
+        known = ", ".join(root.tiers)
+        msg = f"tool.tiergate.coverage.tiers.{unknown[0]}: unknown tier (tiers: {known})"
+        raise ConfigError(msg, path=path)
+    return config
 
 
 def config_json_schema() -> dict[str, Any]:

@@ -29,6 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tiergate.errors import ArtifactError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+if TYPE_CHECKING:
     from pathlib import Path
 
 SCHEMA_VERSION = 1
@@ -41,6 +44,19 @@ SessionKind = Literal["tests", "type", "lint", "sql", "security"]
 Outcome = Literal["passed", "failed", "crashed"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class TierRun(BaseModel):
+    """One tier of a tests session: pytest run with ``--tier``, its own coverage data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exit_code: int = Field(description="pytest's exit code for this tier.")
+    outcome: Outcome
+    artifacts: dict[str, str] = Field(
+        description="Role (junit, coverage, records) -> path relative to the session folder."
+    )
+    message: str = Field(default="", description="One line saying why, when not passed.")
 
 
 class SessionManifest(BaseModel):
@@ -68,6 +84,9 @@ class SessionManifest(BaseModel):
         description="Artifact role (junit, coverage, findings) -> file name in the session folder."
     )
     message: str = Field(default="", description="One line saying why, when not passed.")
+    tiers: dict[str, TierRun] = Field(
+        default_factory=dict, description="Tests sessions: each tier that was run, by name."
+    )
 
 
 def session_name(kind: SessionKind, python: str | None = None, package: str | None = None) -> str:
@@ -137,6 +156,23 @@ def read_sessions(run_dir: Path) -> dict[str, tuple[Path, SessionManifest]]:
         manifest = read_manifest(manifest_path)
         found[manifest.session] = (manifest_path.parent, manifest)
     return found
+
+
+def merge_runs(run_dirs: Sequence[Path]) -> dict[str, tuple[Path, SessionManifest]]:
+    """The sessions of several run folders (shards of one run), merged by name.
+
+    A session found in two folders is an :class:`ArtifactError` naming both:
+    merging must never pick one silently.
+    """
+    merged: dict[str, tuple[Path, SessionManifest]] = {}
+    for run_dir in run_dirs:
+        for name, (folder, manifest) in read_sessions(run_dir).items():
+            if name in merged:
+                other = merged[name][0] / MANIFEST
+                msg = f"session {name} is also in {other}: merge each session once"
+                raise ArtifactError(msg, path=folder / MANIFEST)
+            merged[name] = (folder, manifest)
+    return merged
 
 
 def manifest_json_schema() -> dict[str, Any]:

@@ -62,7 +62,11 @@ class Member:
 
 @dataclass(frozen=True)
 class Workspace:
-    """A uv workspace: its root, configured Pythons and members in topological order."""
+    """A uv workspace: its root, configured Pythons and members in topological order.
+
+    The order follows runtime dependencies only: a dependency group (tests) may
+    depend back on a member that depends on it, as a pytest plugin does.
+    """
 
     root: Path
     pythons: tuple[str, ...]
@@ -135,7 +139,9 @@ class _Draft:
     file: Path
     text: str
     requirements: tuple[tuple[str, Requirement], ...]
-    """Every ``(raw string, requirement)`` of its dependencies and dependency groups."""
+    """Every ``(raw string, requirement)`` of its ``[project].dependencies``."""
+    group_requirements: tuple[Requirement, ...]
+    """The requirements of its dependency groups (test tools may depend back on it)."""
 
     @property
     def name(self) -> str:
@@ -168,11 +174,14 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
                 _draft(folder, file, read_toml(file), file.read_text("utf-8"), is_root=False)
             )
     by_name = _index(drafts)
-    graph: dict[str, tuple[str, ...]] = {}
+    graph: dict[str, tuple[str, ...]] = {}  # runtime dependencies: must be acyclic
+    uses: dict[str, tuple[str, ...]] = {}  # runtime and dependency groups
     for draft in drafts:
         own = canonicalize_name(draft.name)
-        used = {canonicalize_name(req.name) for _, req in draft.requirements} - {own}
-        graph[draft.name] = tuple(sorted(by_name[key].name for key in used if key in by_name))
+        runtime = {canonicalize_name(req.name) for _, req in draft.requirements} - {own}
+        grouped = {canonicalize_name(req.name) for req in draft.group_requirements} - {own}
+        graph[draft.name] = tuple(sorted(by_name[k].name for k in runtime if k in by_name))
+        uses[draft.name] = tuple(sorted(by_name[k].name for k in runtime | grouped if k in by_name))
     try:
         order = topological_order(graph)
     except DependencyCycleError as error:
@@ -189,7 +198,7 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         members=tuple(
             replace(
                 member,
-                internal_dependencies=graph[member.name],
+                internal_dependencies=uses[member.name],
                 pythons=_admitted(member.requires_python, configured),
             )
             for member in members
@@ -298,7 +307,7 @@ def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root
         source_dirs=source_dirs,
         tests_dir=folder / "tests" if (folder / "tests").is_dir() else None,
     )
-    return _Draft(member, file, text, (*dependencies, *in_groups))
+    return _Draft(member, file, text, dependencies, tuple(req for _, req in in_groups))
 
 
 def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Requirement], ...]:

@@ -1,23 +1,31 @@
+"""``tiergate gates`` end to end: verdicts, formats, and one-line errors for bad input."""
+
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-import textwrap
 from typing import TYPE_CHECKING
+
+import jsonschema
+import pytest
+
+from tiergate.schemas import FOLDER
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
 
 
 def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in {"CI", "TIERGATE_RUN_ID"}}
+    environment.pop("GITHUB_STEP_SUMMARY", None)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "tiergate", "--root", str(root), *args],
+        [sys.executable, "-m", "tiergate", "--root", str(root), "gates", *args],
         capture_output=True,
         text=True,
         check=False,
@@ -25,93 +33,115 @@ def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess
     )
 
 
-def _pytest_session(root: Path, run_id: str, package: str) -> None:
-    """Run a member's tests for real, the way the tests session does, and write the manifest."""
-    folder = root / ".tiergate" / "runs" / run_id / "sessions" / f"tests-{PYTHON}-{package}"
-    folder.mkdir(parents=True)
-    member = root / "packages" / package
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "coverage",
-            "run",
-            f"--data-file={folder / 'coverage.db'}",
-            f"--source={member / 'src'}",
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:tiergate",
-            f"--junitxml={folder / 'junit.xml'}",
-            str(member / "tests"),
-        ],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        env={**os.environ, "PYTHONPATH": str(member / "src")},
+@pytest.fixture
+def ran(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., Path]) -> Path:
+    """A workspace with one member whose unit tier ran (run id r1)."""
+    (ws_root / ".python-version").write_text("3.11\n")
+    member = add_member("alpha", package="alpha", tests=True)
+    (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
+    (member / "tests/unit").mkdir()
+    (member / "tests/unit/test_alpha.py").write_text(
+        "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
     )
-    manifest = f"""{{
-      "schema_version": 1, "run_id": "{run_id}", "kind": "tests",
-      "session": "tests-{PYTHON}(package='{package}')", "package": "{package}",
-      "python": "{PYTHON}", "started_at": "2026-11-22T00:00:00Z",
-      "finished_at": "2026-11-22T00:00:01Z", "outcome": "passed", "exit_code": 0,
-      "command": ["pytest"], "artifacts": {{"junit": "junit.xml", "coverage": "coverage.db"}}
-    }}"""
-    (folder / "manifest.json").write_text(manifest)
+    return run_tier("alpha", "unit")
 
 
-def _workspace(ws_root: Path, add_member: Callable[..., Path]) -> Path:
-    (ws_root / ".python-version").write_text(f"{PYTHON}\n")
-    for name in ("alpha", "beta"):
-        member = add_member(name, package=name, tests=True)
-        (member / "src" / name / "__init__.py").write_text("def one() -> int:\n    return 1\n")
-        (member / "tests" / f"test_{name}.py").write_text(
-            textwrap.dedent(f"""
-            from {name} import one
-
-            def test_one() -> None:
-                assert one() == 1
-            """)
-        )
-    return ws_root
+def _one_line_error(result: subprocess.CompletedProcess[str], path: Path) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(f"tiergate: error: {path}")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
 
 
-def test_a_complete_run_passes(ws_root: Path, add_member: Callable[..., Path]) -> None:
-    root = _workspace(ws_root, add_member)
-    for package in ("alpha", "beta"):
-        _pytest_session(root, "r1", package)
-    result = _tiergate(root, "gates", TIERGATE_RUN_ID="r1")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"tests-{PYTHON}(package='alpha')" in result.stdout
-    assert "PASSED" in result.stdout
+def test_a_complete_run_passes_in_every_format(ws_root: Path, ran: Path, tmp_path: Path) -> None:
+    del ran
+    terminal = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
+    assert terminal.returncode == 0, terminal.stdout + terminal.stderr
+    assert "PASSED" in terminal.stdout
+    assert "\x1b[" not in terminal.stdout  # no colour when not a TTY
+    summary = tmp_path / "summary.md"
+    markdown = _tiergate(
+        ws_root,
+        *ONLY,
+        "--run",
+        ".tiergate/runs/r1",
+        "--format",
+        "markdown",
+        GITHUB_STEP_SUMMARY=str(summary),
+    )
+    assert markdown.stdout.startswith("## tiergate: passed")
+    assert summary.read_text() == markdown.stdout
+    out = tmp_path / "report.json"
+    _tiergate(
+        ws_root, *ONLY, "--run", ".tiergate/runs/r1", "--format", "json", "--output", str(out)
+    )
+    schema = json.loads((FOLDER / "gates-report.schema.json").read_text())
+    report = json.loads(out.read_text())
+    jsonschema.validate(report, schema)
+    assert report["verdict"] == "passed"
 
 
-def test_a_session_that_did_not_run_fails_the_gate(
-    ws_root: Path, add_member: Callable[..., Path]
-) -> None:
-    root = _workspace(ws_root, add_member)
-    _pytest_session(root, "r1", "alpha")
-    result = _tiergate(root, "gates", "--run", ".tiergate/runs/r1")
+def test_a_failing_bound_is_exit_1_and_names_the_worst_files(ws_root: Path, ran: Path) -> None:
+    del ran
+    source = ws_root / "packages/alpha/src/alpha/extra.py"
+    source.write_text("def never() -> int:\n    return 0\n")
+    pyproject = ws_root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.tiergate.coverage]\ncombined = 90\n")
+    result = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
     assert result.returncode == 1
-    assert "not-run" in result.stdout
     assert "FAILED" in result.stdout
+    assert "packages/alpha/src/alpha/extra.py" in result.stdout
 
 
-def test_a_hostile_junit_is_exit_2_with_one_line(
-    ws_root: Path, add_member: Callable[..., Path]
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[tool.tiergate\n", "invalid TOML"),
+        ("[tool.tiergate.coverage.tiers]\nsmoke = 80\n", "coverage.tiers.smoke: unknown tier"),
+        (
+            "[tool.tiergate.coverage]\ncombined = 101\n",
+            "combined: Input should be less than or equal to 100",
+        ),
+    ],
+)
+def test_bad_configuration_is_one_line_naming_the_file(
+    ws_root: Path, ran: Path, text: str, message: str
 ) -> None:
-    root = _workspace(ws_root, add_member)
-    for package in ("alpha", "beta"):
-        _pytest_session(root, "r1", package)
-    junit = root / f".tiergate/runs/r1/sessions/tests-{PYTHON}-alpha/junit.xml"
+    del ran
+    pyproject = ws_root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n" + text)
+    result = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
+    _one_line_error(result, pyproject)
+    assert message in result.stderr
+
+
+def test_a_truncated_coverage_file_is_one_line(ws_root: Path, ran: Path) -> None:
+    data = ran / "unit" / "coverage.db"
+    data.write_bytes(data.read_bytes()[: data.stat().st_size // 2])
+    _one_line_error(_tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1"), data)
+
+
+def test_junit_that_is_not_xml_is_one_line(ws_root: Path, ran: Path) -> None:
+    junit = ran / "unit" / "junit.xml"
+    junit.write_text("this is not xml")
+    result = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
+    _one_line_error(result, junit)
+    assert "not valid XML" in result.stderr
+
+
+def test_hostile_xml_is_refused_in_one_line(ws_root: Path, ran: Path) -> None:
+    junit = ran / "unit" / "junit.xml"
     junit.write_text(
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
         "<testsuites>&b;</testsuites>"
     )
-    result = _tiergate(root, "gates", TIERGATE_RUN_ID="r1")
+    result = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
+    _one_line_error(result, junit)
+    assert "refused unsafe XML" in result.stderr
+
+
+def test_an_unknown_gate_kind_is_usage_error(ws_root: Path, ran: Path) -> None:
+    del ran
+    result = _tiergate(ws_root, "--only", "vibes", TIERGATE_RUN_ID="r1")
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"tiergate: error: {junit}: refused unsafe XML")
-    assert "Traceback" not in result.stderr
+    assert "unknown gate kind 'vibes'" in result.stderr

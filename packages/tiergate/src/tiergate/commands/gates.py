@@ -1,77 +1,83 @@
-"""``tiergate gates``: evaluate the gates of a run folder and give one verdict.
-
-Today it checks that every expected test session produced results (the
-completeness gate); coverage, tool and test gates build on the same run folder.
-"""
+"""``tiergate gates``: evaluate every gate over a run folder (or shards of one); one verdict."""
 
 from __future__ import annotations
 
+import io
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
 
 from tiergate.ci import is_ci
-from tiergate.completeness import check_run
 from tiergate.config import load_config
-from tiergate.errors import ExitCode
-from tiergate.pythons import find_interpreter
+from tiergate.errors import TiergateError
+from tiergate.gates import GATES
+from tiergate.report import FORMATS, render_json, render_markdown, render_terminal
 from tiergate.runfolder import RUN_ID_ENV, current_run_id
-from tiergate.workspace import load_workspace
+from tiergate.verdict import evaluate
 
 if TYPE_CHECKING:
     import argparse
 
 NAME = "gates"
-HELP = "check a run folder: every expected test session ran, collected tests and passed"
+HELP = "evaluate the gates of a run (or of several shards merged) and give one verdict"
+SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--run DIR`` and ``--strict``."""
+    """``--run`` (repeatable), ``--strict``, ``--format``, ``--output``, ``--only``."""
     parser.add_argument(
         "--run",
         metavar="DIR",
-        help=f"the run folder (default: <run-dir>/${RUN_ID_ENV}, or <run-dir>/local)",
+        action="append",
+        type=Path,
+        help=f"a run folder; repeat to merge shards (default: <run-dir>/${RUN_ID_ENV} or local)",
     )
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="a missing interpreter fails the gate (the default when CI is set)",
+        help="honesty warnings (a missing interpreter) fail (the default when CI is set)",
+    )
+    parser.add_argument("--format", choices=FORMATS, default="terminal", help="report format")
+    parser.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE")
+    kinds = ", ".join(gate.name for gate in GATES)
+    parser.add_argument(
+        "--only", metavar="KIND", action="append", help=f"evaluate only these kinds ({kinds})"
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the run and print one row per expected session."""
+    """Evaluate, print or write the report, append Markdown to the CI step summary."""
     root = args.root.resolve()
-    workspace = load_workspace(root)
-    run_dir = root / args.run if args.run else root / load_config(root).run_dir / current_run_id()
-    checks = check_run(
-        workspace, run_dir, interpreter_available=lambda v: find_interpreter(v) is not None
-    )
-    console = Console(highlight=False, width=max(100, Console().width))
-    table = Table(title=f"test sessions in {os.path.relpath(run_dir, root)}")
-    for column in ("session", "status", "detail"):
-        table.add_column(column)
-    for check in checks:
-        style = "green" if check.ok else "bold red"
-        table.add_row(check.session, f"[{style}]{check.status}[/]", check.detail)
-    console.print(table)
-    console.print(
-        "Checked: every expected test session ran, collected tests, passed and left coverage "
-        "data. Coverage bounds and tiers are not gated yet."
-    )
-    strict = args.strict or is_ci()
-    missing = [c for c in checks if c.status == "interpreter-missing"]
-    failed = [c for c in checks if not c.ok and c.status != "interpreter-missing"]
-    if missing and not strict:
-        pythons = ", ".join(sorted({c.python for c in missing}))
-        console.print(
-            f"[bold red]WARNING: Python {pythons} not found: {len(missing)} session(s) did NOT "
-            "run. This fails in CI (CI=true) or with --strict.[/]"
-        )
-    if failed or (missing and strict):
-        console.print(f"[bold red]FAILED[/]: {len(failed) + len(missing) * strict} session(s)")
-        return int(ExitCode.GATE_FAILED)
-    console.print("[green]PASSED[/]" if not missing else "[yellow]PASSED with warnings[/]")
-    return int(ExitCode.OK)
+    runs = [root / path for path in args.run] if args.run else None
+    if runs is None:
+        runs = [root / load_config(root).run_dir / current_run_id()]
+    verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only)
+    if args.format == "terminal" and args.output is None:
+        render_terminal(verdict, Console(highlight=False, width=max(120, Console().width)))
+    else:
+        text = render_json(verdict) if args.format == "json" else render_markdown(verdict)
+        if args.format == "terminal":
+            buffer = io.StringIO()
+            render_terminal(verdict, Console(file=buffer, width=120, highlight=False))
+            text = buffer.getvalue()
+        _emit(text, args.output)
+    summary = os.environ.get(SUMMARY_ENV)
+    if summary:
+        with Path(summary).open("a", encoding="utf-8") as handle:
+            handle.write(render_markdown(verdict))
+    return int(verdict.exit_code)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        print(text, end="")  # noqa: T201 - the report is the command's output
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        partial = output.with_name(f".{output.name}.partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    except OSError as error:
+        raise TiergateError(f"cannot write the report: {error.strerror}", path=output) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tiergate.config import config_json_schema
+from tiergate.report.jsonreport import report_json_schema
 from tiergate.runfolder import manifest_json_schema
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ FOLDER = Path(__file__).parent
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "config.schema.json": config_json_schema,
     "session-manifest.schema.json": manifest_json_schema,
+    "gates-report.schema.json": report_json_schema,
 }
 
 

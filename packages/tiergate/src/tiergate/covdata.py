@@ -1,0 +1,192 @@
+"""Coverage per tier, package, file and run, from coverage.py data files, exactly.
+
+Covered lines are the *union* of the lines executed in each data file (one per
+session x tier), never an average of percentages. Statements, exclusions
+(``[tool.coverage.report] exclude_also``...) and the translation of traced
+lines to the first line of their statement come from coverage.py's own Python
+file reporter, configured from the workspace's ``pyproject.toml``; the numbers
+are then added as integers (:mod:`tiergate.covnumbers`), so the results equal
+what ``coverage report`` prints for the same data, to the last digit.
+
+Only statement coverage is computed: with ``[tool.coverage.run] branch = true``
+coverage.py folds branches into its percentage and the two would differ.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import coverage
+from coverage.exceptions import CoverageException
+from coverage.files import GlobMatcher, find_python_files
+from coverage.python import PythonFileReporter
+
+from tiergate.covnumbers import Counts, Lines, line_ranges, total, worst_files
+from tiergate.errors import ArtifactError, ConfigError, WorkspaceError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "Counts",
+    "Lines",
+    "SourceIndex",
+    "line_ranges",
+    "measure",
+    "read_executed",
+    "total",
+    "union",
+    "worst_files",
+]
+
+
+def _relative(stored: str, root: Path) -> str:
+    """A data file's path as a posix path relative to ``root`` (as-is when outside it)."""
+    posix = stored.replace("\\", "/")
+    if not Path(stored).is_absolute():
+        return PurePosixPath(posix).as_posix()
+    try:
+        return Path(stored).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return posix
+
+
+def _reason(error: Exception) -> str:
+    """The first line of ``error`` without coverage.py's "Couldn't use data file 'x': "."""
+    text = (str(error).splitlines() or [type(error).__name__])[0]
+    head, quote, rest = text.partition("': ")
+    return rest if quote and head.startswith(("Couldn't use data file", "Data file")) else text
+
+
+def read_executed(data_file: Path, root: Path) -> dict[str, frozenset[int]]:
+    """The lines executed per file in one coverage data file, as traced (not yet translated).
+
+    Keys are posix paths relative to ``root`` (data files written with
+    ``relative_files = true`` already store them so). Files that were measured
+    but ran no line are left out, so a data file that measured nothing gives
+    ``{}``; a missing, truncated or foreign file is an :class:`ArtifactError`.
+    """
+    if not data_file.is_file():
+        raise ArtifactError("coverage data file not found", path=data_file)
+    data = coverage.CoverageData(basename=str(data_file), read_only=True)
+    executed: dict[str, frozenset[int]] = {}
+    try:
+        data.read()
+        with data.keep_db_open():  # one connection, not one per file
+            for stored in sorted(data.measured_files()):
+                if lines := data.lines(stored):
+                    key = _relative(stored, root)
+                    executed[key] = executed.get(key, frozenset()).union(lines)
+    except (CoverageException, sqlite3.Error) as error:
+        raise ArtifactError(
+            f"not a readable coverage data file: {_reason(error)}", path=data_file
+        ) from None
+    finally:
+        data.close()
+    return executed
+
+
+def union(*executed: Mapping[str, frozenset[int]]) -> dict[str, frozenset[int]]:
+    """The lines executed in any of ``executed`` (tiers, Pythons), file by file."""
+    combined: dict[str, frozenset[int]] = {}
+    for one in executed:
+        for path, lines in one.items():
+            combined[path] = combined[path] | lines if path in combined else lines
+    return combined
+
+
+class SourceIndex:
+    """The measurable files of a workspace and their statements, each file parsed once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        config = self.root / "pyproject.toml"
+        try:
+            self.coverage = coverage.Coverage(config_file=str(config), data_file=None)
+        except CoverageException as error:
+            raise ConfigError(f"coverage configuration: {error}", path=config) from None
+        self._parsed: dict[str, tuple[frozenset[int], dict[int, int]]] = {}
+        omit = [*self._option_list("run:omit"), *self._option_list("report:omit")]
+        include = self._option_list("report:include")
+        self._omit = GlobMatcher(self._patterns(omit), "omit") if omit else None
+        self._include = GlobMatcher(self._patterns(include), "include") if include else None
+
+    @property
+    def precision(self) -> int:
+        """``[tool.coverage.report] precision`` of the workspace (coverage.py's default: 0)."""
+        value = self.coverage.get_option("report:precision")
+        return value if isinstance(value, int) else 0
+
+    def _option_list(self, name: str) -> list[str]:
+        value = self.coverage.get_option(name)
+        return [str(item) for item in value] if isinstance(value, list) else []
+
+    def _patterns(self, patterns: list[str]) -> list[str]:
+        """coverage.py's ``prep_patterns``, relative to the root instead of the cwd."""
+        prepped: list[str] = []
+        for pattern in patterns:
+            prepped.append(pattern)
+            if not pattern.startswith(("*", "?")):
+                prepped.append(str(self.root / pattern))
+        return prepped
+
+    def _reported(self, relative: str) -> bool:
+        candidates = (relative, str(self.root / relative))
+        if self._omit is not None and any(self._omit.match(one) for one in candidates):
+            return False
+        return self._include is None or any(self._include.match(one) for one in candidates)
+
+    def files_under(self, source_dir: Path) -> list[str]:
+        """Every file ``coverage report`` would show for ``source = [source_dir]``, sorted.
+
+        Found by coverage.py's own discovery (importable ``.py`` files: sub-folders
+        need an ``__init__.py`` unless ``include_namespace_packages``), minus
+        ``omit``/outside ``include``, so never-imported files count as 0%.
+        """
+        folder = (self.root / source_dir).resolve()
+        if not folder.is_relative_to(self.root):
+            raise WorkspaceError("source folder is outside the workspace root", path=folder)
+        namespaces = bool(self.coverage.get_option("report:include_namespace_packages"))
+        found = (
+            Path(path).relative_to(self.root).as_posix()
+            for path in find_python_files(str(folder), namespaces)
+        )
+        return sorted(path for path in found if self._reported(path))
+
+    def _parse(self, path: str) -> tuple[frozenset[int], dict[int, int]]:
+        parsed = self._parsed.get(path)
+        if parsed is None:
+            reporter = PythonFileReporter(str(self.root / path), self.coverage)
+            try:
+                statements = frozenset(reporter.lines())
+                multiline = dict(reporter.multiline_map())
+            except (CoverageException, OSError, SyntaxError) as error:
+                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+                raise WorkspaceError(f"cannot analyse for coverage: {reason}", path=path) from None
+            parsed = self._parsed[path] = (statements, multiline)
+        return parsed
+
+    def statements(self, path: str) -> frozenset[int]:
+        """The statements of ``path`` (relative posix) as ``coverage report`` counts them."""
+        return self._parse(path)[0]
+
+    def executed(self, path: str, traced: Iterable[int]) -> frozenset[int]:
+        """Traced line numbers mapped to their statement's first line, as coverage.py does.
+
+        (A multi-line ``while (...)`` condition is traced on its second line
+        only; coverage.py still counts the ``while`` statement as run.)
+        """
+        statements, multiline = self._parse(path)
+        return frozenset(multiline.get(line, line) for line in traced) & statements
+
+
+def measure(
+    index: SourceIndex, files: Iterable[str], executed: Mapping[str, frozenset[int]]
+) -> list[Lines]:
+    """Each of ``files`` measured against ``executed`` (one data file's or a union)."""
+    return [
+        Lines(path, index.statements(path), index.executed(path, executed.get(path, ())))
+        for path in files
+    ]

@@ -1,0 +1,117 @@
+"""What every gate shares: the evaluation context, the result type, the Gate protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from tiergate.config import MemberConfig, load_member_config
+from tiergate.plan import expected_sessions
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from datetime import date
+    from pathlib import Path
+
+    from tiergate.config import TiergateConfig
+    from tiergate.plan import ExpectedSession
+    from tiergate.runfolder import SessionManifest, TierRun
+    from tiergate.workspace import Workspace
+
+Status = Literal["passed", "failed", "warning"]
+"""``warning``: an honesty problem tolerated locally (it is ``failed`` in strict mode)."""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate's answer: what was measured, against which bound, and what to do."""
+
+    gate: str
+    """Stable id, e.g. ``coverage/tier/unit``."""
+    title: str
+    """What a person reads, e.g. ``coverage of tier unit``."""
+    status: Status
+    measured: str
+    bound: str
+    details: tuple[str, ...] = ()
+    """What to act on: worst files with uncovered lines, failing tests, skips with reasons."""
+
+    @property
+    def passed(self) -> bool:
+        """True when the gate does not turn the verdict red."""
+        return self.status != "failed"
+
+
+@dataclass
+class Context:
+    """Everything a gate may read: configuration, workspace, and the run's artifacts."""
+
+    root: Path
+    workspace: Workspace
+    config: TiergateConfig
+    sessions: Mapping[str, tuple[Path, SessionManifest]]
+    today: date
+    strict: bool
+    """In CI or with ``--strict``: tolerated honesty problems fail."""
+    interpreters: Mapping[str, bool] = field(default_factory=dict)
+    """Python version -> found on this machine (only consulted for sessions that did not run)."""
+
+    @cached_property
+    def expected(self) -> tuple[ExpectedSession, ...]:
+        """The tests sessions the run must hold."""
+        return expected_sessions(self.workspace, self.config)
+
+    @cached_property
+    def member_configs(self) -> dict[str, MemberConfig]:
+        """Each member's ``[tool.tiergate]`` overrides."""
+        return {
+            m.name: MemberConfig() if m.is_root else load_member_config(m.path, self.config)
+            for m in self.workspace.members
+        }
+
+
+@dataclass(frozen=True)
+class TierArtifacts:
+    """Where one tier of one tests session left its artifacts."""
+
+    session: ExpectedSession
+    tier: str
+    folder: Path
+    run: TierRun
+
+    def path(self, role: str) -> Path | None:
+        """The artifact file of ``role`` (junit, coverage, records), if the tier left one."""
+        name = self.run.artifacts.get(role)
+        return self.folder / name if name is not None else None
+
+
+def tier_artifacts(context: Context) -> list[TierArtifacts]:
+    """Every tier that the expected sessions ran, in plan order."""
+    found: list[TierArtifacts] = []
+    for expected in context.expected:
+        entry = context.sessions.get(expected.name)
+        if entry is None:
+            continue
+        folder, manifest = entry
+        found.extend(
+            TierArtifacts(expected, tier, folder, manifest.tiers[tier])
+            for tier in expected.tiers
+            if tier in manifest.tiers
+        )
+    return found
+
+
+class Gate(Protocol):
+    """A kind of gate: evaluates the context into results (one per scope it checks)."""
+
+    name: str
+
+    def evaluate(self, context: Context) -> Iterable[GateResult]:
+        """The results of this kind of gate; never raises for a red result."""
+        ...
+
+
+def percent_bound(bound: float) -> str:
+    """``>= 85%`` (no trailing zeros)."""
+    return f">= {bound:g}%"

@@ -1,0 +1,84 @@
+"""Evaluate the gates over a run (one folder, or the shards of one) into one verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from tiergate.config import load_config
+from tiergate.errors import ExitCode, TiergateError
+from tiergate.gates import GATES
+from tiergate.gates.base import Context, GateResult
+from tiergate.pythons import find_interpreter
+from tiergate.runfolder import merge_runs
+from tiergate.workspace import load_workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+    from datetime import date
+    from pathlib import Path
+
+    from tiergate.gates.base import Gate
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Every gate's result and what they add up to."""
+
+    results: tuple[GateResult, ...]
+    crashed: tuple[str, ...]
+    """Sessions (or tiers of them) that crashed: the exit code is then 3."""
+    run_dirs: tuple[Path, ...]
+
+    @property
+    def passed(self) -> bool:
+        """True when no gate failed (warnings do not fail)."""
+        return all(result.passed for result in self.results)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 passed, 1 a gate failed, 3 a session crashed."""
+        if self.passed:
+            return ExitCode.OK
+        return ExitCode.CRASHED if self.crashed else ExitCode.GATE_FAILED
+
+
+def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the caller
+    root: Path,
+    run_dirs: Sequence[Path],
+    *,
+    strict: bool,
+    today: date | None = None,
+    only: Collection[str] | None = None,
+    gates: Sequence[Gate] = GATES,
+) -> Verdict:
+    """Read the run folders and evaluate every gate (or the kinds in ``only``)."""
+    unknown = sorted(set(only or ()) - {gate.name for gate in gates})
+    if unknown:
+        kinds = ", ".join(gate.name for gate in gates)
+        raise TiergateError(f"unknown gate kind {unknown[0]!r} (kinds: {kinds})")
+    config = load_config(root)
+    context = Context(
+        root=root,
+        workspace=load_workspace(root),
+        config=config,
+        sessions=merge_runs(run_dirs),
+        today=today or datetime.now(UTC).date(),
+        strict=strict,
+    )
+    missing = {e.python for e in context.expected if e.name not in context.sessions}
+    context.interpreters = {python: find_interpreter(python) is not None for python in missing}
+    results = tuple(
+        result
+        for gate in gates
+        if only is None or gate.name in only
+        for result in gate.evaluate(context)
+    )
+    crashed = tuple(
+        name
+        for name, (_, manifest) in context.sessions.items()
+        if manifest.outcome == "crashed"
+        or any(tier.outcome == "crashed" for tier in manifest.tiers.values())
+    )
+    return Verdict(results, crashed, tuple(run_dirs))
