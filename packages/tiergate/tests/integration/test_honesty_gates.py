@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tiergate.runfolder import read_manifest, write_manifest
 from tiergate.verdict import Verdict, evaluate
 
 if TYPE_CHECKING:
@@ -131,3 +132,72 @@ def test_a_missing_interpreter_warns_locally_and_fails_strictly(ws_root: Path, a
     strict = evaluate(ws_root, [ws_root / ".tiergate/runs/r1"], strict=True, only=("sessions",))
     assert strict.results[0].measured == "not run: Python 3.99 not found"
     assert not strict.passed
+
+
+def _rewrite_manifest(folder: Path, **changes: object) -> None:
+    manifest = read_manifest(folder / "manifest.json")
+    write_manifest(folder, manifest.model_copy(update=changes))
+
+
+def _session_problems(root: Path) -> tuple[str, ...]:
+    verdict = _verdict(root)
+    result = next(r for r in verdict.results if r.gate == "sessions/tests-3.11(package='alpha')")
+    assert result.status == "failed"
+    return result.details
+
+
+def test_a_crashed_session_is_red_and_exits_3(
+    ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
+) -> None:
+    del alpha
+    folder = run_tier("alpha", "unit")
+    _rewrite_manifest(folder, outcome="crashed", message="uv sync failed")
+    assert _session_problems(ws_root) == ("crashed: uv sync failed",)
+    assert _verdict(ws_root).exit_code == 3
+
+
+def test_a_tier_missing_from_the_manifest_is_not_run(
+    ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
+) -> None:
+    (alpha / "tests/integration").mkdir()
+    (alpha / "tests/integration/test_more.py").write_text(PASSING)
+    run_tier("alpha", "unit")
+    assert _session_problems(ws_root) == ("tier integration: not run",)
+
+
+def test_a_crashed_tier_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..., Path]) -> None:
+    del alpha
+    folder = run_tier("alpha", "unit")
+    tier = read_manifest(folder / "manifest.json").tiers["unit"]
+    crashed = tier.model_copy(update={"outcome": "crashed", "message": "pytest exited with 3"})
+    _rewrite_manifest(folder, tiers={"unit": crashed})
+    assert _session_problems(ws_root) == ("tier unit: crashed: pytest exited with 3",)
+
+
+@pytest.mark.parametrize(
+    ("removed", "problem"),
+    [
+        ("records", "tier unit: no test records"),
+        ("junit", "tier unit: no JUnit XML"),
+        ("coverage", "tier unit: no coverage data"),
+    ],
+)
+def test_a_tier_without_an_artifact_is_red(
+    ws_root: Path, alpha: Path, run_tier: Callable[..., Path], removed: str, problem: str
+) -> None:
+    del alpha
+    folder = run_tier("alpha", "unit")
+    tier = read_manifest(folder / "manifest.json").tiers["unit"]
+    artifacts = {role: name for role, name in tier.artifacts.items() if role != removed}
+    _rewrite_manifest(folder, tiers={"unit": tier.model_copy(update={"artifacts": artifacts})})
+    assert problem in _session_problems(ws_root)
+
+
+def test_records_that_disagree_with_junit_are_red(
+    ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
+) -> None:
+    del alpha
+    folder = run_tier("alpha", "unit")
+    records = folder / "unit/tests.jsonl"
+    records.write_text(records.read_text() * 2)
+    assert _session_problems(ws_root) == ("tier unit: 2 test records but 1 tests in JUnit XML",)
