@@ -113,6 +113,82 @@ class SkipsConfig(_Section):
     allow: tuple[AllowedSkip, ...] = Field(default=(), description="The allowed skips.")
 
 
+class RequirementsConfig(_Section):
+    """``[tool.tiergate.requirements]``: requirement traceability (present: the gate is on)."""
+
+    specs: tuple[str, ...] = Field(
+        default=("docs/requirements/**/*.md",),
+        min_length=1,
+        description="Globs of the Markdown spec files, relative to the workspace root.",
+    )
+    id_patterns: tuple[str, ...] = Field(
+        default=(r"FR-\d{3}",),
+        min_length=1,
+        description="Regular expressions of requirement IDs (e.g. FR-\\d{3}, NFR-\\d{3}).",
+    )
+    min_share: Percent | None = Field(
+        default=None,
+        description="Lower bound on the share of requirements proven by passing tests, percent.",
+    )
+
+
+class HistoryConfig(_Section):
+    """``[tool.tiergate.history]``: where evaluated runs are recorded."""
+
+    url: str | None = Field(
+        default=None,
+        description=(
+            "Store URL: sqlite:///<path> (relative to the root) or postgresql://...; default: "
+            "SQLite at .tiergate/history.db. TIERGATE_HISTORY_URL overrides it."
+        ),
+    )
+    main_branch: str = Field(
+        default="main", min_length=1, description="Branch whose last recorded run is the baseline."
+    )
+    trend_runs: int = Field(
+        default=20, ge=2, le=1000, description="How many recent runs trends and charts show."
+    )
+
+
+class RatchetConfig(_Section):
+    """``[tool.tiergate.ratchet]``: coverage may not drop below the baseline (present: on)."""
+
+    tolerance: float = Field(
+        default=0.0,
+        ge=0,
+        le=100,
+        description="Percentage points coverage may drop below the baseline and still pass.",
+    )
+    baseline_file: str = Field(
+        default="tiergate-baseline.json",
+        min_length=1,
+        description=(
+            "Baseline file relative to the root (written by tiergate baseline save); used "
+            "when it exists, else the last run recorded on the main branch."
+        ),
+    )
+
+
+class PatchConfig(_Section):
+    """``[tool.tiergate.patch]``: coverage of the lines changed since a base ref."""
+
+    base: str | None = Field(
+        default=None, description="Git ref to diff against (e.g. origin/main); --base overrides."
+    )
+    min: Percent | None = Field(
+        default=None, description="Lower bound on covered changed lines / coverable changed lines."
+    )
+
+
+class GapsConfig(_Section):
+    """``[tool.tiergate.gaps]``: where the next test would raise coverage most."""
+
+    top: int = Field(default=10, ge=1, le=1000, description="How many gaps reports list.")
+    churn_days: int = Field(
+        default=90, ge=1, description="Git history window (days) used to weigh files by change."
+    )
+
+
 class TiergateConfig(_Section):
     """``[tool.tiergate]`` in the workspace root's ``pyproject.toml``."""
 
@@ -133,6 +209,15 @@ class TiergateConfig(_Section):
     )
     skips: SkipsConfig = Field(default_factory=SkipsConfig)
     security: SecurityConfig = Field(default_factory=SecurityConfig)
+    requirements: RequirementsConfig | None = Field(
+        default=None, description="Requirement traceability; absent: no traceability gate."
+    )
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
+    ratchet: RatchetConfig | None = Field(
+        default=None, description="The coverage ratchet; absent: no ratchet gate."
+    )
+    patch: PatchConfig = Field(default_factory=PatchConfig)
+    gaps: GapsConfig = Field(default_factory=GapsConfig)
 
     @model_validator(mode="after")
     def _known_tiers(self) -> Self:

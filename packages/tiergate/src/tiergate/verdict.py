@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,8 @@ class Verdict:
     crashed: tuple[str, ...]
     """Sessions (or tiers of them) that crashed: the exit code is then 3."""
     run_dirs: tuple[Path, ...]
+    context: Context = field(compare=False, repr=False)
+    """What the gates read (artifacts, coverage, records): reports and history reuse it."""
 
     @property
     def passed(self) -> bool:
@@ -81,4 +83,4 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
         if manifest.outcome == "crashed"
         or any(tier.outcome == "crashed" for tier in manifest.tiers.values())
     )
-    return Verdict(results, crashed, tuple(run_dirs))
+    return Verdict(results, crashed, tuple(run_dirs), context)

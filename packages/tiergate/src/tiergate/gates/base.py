@@ -7,7 +7,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from tiergate.config import MemberConfig, load_member_config
+from tiergate.measure import Measurements
 from tiergate.plan import expected_sessions
+from tiergate.records import TestRecord, read_records
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -61,6 +63,25 @@ class Context:
     def expected(self) -> tuple[ExpectedSession, ...]:
         """The tests sessions the run must hold."""
         return expected_sessions(self.workspace, self.config)
+
+    @cached_property
+    def artifacts(self) -> list[TierArtifacts]:
+        """Every tier that the expected sessions ran, in plan order."""
+        return tier_artifacts(self)
+
+    @cached_property
+    def records(self) -> list[tuple[TierArtifacts, tuple[TestRecord, ...]]]:
+        """Each tier's per-test records, for the tiers that left them (read once)."""
+        return [
+            (artifacts, tuple(read_records(path)))
+            for artifacts in self.artifacts
+            if (path := artifacts.path("records")) is not None and path.is_file()
+        ]
+
+    @cached_property
+    def coverage(self) -> Measurements:
+        """The run's coverage data, read once for every gate and report."""
+        return Measurements(self)
 
     @cached_property
     def member_configs(self) -> dict[str, MemberConfig]:

@@ -14,90 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import cached_property
 from typing import TYPE_CHECKING
 
-from tiergate.covdata import SourceIndex, measure, read_executed, union
-from tiergate.covnumbers import Lines, total, worst_files
-from tiergate.gates.base import Context, GateResult, percent_bound, tier_artifacts
-from tiergate.plan import member_tiers
+from tiergate.covnumbers import total, worst_files
+from tiergate.gates.base import Context, GateResult, percent_bound
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterator
 
-    from tiergate.workspace import Member
+    from tiergate.measure import Measurements
 
 NAME = "coverage"
 _WORST = 5
-
-Executed = dict[str, frozenset[int]]
-
-
-@dataclass
-class _Measured:
-    """The run's coverage data, indexed by (member, tier), and each member's files."""
-
-    context: Context
-
-    @cached_property
-    def index(self) -> SourceIndex:
-        return SourceIndex(self.context.root)
-
-    @cached_property
-    def members(self) -> list[Member]:
-        return [m for m in self.context.workspace.members if m.source_dirs]
-
-    @cached_property
-    def files(self) -> dict[str, list[str]]:
-        return {
-            m.name: [f for folder in m.source_dirs for f in self.index.files_under(folder)]
-            for m in self.members
-        }
-
-    @cached_property
-    def tiers(self) -> dict[str, tuple[str, ...]]:
-        return {m.name: member_tiers(m, self.context.config) for m in self.members}
-
-    @cached_property
-    def executed(self) -> dict[tuple[str, str], Executed]:
-        found: dict[tuple[str, str], Executed] = {}
-        for artifacts in tier_artifacts(self.context):
-            path = artifacts.path("coverage")
-            if path is None or not path.is_file() or path.stat().st_size == 0:
-                continue
-            key = (artifacts.session.package, artifacts.tier)
-            found[key] = union(found.get(key, {}), read_executed(path, self.context.root))
-        return found
-
-    @cached_property
-    def missing(self) -> set[tuple[str, str]]:
-        """(member, tier) pairs with an expected session that left no coverage data."""
-        ran = {
-            (a.session.name, a.tier)
-            for a in tier_artifacts(self.context)
-            if (path := a.path("coverage")) is not None and path.is_file() and path.stat().st_size
-        }
-        return {
-            (e.package, tier)
-            for e in self.context.expected
-            for tier in e.tiers
-            if (e.name, tier) not in ran and e.package in self.files
-        }
-
-    def lines(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[Lines]:
-        chosen = list(packages)
-        pairs = [(p, t) for p in chosen for t in (tiers or self.tiers[p]) if t in self.tiers[p]]
-        executed = union(*(self.executed.get(pair, {}) for pair in pairs))
-        return measure(self.index, [f for p in chosen for f in self.files[p]], executed)
-
-    def not_run(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[str]:
-        packages = set(packages)
-        wanted = set(tiers) if tiers is not None else None
-        return sorted(
-            f"{package} ({tier})"
-            for package, tier in self.missing
-            if package in packages and (wanted is None or tier in wanted)
-        )
 
 
 @dataclass(frozen=True)
@@ -111,7 +39,7 @@ class _Scope:
     tiers: tuple[str, ...] | None = None
 
 
-def _result(measured: _Measured, scope: _Scope) -> GateResult:
+def _result(measured: Measurements, scope: _Scope) -> GateResult:
     not_run = measured.not_run(scope.packages, scope.tiers)
     if not_run:
         return GateResult(
@@ -152,7 +80,7 @@ class CoverageGate:
 
     def evaluate(self, context: Context) -> Iterator[GateResult]:
         """Measure each configured scope and compare it with its bound."""
-        measured = _Measured(context)
+        measured = context.coverage
         if not measured.members:
             return
         yield from _empty_members(measured)
@@ -166,7 +94,7 @@ class CoverageGate:
             yield _result(measured, scope)
 
 
-def _empty_members(measured: _Measured) -> Iterator[GateResult]:
+def _empty_members(measured: Measurements) -> Iterator[GateResult]:
     for member in measured.members:
         ran = [t for t in measured.tiers[member.name] if (member.name, t) not in measured.missing]
         if ran and not any(measured.executed.get((member.name, t)) for t in ran):
@@ -180,7 +108,7 @@ def _empty_members(measured: _Measured) -> Iterator[GateResult]:
             )
 
 
-def _tier_scopes(measured: _Measured) -> Iterator[GateResult]:
+def _tier_scopes(measured: Measurements) -> Iterator[GateResult]:
     for tier, bound in measured.context.config.coverage.tiers.items():
         packages = [m.name for m in measured.members if tier in measured.tiers[m.name]]
         title = f"coverage of tier {tier}"
@@ -198,7 +126,7 @@ def _tier_scopes(measured: _Measured) -> Iterator[GateResult]:
         )
 
 
-def _package_scopes(measured: _Measured) -> Iterator[GateResult]:
+def _package_scopes(measured: Measurements) -> Iterator[GateResult]:
     root_bounds = measured.context.config.coverage.packages
     for member in measured.members:
         own = measured.context.member_configs[member.name].coverage
@@ -212,7 +140,7 @@ def _package_scopes(measured: _Measured) -> Iterator[GateResult]:
             yield _result(measured, _Scope(gate, title, tier_bound, (member.name,), (tier,)))
 
 
-def _file_globs(measured: _Measured) -> dict[str, float]:
+def _file_globs(measured: Measurements) -> dict[str, float]:
     """Root globs, and each member's globs made relative to the root (members win)."""
     globs = dict(measured.context.config.coverage.files)
     for member in measured.members:
@@ -222,7 +150,7 @@ def _file_globs(measured: _Measured) -> dict[str, float]:
     return globs
 
 
-def _file_scopes(measured: _Measured) -> Iterator[GateResult]:
+def _file_scopes(measured: Measurements) -> Iterator[GateResult]:
     globs = _file_globs(measured)
     if not globs:
         return

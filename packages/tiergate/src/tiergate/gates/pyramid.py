@@ -9,8 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from tiergate.gates.base import Context, GateResult, tier_artifacts
-from tiergate.records import read_records
+from tiergate.gates.base import Context, GateResult
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,11 +27,9 @@ class PyramidGate:
         if not context.config.pyramid:
             return
         tests: dict[str, set[tuple[str, str]]] = {tier: set() for tier in context.config.tiers}
-        for artifacts in tier_artifacts(context):
-            path = artifacts.path("records")
-            if path is not None and path.is_file():
-                package = artifacts.session.package
-                tests[artifacts.tier].update((package, r.nodeid) for r in read_records(path))
+        for artifacts, records in context.records:
+            package = artifacts.session.package
+            tests[artifacts.tier].update((package, r.nodeid) for r in records)
         total = sum(len(found) for found in tests.values())
         for tier, bounds in context.config.pyramid.items():
             count = len(tests[tier])

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from tiergate.gates.base import Context, GateResult, tier_artifacts
-from tiergate.records import TestRecord, read_records
+from tiergate.gates.base import Context, GateResult
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from tiergate.records import TestRecord
 
 NAME = "tests"
 _SHOWN = 10
@@ -45,15 +46,12 @@ class TestsGate:
 
 
 def _runs(context: Context) -> Iterator[_Ran]:
-    for artifacts in tier_artifacts(context):
-        path = artifacts.path("records")
-        if path is None or not path.is_file():
-            continue  # the sessions gate reports the missing records
+    for artifacts, records in context.records:  # missing ones: the sessions gate
         expected = artifacts.session
         overrides = context.member_configs[expected.package]
         minimum = overrides.min_tests or context.config.min_tests
         where = f"{expected.package}, Python {expected.python}, {artifacts.tier}"
-        yield _Ran(where, minimum, tuple(read_records(path)))
+        yield _Ran(where, minimum, records)
 
 
 def _listed(lines: list[str]) -> tuple[str, ...]:

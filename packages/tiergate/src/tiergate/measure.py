@@ -1,0 +1,120 @@
+"""The run's coverage data, read once and shared by every gate and report that needs it.
+
+Each tests session leaves one coverage data file per tier; this module reads
+them lazily into executed lines per ``(member, Python, tier)`` and answers
+questions over any choice of members, tiers and Pythons: which lines ran (the
+union, never an average), which expected data is missing, and the exact counts
+of a scope (see :mod:`tiergate.covdata`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from tiergate.covdata import SourceIndex, measure, read_executed, union
+from tiergate.plan import member_tiers
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tiergate.covnumbers import Lines
+    from tiergate.gates.base import Context, TierArtifacts
+    from tiergate.workspace import Member
+
+Executed = dict[str, frozenset[int]]
+"""Posix path relative to the root -> traced line numbers."""
+
+
+def _has_data(artifacts: TierArtifacts) -> bool:
+    path = artifacts.path("coverage")
+    return path is not None and path.is_file() and path.stat().st_size > 0
+
+
+@dataclass
+class Measurements:
+    """Coverage of a run: every member with source, every tier and Python it ran."""
+
+    context: Context
+
+    @cached_property
+    def index(self) -> SourceIndex:
+        """The workspace's measurable files and their statements."""
+        return SourceIndex(self.context.root)
+
+    @cached_property
+    def members(self) -> list[Member]:
+        """Members with source (the only ones coverage is about)."""
+        return [m for m in self.context.workspace.members if m.source_dirs]
+
+    @cached_property
+    def files(self) -> dict[str, list[str]]:
+        """Member name -> its measurable files (relative posix paths), sorted."""
+        return {
+            m.name: [f for folder in m.source_dirs for f in self.index.files_under(folder)]
+            for m in self.members
+        }
+
+    @cached_property
+    def tiers(self) -> dict[str, tuple[str, ...]]:
+        """Member name -> the tiers it has tests in."""
+        return {m.name: member_tiers(m, self.context.config) for m in self.members}
+
+    @cached_property
+    def by_session(self) -> dict[tuple[str, str, str], Executed]:
+        """``(member, Python, tier)`` -> lines executed by that one data file."""
+        found: dict[tuple[str, str, str], Executed] = {}
+        for artifacts in self.context.artifacts:
+            path = artifacts.path("coverage")
+            if path is not None and _has_data(artifacts):
+                key = (artifacts.session.package, artifacts.session.python, artifacts.tier)
+                found[key] = read_executed(path, self.context.root)
+        return found
+
+    @cached_property
+    def executed(self) -> dict[tuple[str, str], Executed]:
+        """``(member, tier)`` -> lines executed on any Python."""
+        found: dict[tuple[str, str], Executed] = {}
+        for (package, _python, tier), lines in self.by_session.items():
+            found[(package, tier)] = union(found.get((package, tier), {}), lines)
+        return found
+
+    @cached_property
+    def missing(self) -> set[tuple[str, str]]:
+        """``(member, tier)`` pairs with an expected session that left no coverage data."""
+        ran = {(a.session.name, a.tier) for a in self.context.artifacts if _has_data(a)}
+        return {
+            (e.package, tier)
+            for e in self.context.expected
+            for tier in e.tiers
+            if (e.name, tier) not in ran and e.package in self.files
+        }
+
+    def union_of(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> Executed:
+        """Lines executed by ``packages``' tests of ``tiers`` (all tiers: ``None``)."""
+        chosen = set(packages)
+        wanted = None if tiers is None else set(tiers)
+        return union(
+            *(
+                lines
+                for (package, tier), lines in self.executed.items()
+                if package in chosen and (wanted is None or tier in wanted)
+            )
+        )
+
+    def lines(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[Lines]:
+        """Each file of ``packages`` measured against their ``tiers``' union."""
+        chosen = list(packages)
+        files = [f for p in chosen for f in self.files[p]]
+        return measure(self.index, files, self.union_of(chosen, tiers))
+
+    def not_run(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[str]:
+        """``member (tier)`` for each expected data file of the scope that is missing."""
+        chosen = set(packages)
+        wanted = set(tiers) if tiers is not None else None
+        return sorted(
+            f"{package} ({tier})"
+            for package, tier in self.missing
+            if package in chosen and (wanted is None or tier in wanted)
+        )
