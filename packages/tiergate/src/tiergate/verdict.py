@@ -53,9 +53,13 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
     strict: bool,
     today: date | None = None,
     only: Collection[str] | None = None,
+    base: str | None = None,
     gates: Sequence[Gate] = GATES,
 ) -> Verdict:
-    """Read the run folders and evaluate every gate (or the kinds in ``only``)."""
+    """Read the run folders and evaluate every gate (or the kinds in ``only``).
+
+    ``base``: the git ref patch coverage diffs against (default: the configured one).
+    """
     unknown = sorted(set(only or ()) - {gate.name for gate in gates})
     if unknown:
         kinds = ", ".join(gate.name for gate in gates)
@@ -68,6 +72,7 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
         sessions=merge_runs(run_dirs),
         today=today or datetime.now(UTC).date(),
         strict=strict,
+        base=base or config.patch.base,
     )
     missing = {e.python for e in context.expected if e.name not in context.sessions}
     context.interpreters = {python: find_interpreter(python) is not None for python in missing}

@@ -26,7 +26,7 @@ SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--run`` (repeatable), ``--strict``, ``--format``, ``--output``, ``--only``."""
+    """``--run`` (repeatable), ``--strict``, ``--format``, ``--output``, ``--base``, ``--only``."""
     parser.add_argument(
         "--run",
         metavar="DIR",
@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="terminal", help="report format")
     parser.add_argument("--output", metavar="FILE", type=Path, help="write the report to FILE")
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="git ref that patch coverage diffs against (default: [tool.tiergate.patch] base)",
+    )
     kinds = ", ".join(gate.name for gate in GATES)
     parser.add_argument(
         "--only", metavar="KIND", action="append", help=f"evaluate only these kinds ({kinds})"
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     runs = [root / path for path in args.run] if args.run else None
     if runs is None:
         runs = [root / load_config(root).run_dir / current_run_id()]
-    verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only)
+    verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only, base=args.base)
     if args.format == "terminal" and args.output is None:
         render_terminal(verdict, Console(highlight=False, width=max(120, Console().width)))
     else:

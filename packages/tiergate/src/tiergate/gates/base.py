@@ -56,6 +56,8 @@ class Context:
     today: date
     strict: bool
     """In CI or with ``--strict``: tolerated honesty problems fail."""
+    base: str | None = None
+    """Git ref that patch coverage diffs against (``--base``, else ``[tool.tiergate.patch]``)."""
     interpreters: Mapping[str, bool] = field(default_factory=dict)
     """Python version -> found on this machine (only consulted for sessions that did not run)."""
 

@@ -1,0 +1,64 @@
+"""The few git questions tiergate asks, answered by the real ``git`` command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from typing import TYPE_CHECKING
+
+from tiergate.errors import TiergateError, ToolError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_TIMEOUT = 60
+
+
+class GitError(TiergateError):
+    """git answered with an error about the user's input (an unknown ref, not a repository)."""
+
+
+def run_git(root: Path, *args: str) -> str:
+    """``git -C root <args>``'s standard output; a failure is a one-line :class:`GitError`."""
+    git = shutil.which("git")
+    if git is None:
+        raise ToolError("git is not installed (it is needed to read the repository's history)")
+    try:
+        completed = subprocess.run(
+            [git, "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"git {args[0]} took longer than {_TIMEOUT} s", path=root) from None
+    if completed.returncode != 0:
+        reason = (completed.stderr.strip().splitlines() or ["no message"])[-1]
+        raise GitError(f"git {' '.join(args)}: {reason}", path=root)
+    return completed.stdout
+
+
+def is_repository(root: Path) -> bool:
+    """True when ``root`` is inside a git work tree."""
+    try:
+        return run_git(root, "rev-parse", "--is-inside-work-tree").strip() == "true"
+    except GitError:
+        return False
+
+
+def head_commit(root: Path) -> str | None:
+    """The full hash of ``HEAD``, or ``None`` outside a repository or before the first commit."""
+    try:
+        return run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
+    except GitError:
+        return None
+
+
+def current_branch(root: Path) -> str | None:
+    """The checked-out branch, or ``None`` (detached ``HEAD``, no repository)."""
+    try:
+        name = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD").strip()
+    except GitError:
+        return None
+    return name or None
