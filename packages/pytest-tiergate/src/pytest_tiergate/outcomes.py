@@ -7,6 +7,7 @@ failure is ``failed``, and keeps its skip reason.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -57,10 +58,17 @@ class _Verdict(NamedTuple):
     strict_xpass: bool = False
 
 
-def outcome_of(reports: Sequence[pytest.TestReport], *, tier_key: str) -> TestRecord:
-    """The outcome of one test from all its reports: the first phase that did not pass."""
+def outcome_of(
+    reports: Sequence[pytest.TestReport], *, tier_key: str, requirements_key: str | None = None
+) -> TestRecord:
+    """The outcome of one test from all its reports: the first phase that did not pass.
+
+    The tier and the requirement IDs (a JSON list) come from the user properties
+    under ``tier_key`` and ``requirements_key``.
+    """
     first = reports[0]
     tier = next((str(v) for k, v in first.user_properties if k == tier_key), None)
+    listed = next((str(v) for k, v in first.user_properties if k == requirements_key), "[]")
     by_phase = {r.when: r for r in reports}
     verdict = (
         _phase(by_phase.get("setup"), failure="error")
@@ -77,6 +85,7 @@ def outcome_of(reports: Sequence[pytest.TestReport], *, tier_key: str) -> TestRe
         skip_reason=verdict.reason,
         skip_allowed=verdict.skip_allowed,
         strict_xpass=verdict.strict_xpass,
+        requirements=tuple(str(requirement) for requirement in json.loads(listed)),
     )
 
 

@@ -9,7 +9,8 @@ Registered through the ``pytest11`` entry point. Everything comes from
   is an error naming the test;
 * in never-skip mode a skip outside ``[tool.tiergate.skips] allow`` fails
   (see :mod:`pytest_tiergate.skips`);
-* ``--tiergate-records PATH`` writes one JSON line per test.
+* ``--tiergate-records PATH`` writes one JSON line per test, with the
+  requirement IDs its ``@pytest.mark.req("FR-012", ...)`` markers name.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -27,11 +28,13 @@ from pytest_tiergate.outcomes import TestRecord, outcome_of
 from pytest_tiergate.skips import SKIP_REASON, SkipPolicy, first_expired
 from tiergate.config import PYPROJECT, TiergateConfig, load_config
 from tiergate.errors import ConfigError
+from tiergate.tiers import folder_tiers
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Mapping
 
 _TIER_KEY = "tiergate_tier"
+_REQUIREMENTS_KEY = "tiergate_requirements"
 _SETTINGS = pytest.StashKey["Settings"]()
 
 
@@ -80,8 +83,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``tier`` marker and the recorder."""
+    """Register the ``tier`` and ``req`` markers and the recorder."""
     config.addinivalue_line("markers", "tier(name): put the test in this tier explicitly")
+    config.addinivalue_line(
+        "markers", "req(*ids): the requirements this test proves (tiergate traceability)"
+    )
     config.pluginmanager.register(Recorder(config), "tiergate-recorder")
 
 
@@ -125,24 +131,6 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"tiergate: root {settings.root}, tiers {', '.join(settings.tiers)}, never-skip {mode}"
 
 
-def folder_tiers(path: Path, root: Path, tiers: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """The tiers one of whose paths appears, as whole consecutive parts, in ``path``.
-
-    ``path`` is taken relative to ``root`` (absolute when outside it), so
-    ``tests/unit`` matches ``tests/unit/test_a.py`` and ``packages/x/tests/unit/test_a.py``.
-    """
-    parts = path.relative_to(root).parts if path.is_relative_to(root) else path.parts
-
-    def contains(run: tuple[str, ...]) -> bool:
-        return any(parts[i : i + len(run)] == run for i in range(len(parts) - len(run) + 1))
-
-    return [
-        name
-        for name, paths in tiers.items()
-        if any(contains(PurePosixPath(tier_path).parts) for tier_path in paths)
-    ]
-
-
 def tier_of(item: pytest.Item, settings: Settings) -> str:
     """The one tier of ``item``: from its ``tier`` marker or its folder."""
     known = ", ".join(settings.tiers)
@@ -165,8 +153,26 @@ def tier_of(item: pytest.Item, settings: Settings) -> str:
     )
 
 
+def requirements_of(item: pytest.Item) -> tuple[str, ...]:
+    """The requirement IDs the ``req`` markers of ``item`` name (any level), sorted, once each."""
+    found: set[str] = set()
+    for mark in item.iter_markers("req"):
+        if mark.kwargs or not mark.args:
+            raise pytest.UsageError(
+                f"{item.nodeid}: @pytest.mark.req takes requirement IDs as strings, "
+                'e.g. @pytest.mark.req("FR-012")'
+            )
+        for arg in mark.args:
+            if not isinstance(arg, str) or not arg or arg != arg.strip():
+                raise pytest.UsageError(
+                    f"{item.nodeid}: @pytest.mark.req: {arg!r} is not a requirement ID"
+                )
+            found.add(arg)
+    return tuple(sorted(found))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give every test its tier; keep only the ``--tier`` ones when given."""
+    """Give every test its tier and requirements; keep only the ``--tier`` ones when given."""
     settings = config.stash[_SETTINGS]
     selected = set(config.getoption("tier"))
     unknown = sorted(selected - set(settings.tiers))
@@ -178,6 +184,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         tier = tier_of(item, settings)
         item.user_properties.append((_TIER_KEY, tier))
+        requirements = requirements_of(item)
+        if requirements:
+            item.user_properties.append((_REQUIREMENTS_KEY, json.dumps(requirements)))
         (keep if not selected or tier in selected else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
@@ -234,7 +243,10 @@ class Recorder:
 
     def records(self) -> list[TestRecord]:
         """One record per test, in the order the tests ran."""
-        return [outcome_of(reports, tier_key=_TIER_KEY) for reports in self.reports.values()]
+        return [
+            outcome_of(reports, tier_key=_TIER_KEY, requirements_key=_REQUIREMENTS_KEY)
+            for reports in self.reports.values()
+        ]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Write the records atomically (on the controller only, once)."""

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pytest
+import pytest
 
 
+@pytest.mark.req("FR-022")
 def test_records_survive_xdist_workers(pytester: pytest.Pytester) -> None:
     (pytester.path / "tests/unit").mkdir(parents=True)
     (pytester.path / "tests/e2e").mkdir(parents=True)
@@ -24,6 +23,7 @@ def test_records_survive_xdist_workers(pytester: pytest.Pytester) -> None:
     assert {r["outcome"] for r in records} == {"passed"}
 
 
+@pytest.mark.req("FR-044")
 def test_a_disallowed_skip_fails_under_xdist_workers_too(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import pytest
 
 SUITE = """
 import pytest
@@ -54,6 +54,7 @@ def _records(path: Path) -> dict[str, dict[str, object]]:
     return {str(r["nodeid"]).split("::")[1]: r for r in map(json.loads, lines)}
 
 
+@pytest.mark.req("FR-022")
 def test_every_outcome_is_recorded_from_pytest_reports(pytester: pytest.Pytester) -> None:
     (pytester.path / "tests/unit").mkdir(parents=True)
     pytester.path.joinpath("tests/unit/test_outcomes.py").write_text(SUITE)

@@ -40,6 +40,7 @@ def _records(path: Path) -> dict[str, dict[str, object]]:
     return {str(r["nodeid"]).split("::")[1]: r for r in map(json.loads, lines)}
 
 
+@pytest.mark.req("FR-044")
 def test_a_disallowed_skip_fails_the_run_naming_test_and_reason(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -133,6 +134,7 @@ def test_a_module_level_skip_is_a_collection_error_unless_allowed(
     pytester.runpytest().assert_outcomes(passed=1, skipped=1)
 
 
+@pytest.mark.req("FR-044")
 def test_an_allow_listed_skip_stays_a_skip(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -153,6 +155,7 @@ def test_an_allow_list_pattern_must_match_the_whole_node_id(
 
 
 @pytest.mark.parametrize("mode", ["always", "ci", "off"])
+@pytest.mark.req("FR-044")
 def test_an_expired_entry_is_a_usage_error_in_every_mode(
     pytester: pytest.Pytester, write: Callable[[str, str], Path], mode: str
 ) -> None:
@@ -237,6 +240,7 @@ def test_xfail_is_not_a_skip(pytester: pytest.Pytester, write: Callable[[str, st
     assert {r["skip_allowed"] for r in records.values()} == {None}
 
 
+@pytest.mark.req("FR-045")
 def test_a_strict_xpass_fails_the_run_and_is_recorded_as_such(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:

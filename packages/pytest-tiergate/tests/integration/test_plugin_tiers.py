@@ -26,6 +26,7 @@ def _usage_error_line(result: pytest.RunResult) -> str:
     return lines[0]
 
 
+@pytest.mark.req("FR-020")
 def test_the_default_tiers_come_from_their_folders(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -55,6 +56,7 @@ def test_a_workspace_member_folder_matches_the_tier_path(
     result.assert_outcomes(passed=2, deselected=2)
 
 
+@pytest.mark.req("FR-021")
 def test_the_tier_option_is_repeatable(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -63,6 +65,7 @@ def test_the_tier_option_is_repeatable(
     result.assert_outcomes(passed=2, deselected=1)
 
 
+@pytest.mark.req("FR-020")
 def test_tiers_and_their_paths_come_from_the_config(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -141,6 +144,7 @@ def test_invalid_toml_in_the_given_root_is_a_one_line_usage_error(
     assert line.startswith(f"ERROR: {pyproject}:1: invalid TOML")
 
 
+@pytest.mark.req("FR-020")
 def test_a_marker_puts_a_test_in_a_tier(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -155,6 +159,7 @@ def test_a_marker_that_agrees_with_the_folder_is_fine(
     pytester.runpytest("--tier", "e2e").assert_outcomes(passed=1)
 
 
+@pytest.mark.req("FR-020")
 def test_a_test_in_no_tier_is_a_collection_error(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -163,6 +168,7 @@ def test_a_test_in_no_tier_is_a_collection_error(
     assert line.startswith("ERROR: test_loose.py::test_ok: is in no tier;")
 
 
+@pytest.mark.req("FR-020")
 def test_a_marker_and_a_folder_that_disagree_are_a_collection_error(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -193,6 +199,7 @@ def test_two_matching_tier_paths_are_a_collection_error(
     )
 
 
+@pytest.mark.req("FR-020")
 def test_an_unknown_marker_tier_is_an_error(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
@@ -204,6 +211,7 @@ def test_an_unknown_marker_tier_is_an_error(
     )
 
 
+@pytest.mark.req("FR-021")
 def test_an_unknown_selected_tier_is_an_error(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:

@@ -33,6 +33,7 @@ def test_a_passing_test_sums_its_phase_durations() -> None:
     assert record == TestRecord("t.py::test_x", "unit", "passed", 0.75)
 
 
+@pytest.mark.req("FR-022")
 def test_a_teardown_failure_is_an_error() -> None:
     reports = [_report("setup", "passed"), _report("call", "passed"), _report("teardown", "failed")]
     assert _outcome(*reports).outcome == "error"
@@ -83,6 +84,7 @@ def test_an_xfail_is_not_a_skip() -> None:
     assert _outcome(_report("setup", "passed"), loose).outcome == "xpassed"
 
 
+@pytest.mark.req("FR-022", "FR-045")
 def test_a_strict_xpass_is_marked_strict() -> None:
     call = _report("call", "failed", longrepr="[XPASS(strict)] should fail")
     record = _outcome(_report("setup", "passed"), call)

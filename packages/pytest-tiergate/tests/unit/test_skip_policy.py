@@ -43,6 +43,7 @@ def _skip_report(nodeid: str = "tests/unit/test_a.py::test_x") -> pytest.TestRep
         ("off", "true", False),
     ],
 )
+@pytest.mark.req("FR-044")
 def test_the_mode_decides_when_skips_fail(
     monkeypatch: pytest.MonkeyPatch,
     mode: Literal["always", "ci", "off"],
@@ -60,6 +61,7 @@ def test_the_options_win_over_the_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     assert SkipPolicy.from_config(_skips("off"), forced=True).enforced is True
 
 
+@pytest.mark.req("FR-044")
 def test_allow_list_entries_are_fnmatch_patterns_of_node_ids() -> None:
     policy = SkipPolicy.from_config(_skips("always", "tests/e2e/test_pg.py::*", "*::test_slow"))
     assert policy.allows("tests/e2e/test_pg.py::test_insert")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_tiergate.plugin import folder_tiers
+from tiergate.tiers import folder_tiers
 
 ROOT = Path("/ws")
 DEFAULT = {"unit": ("tests/unit",), "integration": ("tests/integration",), "e2e": ("tests/e2e",)}
@@ -22,6 +22,7 @@ DEFAULT = {"unit": ("tests/unit",), "integration": ("tests/integration",), "e2e"
         ("tests/test_a.py", []),
     ],
 )
+@pytest.mark.req("FR-020")
 def test_a_tier_path_matches_whole_consecutive_parts(relative: str, tiers: list[str]) -> None:
     assert folder_tiers(ROOT / relative, ROOT, DEFAULT) == tiers
 

@@ -1,0 +1,32 @@
+"""Which tier a test file is in, from its folder: shared by pytest-tiergate and the static scan.
+
+A tier's ``paths`` (``tests/unit``) are folders relative to each member; a
+test file is in every tier one of whose paths appears, as whole consecutive
+parts, in the file's path below the workspace root.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def folder_tiers(path: PurePath, root: PurePath, tiers: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The tiers one of whose paths appears, as whole consecutive parts, in ``path``.
+
+    ``path`` is taken relative to ``root`` (absolute when outside it), so
+    ``tests/unit`` matches ``tests/unit/test_a.py`` and ``packages/x/tests/unit/test_a.py``.
+    """
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else path.parts
+
+    def contains(run: tuple[str, ...]) -> bool:
+        return any(parts[i : i + len(run)] == run for i in range(len(parts) - len(run) + 1))
+
+    return [
+        name
+        for name, paths in tiers.items()
+        if any(contains(PurePosixPath(tier_path).parts) for tier_path in paths)
+    ]
