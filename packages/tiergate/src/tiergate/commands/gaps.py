@@ -1,0 +1,55 @@
+"""``tiergate gaps``: where the next test would raise coverage most, from a run's coverage data."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+
+from tiergate.commands._shared import add_run_argument, run_dirs
+from tiergate.errors import ArtifactError, ExitCode
+from tiergate.gaps import ranking
+from tiergate.gates.base import Context
+from tiergate.report.jsonreport import gaps_document
+from tiergate.report.terminal import render_gaps
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--run`` (repeatable), ``--top``, ``--json``."""
+    add_run_argument(parser)
+    parser.add_argument(
+        "--top",
+        metavar="N",
+        type=_positive,
+        help="how many gaps to list (default: [tool.tiergate.gaps] top)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the ranking as JSON instead of a table"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the run's coverage data once, rank the gaps, print the best ones."""
+    root = args.root.resolve()
+    runs = run_dirs(args, root)
+    # Evaluating no gate builds the same context `tiergate gates` reads (shards merged).
+    context = Context.load(root, runs, strict=False)
+    gaps = ranking(context, args.top)
+    if gaps is None:
+        raise ArtifactError("no coverage data in this run: run the tests first", path=runs[0])
+    if args.json:
+        sys.stdout.write(gaps_document(gaps).model_dump_json(indent=2) + "\n")
+    else:
+        render_gaps(gaps, Console(highlight=False, width=max(120, Console().width)))
+    return int(ExitCode.OK)
