@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from tiergate.gaps import ranking
 
 if TYPE_CHECKING:
+    from tiergate.gaps import Ranking
     from tiergate.verdict import Verdict
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -25,6 +28,32 @@ class ResultDocument(BaseModel):
     details: list[str] = Field(description="What to act on.")
 
 
+class GapDocument(BaseModel):
+    """One place where the next test would raise coverage most (see tiergate.gaps)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(description="File, posix, relative to the workspace root.")
+    package: str = Field(description="The workspace member it belongs to.")
+    function: str | None = Field(description="Qualified function name; null: module level.")
+    line: int = Field(description="The def line, or the first uncovered line at module level.")
+    uncovered: int = Field(description="Statements no test ran.")
+    missing: str = Field(description='The uncovered statements as line ranges, e.g. "3-5, 9".')
+    churn: int | None = Field(description="Commits touching the file in the window; null: no git.")
+    score: float = Field(description="uncovered x (1 + log2(1 + churn)), rounded to 3 digits.")
+
+
+class GapsDocument(BaseModel):
+    """The best gaps of a run: where to write the next test."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    found: int = Field(description="How many gaps there are in all.")
+    churn_days: int = Field(description="The churn window, in days.")
+    not_ranked: list[str] = Field(description="member (tier) whose coverage data is missing.")
+    top: list[GapDocument] = Field(description="The best gaps, best first.")
+
+
 class GatesReport(BaseModel):
     """The verdict of ``tiergate gates`` as JSON."""
 
@@ -36,10 +65,45 @@ class GatesReport(BaseModel):
     run_dirs: list[str]
     crashed: list[str]
     results: list[ResultDocument]
+    gaps: GapsDocument | None = Field(
+        default=None,
+        description="Where to write the next test; absent when the run has no coverage data.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _absent_gaps(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Leave ``gaps`` out (rather than null) when there are none to show."""
+        data: dict[str, Any] = handler(self)
+        if data.get("gaps") is None:
+            data.pop("gaps", None)
+        return data
+
+
+def gaps_document(gaps: Ranking) -> GapsDocument:
+    """The JSON form of a gap ranking (also what ``tiergate gaps --json`` prints)."""
+    return GapsDocument(
+        found=gaps.found,
+        churn_days=gaps.churn_days,
+        not_ranked=list(gaps.not_ranked),
+        top=[
+            GapDocument(
+                path=gap.path,
+                package=gap.package,
+                function=gap.function,
+                line=gap.line,
+                uncovered=gap.uncovered,
+                missing=gap.ranges,
+                churn=gap.churn,
+                score=round(gap.score, 3),
+            )
+            for gap in gaps.gaps
+        ],
+    )
 
 
 def build_report(verdict: Verdict) -> GatesReport:
     """The report document of ``verdict``."""
+    gaps = ranking(verdict.context)
     return GatesReport(
         schema_version=SCHEMA_VERSION,
         verdict="passed" if verdict.passed else "failed",
@@ -57,6 +121,7 @@ def build_report(verdict: Verdict) -> GatesReport:
             )
             for r in verdict.results
         ],
+        gaps=None if gaps is None else gaps_document(gaps),
     )
 
 

@@ -1,10 +1,17 @@
-"""The Markdown report: for a CI step summary or a pull-request comment."""
+"""The Markdown report: for a CI step summary or a pull-request comment.
+
+When the run holds coverage data, a "where to write the next test" section
+(the best gaps, :mod:`tiergate.gaps`) ends the report.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tiergate.gaps import ranking
+
 if TYPE_CHECKING:
+    from tiergate.gaps import Ranking
     from tiergate.verdict import Verdict
 
 _ICONS = {"passed": "✅", "failed": "❌", "warning": "⚠️"}
@@ -27,4 +34,29 @@ def render_markdown(verdict: Verdict) -> str:
         if result.details:
             lines += ["", f"### {_ICONS[result.status]} {_cell(result.title)}", ""]
             lines += [f"- `{_cell(detail)}`" for detail in result.details]
+    gaps = ranking(verdict.context)
+    if gaps is not None:
+        lines += ["", *_gaps(gaps)]
     return "\n".join(lines) + "\n"
+
+
+def _gaps(gaps: Ranking) -> list[str]:
+    lines = ["### Where to write the next test", ""]
+    if not gaps.gaps:
+        lines.append("No uncovered statement in the ranked members.")
+    else:
+        lines += [
+            f"The best {len(gaps.gaps)} of {gaps.found} gaps, {gaps.weighed}.",
+            "",
+            "| score | uncovered | churn | where | missing lines |",
+            "|---:|---:|---:|---|---|",
+        ]
+        lines += [
+            f"| {gap.score:.1f} | {gap.uncovered} | {'-' if gap.churn is None else gap.churn} "
+            f"| `{_cell(gap.path)}:{gap.line}` {_cell(gap.function or '(module level)')} "
+            f"| {_cell(gap.ranges)} |"
+            for gap in gaps.gaps
+        ]
+    if gaps.not_ranked:
+        lines += ["", f"Not ranked (coverage not run): {_cell(', '.join(gaps.not_ranked))}."]
+    return lines
