@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github/workflows/ci.yml"
 
 
+@pytest.mark.req("FR-015")
 def test_workflow_validates_against_the_github_schema() -> None:
     result = subprocess.run(
         [
@@ -49,6 +51,7 @@ def test_an_invalid_workflow_is_rejected(tmp_path: Path) -> None:
     assert result.returncode == 1
 
 
+@pytest.mark.req("FR-015")
 def test_workflow_calls_the_nox_sessions_and_merges_for_the_gates() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text())
     runs = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]

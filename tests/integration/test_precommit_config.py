@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -17,11 +18,13 @@ def _locked() -> dict[str, str]:
     return {canonicalize_name(p["name"]): p["version"] for p in lock["package"] if "version" in p}
 
 
+@pytest.mark.req("NFR-005")
 def test_hooks_are_local_only() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
     assert [repo["repo"] for repo in config["repos"]] == ["local"]
 
 
+@pytest.mark.req("NFR-005")
 def test_hook_tools_are_pinned_to_the_locked_versions() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
     locked = _locked()

@@ -20,6 +20,7 @@ def test_python_version_lists_the_supported_interpreters() -> None:
 
 
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+@pytest.mark.req("FR-004")
 def test_package_metadata_agrees_with_python_version(package: Path) -> None:
     project = tomllib.loads((package / "pyproject.toml").read_text())["project"]
     prefix = "Programming Language :: Python :: 3."
@@ -34,6 +35,7 @@ def test_package_metadata_agrees_with_python_version(package: Path) -> None:
     assert not spec.contains("3.10.0")
 
 
+@pytest.mark.req("FR-015")
 def test_ci_reads_the_pythons_instead_of_listing_them() -> None:
     workflow = (REPO / ".github/workflows/ci.yml").read_text()
     for version in PYTHONS:

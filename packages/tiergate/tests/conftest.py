@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from pytest_postgresql import factories as postgresql_factories
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from pathlib import Path
+
+    import psycopg
+    from pytest_postgresql.executors import NoopExecutor
 
 ROOT_PYPROJECT = """\
 [tool.uv.workspace]
@@ -184,3 +188,168 @@ def run_tier(ws_root: Path) -> Callable[..., Path]:
         return folder
 
     return run
+
+
+@pytest.fixture
+def git() -> Callable[..., str]:
+    """Run real git in a folder: ``git(folder, *args, date=None)`` returns its output.
+
+    ``date`` (e.g. ``"2020-01-01T12:00:00+00:00"``) sets the author and committer
+    dates of a commit. Only the test repository's own config is ever written.
+    """
+    import os  # noqa: PLC0415 - only this fixture needs them
+    import subprocess  # noqa: PLC0415
+
+    def run(folder: Path, *args: str, date: str | None = None) -> str:
+        environment = dict(os.environ)
+        if date is not None:
+            environment.update({"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+        return subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=environment,
+        ).stdout
+
+    return run
+
+
+@pytest.fixture
+def git_init(git: Callable[..., str]) -> Callable[[Path], Path]:
+    """Make ``folder`` (created if needed) a git repository on branch main; return it."""
+
+    def init(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        git(folder, "init", "--quiet", "--initial-branch=main")
+        for key, value in (
+            ("user.name", "Tiergate Test"),
+            ("user.email", "test@tiergate.invalid"),
+            ("commit.gpgsign", "false"),
+        ):
+            git(folder, "config", "--local", key, value)
+        return folder
+
+    return init
+
+
+# ------------------------------------------------------------------ PostgreSQL
+PG_BINDIR_ENV = "TIERGATE_TEST_PG_BINDIR"
+PG_TOOLS = ("initdb", "pg_ctl", "postgres")
+
+
+def _pg_bindir() -> Path | None:
+    """``$TIERGATE_TEST_PG_BINDIR``, else the newest Debian server, else ``pg_ctl``'s folder."""
+    import os  # noqa: PLC0415 - only the PostgreSQL fixture needs them
+    import shutil  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    if os.environ.get(PG_BINDIR_ENV):
+        return Path(os.environ[PG_BINDIR_ENV])
+    debian = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda folder: int(folder.parent.name) if folder.parent.name.isdigit() else 0,
+    )
+    found = [folder for folder in debian if all((folder / t).is_file() for t in PG_TOOLS)]
+    if found:
+        return found[-1]
+    pg_ctl = shutil.which("pg_ctl")
+    return Path(pg_ctl).parent if pg_ctl else None
+
+
+def _free_port() -> int:
+    import socket  # noqa: PLC0415 - only the PostgreSQL fixture needs it
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[NoopExecutor]:
+    """A real PostgreSQL server for this test session, started here and stopped after it.
+
+    Binaries: ``$TIERGATE_TEST_PG_BINDIR``, else the newest ``/usr/lib/postgresql/<N>/bin``,
+    else ``pg_ctl``'s folder on PATH; missing ones fail the tests that need the server.
+    ``initdb`` and ``pg_ctl`` refuse to run as root: as root they run as ``postgres``
+    (``runuser``), in a folder it owns under the system temp folder (pytest's own is
+    private to root). Trust authentication on 127.0.0.1 and a free port;
+    pytest-postgresql's client factory makes a database per test from the empty
+    template created here.
+    """
+    import os  # noqa: PLC0415 - only this fixture needs them
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from pytest_postgresql.executors import NoopExecutor  # noqa: PLC0415
+    from pytest_postgresql.janitor import DatabaseJanitor  # noqa: PLC0415
+
+    bindir = _pg_bindir()
+    if bindir is None or not all((bindir / tool).is_file() for tool in PG_TOOLS):
+        pytest.fail(
+            f"PostgreSQL server binaries ({', '.join(PG_TOOLS)}) not found in "
+            f"{bindir or '/usr/lib/postgresql/<N>/bin or on PATH'}: install the PostgreSQL "
+            f"server (apt-get install postgresql) or set {PG_BINDIR_ENV}",
+            pytrace=False,
+        )
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    folder = Path(tempfile.mkdtemp(prefix="tiergate-pg-"))
+    if as_root:
+        shutil.chown(folder, "postgres", "postgres")
+    data, log, port = folder / "data", folder / "server.log", _free_port()
+
+    def pg(*command: str) -> None:
+        done = subprocess.run(
+            [*prefix, *command], capture_output=True, text=True, check=False, timeout=120
+        )
+        if done.returncode != 0:
+            server_log = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
+            pytest.fail(
+                f"{' '.join(command[:2])} failed ({done.returncode}): "
+                f"{done.stderr.strip()[-2000:]}\n{server_log}",
+                pytrace=False,
+            )
+
+    try:
+        pg(
+            str(bindir / "initdb"),
+            f"--pgdata={data}",
+            "--username=postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={folder}"
+        pg(str(bindir / "pg_ctl"), "start", "-D", str(data), "-l", str(log), "-w", "-o", options)
+        try:
+            server = NoopExecutor(
+                host="127.0.0.1", port=port, user="postgres", options="", dbname="tiergate"
+            )
+            DatabaseJanitor(
+                user=server.user,
+                host=server.host,
+                port=server.port,
+                dbname=server.template_dbname,
+                as_template=True,
+            ).init()
+            yield server
+        finally:
+            pg(str(bindir / "pg_ctl"), "stop", "-D", str(data), "-m", "fast", "-w")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+pg_database = postgresql_factories.postgresql("pg_server")
+"""A fresh database per test (from the server's empty template; dropped after the test)."""
+
+
+@pytest.fixture
+def pg_url(pg_database: psycopg.Connection[Any]) -> str:
+    """``postgresql://postgres@127.0.0.1:<port>/<fresh database>`` for one test."""
+    info = pg_database.info
+    return f"postgresql://{info.user}@{info.host}:{info.port}/{info.dbname}"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from invoke.context import Context
 
 NOX = (sys.executable, "-m", "nox")
+DASHBOARD = "report.html"
 
 
 def _root() -> Path:
@@ -44,15 +45,24 @@ def test_sessions(root: Path, python: str | None, package: str | None) -> tuple[
     return tuple(session_name("tests", version, member.name) for version in pythons)
 
 
-def check_steps(root: Path) -> list[Step]:
-    """The steps of ``invoke check``: lint, type, sql, security, tests, gates."""
+def check_steps(root: Path, run_dir: Path) -> list[Step]:
+    """The steps of ``invoke check``: lint, type, sql, security, tests, gates.
+
+    The gates step also writes the run's dashboard, ``<run folder>/report.html``.
+    """
     return [
         Step("lint", _nox("lint")),
         Step("type", _nox("type")),
         Step("sql", _nox("sql")),
         Step("security", _nox("security")),
         Step("tests", _nox("tests")),
-        Step("gates", (sys.executable, "-m", "tiergate", "--root", str(root), "gates")),
+        Step(
+            "gates",
+            (
+                *(sys.executable, "-m", "tiergate", "--root", str(root), "gates"),
+                f"--html={run_dir / DASHBOARD}",
+            ),
+        ),
     ]
 
 
@@ -68,11 +78,13 @@ def check(ctx: Context, fail_fast: bool = False) -> None:
     run_id = os.environ.get(RUN_ID_ENV) or new_run_id()
     run_dir = root / load_config(root).run_dir / run_id
     env = {**os.environ, RUN_ID_ENV: run_id}
-    results = run_steps(check_steps(root), run_dir / "logs", fail_fast=fail_fast, env=env)
+    results = run_steps(check_steps(root, run_dir), run_dir / "logs", fail_fast=fail_fast, env=env)
     console = Console(highlight=False)
     console.print()
     print_summary(results, relative_to=run_dir, console=console)
     console.print(f"run folder: {run_dir.relative_to(root)}")
+    if (run_dir / DASHBOARD).is_file():
+        console.print(f"dashboard: {(run_dir / DASHBOARD).relative_to(root)}")
     if not verdict(results):
         raise SystemExit(1)
 

@@ -126,6 +126,7 @@ def _coverage_report(mono: Monorepo, *data_files: Path) -> str:
     return match[1]
 
 
+@pytest.mark.req("FR-030")
 def test_known_coverage_fails_exactly_integration_and_combined(metered: Monorepo) -> None:
     report = _verdict(metered, "all")
     results = {r["gate"]: r for r in report["results"]}  # type: ignore[attr-defined]
@@ -148,6 +149,7 @@ def test_known_coverage_fails_exactly_integration_and_combined(metered: Monorepo
     assert report["verdict"] == "failed"
 
 
+@pytest.mark.req("FR-013")
 def test_shards_of_each_python_merge_to_the_same_verdict(metered: Monorepo) -> None:
     whole = _verdict(metered, "all")
     merged = _verdict(metered, "py1", "py2")
@@ -155,6 +157,7 @@ def test_shards_of_each_python_merge_to_the_same_verdict(metered: Monorepo) -> N
     assert merged["verdict"] == whole["verdict"] == "failed"
 
 
+@pytest.mark.req("FR-042")
 def test_a_missing_shard_is_not_run_never_zero(metered: Monorepo) -> None:
     report = _verdict(metered, "py1")
     results = {r["gate"]: r for r in report["results"]}  # type: ignore[attr-defined]
@@ -166,6 +169,7 @@ def test_a_missing_shard_is_not_run_never_zero(metered: Monorepo) -> None:
         assert results[gate]["status"] == "failed"
 
 
+@pytest.mark.req("FR-013")
 def test_the_same_session_in_two_shards_is_an_error(metered: Monorepo) -> None:
     result = metered.run(
         "tiergate", "gates", "--run", ".tiergate/runs/all", "--run", ".tiergate/runs/py1"

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from monorepo_factory import OTHER_PYTHON
 
 if TYPE_CHECKING:
     from monorepo_factory import Monorepo
 
 
+@pytest.mark.req("FR-014", "FR-040")
 def test_check_in_ci_fails_and_names_the_missing_interpreter(
     monorepo_two_pythons: Monorepo,
 ) -> None:

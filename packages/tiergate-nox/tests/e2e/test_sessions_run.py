@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import pytest
+
 from monorepo_factory import OTHER_PYTHON, PYTHON
 
 ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
@@ -11,6 +13,7 @@ if TYPE_CHECKING:
     from monorepo_factory import Monorepo
 
 
+@pytest.mark.req("FR-011")
 def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo) -> None:
     env = monorepo.env(TIERGATE_RUN_ID="r1")
     result = monorepo.run("nox", "--session", f"tests-{PYTHON}", env=env)
@@ -33,6 +36,7 @@ def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo
     assert "PASSED" in gates.stdout
 
 
+@pytest.mark.req("FR-035")
 def test_a_failing_test_fails_the_session_and_the_gate(monorepo: Monorepo) -> None:
     monorepo.write(
         "packages/calc/tests/unit/test_calc.py",
@@ -50,6 +54,7 @@ def test_a_failing_test_fails_the_session_and_the_gate(monorepo: Monorepo) -> No
     assert "not run" in gates.stdout  # report was never run in r2
 
 
+@pytest.mark.req("FR-040")
 def test_a_missing_interpreter_fails_in_ci_and_is_named(monorepo_two_pythons: Monorepo) -> None:
     mono = monorepo_two_pythons
     env = mono.env_without_pyenv(CI="true", TIERGATE_RUN_ID="r3")
@@ -61,6 +66,7 @@ def test_a_missing_interpreter_fails_in_ci_and_is_named(monorepo_two_pythons: Mo
     assert f"Python {OTHER_PYTHON} not found" in gates.stdout
 
 
+@pytest.mark.req("FR-040")
 def test_a_missing_interpreter_is_a_loud_warning_locally(monorepo_two_pythons: Monorepo) -> None:
     mono = monorepo_two_pythons
     env = mono.env_without_pyenv(TIERGATE_RUN_ID="r4")

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 from monorepo_factory import PYTHON, REPO
 
 if TYPE_CHECKING:
@@ -16,6 +18,7 @@ def _listed(output: str) -> set[str]:
     }
 
 
+@pytest.mark.req("FR-010")
 def test_this_repository_lists_every_session_per_package_and_python() -> None:
     listing = subprocess.run(
         [sys.executable, "-m", "nox", "--list", "--noxfile", str(REPO / "noxfile.py")],
@@ -32,6 +35,7 @@ def test_this_repository_lists_every_session_per_package_and_python() -> None:
     assert {"lint", "sql", "security"} <= sessions
 
 
+@pytest.mark.req("FR-010")
 def test_sessions_come_from_the_workspace_model(monorepo: Monorepo) -> None:
     listing = monorepo.run("nox", "--list")
     assert listing.returncode == 0, listing.stderr

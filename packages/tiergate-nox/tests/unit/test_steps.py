@@ -4,6 +4,7 @@ import io
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
 from rich.console import Console
 
 from tiergate_nox.steps import Step, print_summary, run_steps, verdict
@@ -23,6 +24,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.req("FR-014")
 def test_every_step_runs_after_a_failure(tmp_path: Path) -> None:
     echo = io.StringIO()
     results = run_steps(STEPS, tmp_path / "logs", echo=echo)
@@ -37,6 +39,7 @@ def test_every_step_runs_after_a_failure(tmp_path: Path) -> None:
     assert "three\n" in echo.getvalue()
 
 
+@pytest.mark.req("FR-014")
 def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     results = run_steps(STEPS, tmp_path / "logs", fail_fast=True, echo=io.StringIO())
     assert [r.status for r in results] == ["passed", "failed", "not run"]
@@ -44,6 +47,7 @@ def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
     assert not (tmp_path / "logs" / "last.log").exists()
 
 
+@pytest.mark.req("FR-014")
 def test_summary_names_each_step_its_result_and_log(tmp_path: Path) -> None:
     results = run_steps(STEPS, tmp_path / "logs", echo=io.StringIO())
     out = io.StringIO()

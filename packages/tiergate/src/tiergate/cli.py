@@ -11,15 +11,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tiergate.commands import COMMANDS
+from tiergate.commands import COMMANDS, load_command
 from tiergate.errors import ExitCode, TiergateError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser, with one sub-command per module in :data:`COMMANDS`."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: one sub-command per entry of :data:`COMMANDS`.
+
+    Only ``command``'s options are added (its module is the only one imported);
+    the others are listed with their help. Without ``command``, the parser only
+    finds which command is asked for (``-h`` after a command is left for later).
+    """
     parser = argparse.ArgumentParser(
         prog="tiergate",
         description="One honest answer to 'is this change good enough to merge?'.",
@@ -32,17 +37,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="workspace root (the folder with the root pyproject.toml); default: current folder",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        sub = subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP)
-        command.add_arguments(sub)
-        sub.set_defaults(handler=command.run)
+    for name, text in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=text, description=text, add_help=bool(command))
+        if name == command:
+            module = load_command(name)
+            module.add_arguments(sub)
+            sub.set_defaults(handler=module.run)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The sub-command ``argv`` names, found without importing any command."""
+    known, _ = build_parser().parse_known_args(argv)
+    return str(known.command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_of(argv)).parse_args(argv)
     try:
         return int(args.handler(args))
     except TiergateError as error:

@@ -114,21 +114,34 @@ class SkipsConfig(_Section):
 
 
 class RequirementsConfig(_Section):
-    """``[tool.tiergate.requirements]``: requirement traceability (present: the gate is on)."""
+    """``[tool.tiergate.requirements]``: requirement traceability (present: the gate is on).
 
-    specs: tuple[str, ...] = Field(
+    The patterns are compiled where they are used (:mod:`tiergate.trace.specs`),
+    so that an invalid one is reported with its line in ``pyproject.toml``.
+    """
+
+    specs: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
         default=("docs/requirements/**/*.md",),
         min_length=1,
-        description="Globs of the Markdown spec files, relative to the workspace root.",
+        description=(
+            "Globs of the Markdown spec files, relative to the workspace root; "
+            "a glob matching no file is an error."
+        ),
     )
-    id_patterns: tuple[str, ...] = Field(
+    id_patterns: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
         default=(r"FR-\d{3}",),
         min_length=1,
-        description="Regular expressions of requirement IDs (e.g. FR-\\d{3}, NFR-\\d{3}).",
+        description=(
+            "Python regular expressions of requirement IDs (e.g. FR-\\d{3}, NFR-\\d{3}); an ID "
+            "is matched as a whole word. An invalid pattern is an error naming its line."
+        ),
     )
     min_share: Percent | None = Field(
         default=None,
-        description="Lower bound on the share of requirements proven by passing tests, percent.",
+        description=(
+            "Lower bound, in percent, on the share of requirements proven by passing tests "
+            "(in every tier their spec demands); absent: the share is reported, not gated."
+        ),
     )
 
 
@@ -137,9 +150,11 @@ class HistoryConfig(_Section):
 
     url: str | None = Field(
         default=None,
+        pattern=r"^(sqlite:///|postgres(ql)?://)",
         description=(
-            "Store URL: sqlite:///<path> (relative to the root) or postgresql://...; default: "
-            "SQLite at .tiergate/history.db. TIERGATE_HISTORY_URL overrides it."
+            "Store URL: sqlite:///<path> (relative to the root; sqlite:////<path> is absolute) "
+            "or postgresql://<user>@<host>/<database>; default: SQLite at .tiergate/history.db. "
+            "TIERGATE_HISTORY_URL overrides it (put a password there, not in pyproject.toml)."
         ),
     )
     main_branch: str = Field(
@@ -173,19 +188,31 @@ class PatchConfig(_Section):
     """``[tool.tiergate.patch]``: coverage of the lines changed since a base ref."""
 
     base: str | None = Field(
-        default=None, description="Git ref to diff against (e.g. origin/main); --base overrides."
+        default=None,
+        description=(
+            "Git ref (e.g. origin/main): the working tree is diffed against its merge base "
+            "with HEAD. --base overrides it; no base at all: no patch gate."
+        ),
     )
     min: Percent | None = Field(
-        default=None, description="Lower bound on covered changed lines / coverable changed lines."
+        default=None,
+        description=(
+            "Lower bound on covered changed statements / coverable changed statements, "
+            "per member and in total; absent: reported, not gated."
+        ),
     )
 
 
 class GapsConfig(_Section):
     """``[tool.tiergate.gaps]``: where the next test would raise coverage most."""
 
-    top: int = Field(default=10, ge=1, le=1000, description="How many gaps reports list.")
+    top: int = Field(
+        default=10, ge=1, le=1000, description="How many gaps reports and tiergate gaps list."
+    )
     churn_days: int = Field(
-        default=90, ge=1, description="Git history window (days) used to weigh files by change."
+        default=90,
+        ge=1,
+        description="Git history window (days before the run) in which commits weigh a file.",
     )
 
 

@@ -97,6 +97,22 @@ def union(*executed: Mapping[str, frozenset[int]]) -> dict[str, frozenset[int]]:
     return combined
 
 
+def _analysis_only(config: Path) -> coverage.Coverage:
+    """A Coverage object used only to analyse source files, never to measure.
+
+    Creating one tells coverage.py's automatic subprocess measurement (when this
+    process is itself measured, as tiergate's own end-to-end tests are) that the
+    process manages coverage itself, and its data is then thrown away. This
+    object measures nothing, so the measurement already running is left to save.
+    """
+    running = getattr(coverage.process_startup, "coverage", None)
+    saving = getattr(running, "_auto_save", False)
+    analyser = coverage.Coverage(config_file=str(config), data_file=None)
+    if running is not None and saving:
+        running._auto_save = True  # noqa: SLF001 - coverage.py has no public switch for this
+    return analyser
+
+
 class SourceIndex:
     """The measurable files of a workspace and their statements, each file parsed once."""
 
@@ -104,7 +120,7 @@ class SourceIndex:
         self.root = root.resolve()
         config = self.root / "pyproject.toml"
         try:
-            self.coverage = coverage.Coverage(config_file=str(config), data_file=None)
+            self.coverage = _analysis_only(config)
         except CoverageException as error:
             raise ConfigError(f"coverage configuration: {error}", path=config) from None
         self._parsed: dict[str, tuple[frozenset[int], dict[int, int]]] = {}

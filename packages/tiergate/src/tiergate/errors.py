@@ -58,8 +58,16 @@ class ArtifactError(TiergateError):
     """A file in a run folder is missing, truncated or malformed."""
 
 
+class SpecError(TiergateError):
+    """A requirements spec, or a test's requirement marker, cannot be read as written."""
+
+
 class AdvisoryError(TiergateError):
     """An advisory database or a requirements export cannot be read."""
+
+
+class HistoryError(TiergateError):
+    """The history store or a baseline file is unusable: a bad URL, a corrupt or newer store."""
 
 
 class ToolError(TiergateError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from typing import TYPE_CHECKING
@@ -27,7 +28,8 @@ def run_git(root: Path, *args: str) -> str:
         completed = subprocess.run(
             [git, "-C", str(root), *args],
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",  # a diff shows file contents, which may be in any encoding
             timeout=_TIMEOUT,
             check=False,
         )
@@ -61,4 +63,17 @@ def current_branch(root: Path) -> str | None:
         name = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD").strip()
     except GitError:
         return None
+    return name or None
+
+
+def branch_name(root: Path) -> str | None:
+    """The branch a run belongs to: the checked-out one, else what CI says it is.
+
+    GitHub Actions checks a pull request out as a detached ``HEAD``; its branch is
+    then ``GITHUB_HEAD_REF``, and for a push ``GITHUB_REF_NAME`` (unless the ref is
+    a tag, as ``GITHUB_REF_TYPE`` says).
+    """
+    name = current_branch(root) or os.environ.get("GITHUB_HEAD_REF", "").strip()
+    if not name and os.environ.get("GITHUB_REF_TYPE", "branch") == "branch":
+        name = os.environ.get("GITHUB_REF_NAME", "").strip()
     return name or None

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tiergate.errors import ArtifactError
+from tiergate.files import write_whole
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -124,9 +125,7 @@ def write_manifest(folder: Path, manifest: SessionManifest) -> Path:
     """Write ``manifest.json`` atomically (write, then rename) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / MANIFEST
-    partial = folder / f".{MANIFEST}.partial"
-    partial.write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    partial.replace(target)
+    write_whole(target, manifest.model_dump_json(indent=2) + "\n", "manifest", ArtifactError)
     return target
 
 

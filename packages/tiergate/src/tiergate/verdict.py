@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from tiergate.config import load_config
 from tiergate.errors import ExitCode, TiergateError
-from tiergate.gates import GATES
 from tiergate.gates.base import Context, GateResult
-from tiergate.pythons import find_interpreter
-from tiergate.runfolder import merge_runs
-from tiergate.workspace import load_workspace
+from tiergate.gates.registry import GATES
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -64,18 +59,7 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
     if unknown:
         kinds = ", ".join(gate.name for gate in gates)
         raise TiergateError(f"unknown gate kind {unknown[0]!r} (kinds: {kinds})")
-    config = load_config(root)
-    context = Context(
-        root=root,
-        workspace=load_workspace(root),
-        config=config,
-        sessions=merge_runs(run_dirs),
-        today=today or datetime.now(UTC).date(),
-        strict=strict,
-        base=base or config.patch.base,
-    )
-    missing = {e.python for e in context.expected if e.name not in context.sessions}
-    context.interpreters = {python: find_interpreter(python) is not None for python in missing}
+    context = Context.load(root, run_dirs, strict=strict, today=today, base=base)
     results = tuple(
         result
         for gate in gates

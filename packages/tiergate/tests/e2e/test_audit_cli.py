@@ -55,6 +55,7 @@ def clean(tmp_path: Path) -> Path:
 
 
 @needs_snapshot
+@pytest.mark.req("FR-037")
 def test_vulnerable_requirements_fail_offline(vulnerable: Path, tmp_path: Path) -> None:
     out = tmp_path / "run" / "audit.json"
     result = tiergate_audit(
@@ -79,6 +80,7 @@ def test_vulnerable_requirements_fail_offline(vulnerable: Path, tmp_path: Path) 
 
 
 @needs_snapshot
+@pytest.mark.req("FR-037")
 def test_clean_requirements_pass_offline(clean: Path) -> None:
     result = tiergate_audit("--offline", "--advisory-db", SHARED_DB, "--requirements", clean)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -87,6 +89,7 @@ def test_clean_requirements_pass_offline(clean: Path) -> None:
     assert "days old" in result.stdout
 
 
+@pytest.mark.req("NFR-001")
 def test_missing_database_is_one_line_on_stderr(clean: Path, tmp_path: Path) -> None:
     missing = tmp_path / "no-such-db"
     result = tiergate_audit("--offline", "--advisory-db", missing, "--requirements", clean)
@@ -105,6 +108,7 @@ def test_unpinned_requirement_is_bad_input(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"tiergate: error: {path}:2: requests is not pinned")
 
 
+@pytest.mark.req("FR-041")
 def test_not_audited_fails_in_ci(clean: Path) -> None:
     result = tiergate_audit(
         "--online-timeout",
@@ -119,6 +123,7 @@ def test_not_audited_fails_in_ci(clean: Path) -> None:
     assert "FAILED: dependencies were NOT audited" in result.stdout
 
 
+@pytest.mark.req("FR-041")
 def test_not_audited_warns_loudly_locally(clean: Path) -> None:
     result = tiergate_audit(
         "--no-advisory-db", "--online-timeout", "2", "--requirements", clean, env=UNREACHABLE
@@ -128,6 +133,7 @@ def test_not_audited_warns_loudly_locally(clean: Path) -> None:
     assert "2 package(s) were NOT audited" in result.stdout
 
 
+@pytest.mark.req("FR-041")
 def test_not_audited_fails_with_strict(clean: Path) -> None:
     result = tiergate_audit("--offline", "--no-advisory-db", "--strict", "--requirements", clean)
     assert result.returncode == 1

@@ -53,6 +53,7 @@ def _one_line_error(result: subprocess.CompletedProcess[str], path: Path) -> Non
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.req("FR-036")
 def test_a_complete_run_passes_in_every_format(ws_root: Path, ran: Path, tmp_path: Path) -> None:
     del ran
     terminal = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
@@ -81,6 +82,7 @@ def test_a_complete_run_passes_in_every_format(ws_root: Path, ran: Path, tmp_pat
     assert report["verdict"] == "passed"
 
 
+@pytest.mark.req("FR-032", "FR-036")
 def test_a_failing_bound_is_exit_1_and_names_the_worst_files(ws_root: Path, ran: Path) -> None:
     del ran
     source = ws_root / "packages/alpha/src/alpha/extra.py"
@@ -104,6 +106,7 @@ def test_a_failing_bound_is_exit_1_and_names_the_worst_files(ws_root: Path, ran:
         ),
     ],
 )
+@pytest.mark.req("NFR-001")
 def test_bad_configuration_is_one_line_naming_the_file(
     ws_root: Path, ran: Path, text: str, message: str
 ) -> None:
@@ -115,6 +118,7 @@ def test_bad_configuration_is_one_line_naming_the_file(
     assert message in result.stderr
 
 
+@pytest.mark.req("NFR-001")
 def test_a_truncated_coverage_file_is_one_line(ws_root: Path, ran: Path) -> None:
     data = ran / "unit" / "coverage.db"
     data.write_bytes(data.read_bytes()[: data.stat().st_size // 2])
@@ -129,6 +133,7 @@ def test_junit_that_is_not_xml_is_one_line(ws_root: Path, ran: Path) -> None:
     assert "not valid XML" in result.stderr
 
 
+@pytest.mark.req("NFR-003")
 def test_hostile_xml_is_refused_in_one_line(ws_root: Path, ran: Path) -> None:
     junit = ran / "unit" / "junit.xml"
     junit.write_text(

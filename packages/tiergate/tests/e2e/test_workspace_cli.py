@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -34,6 +36,7 @@ def tiergate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.req("FR-005")
 def test_table_lists_members_and_order(ws_root: Path, add_member: AddMember) -> None:
     add_member("app", "core", requires_python=">=3.12")
     add_member("core")
@@ -47,6 +50,7 @@ def test_table_lists_members_and_order(ws_root: Path, add_member: AddMember) -> 
     assert "topological order (dependencies first): core, app" in result.stdout
 
 
+@pytest.mark.req("FR-005")
 def test_json_parses_and_follows_root_option(
     ws_root: Path, add_member: AddMember, tmp_path: Path
 ) -> None:
@@ -62,6 +66,7 @@ def test_json_parses_and_follows_root_option(
     assert data["members"][0]["dependents"] == ["app"]
 
 
+@pytest.mark.req("NFR-001")
 def test_broken_pyproject_is_one_error_line_and_exit_2(
     ws_root: Path, write_file: WriteFile
 ) -> None:

@@ -75,6 +75,7 @@ def test_database_date_and_age(shared_db: Path) -> None:
     assert elapsed < 30  # a text scan, not a YAML parse of 2,661 records
 
 
+@pytest.mark.req("FR-037")
 def test_offline_audit_reports_source_database_and_age(shared_db: Path) -> None:
     pins = parse_requirements("requests==2.19.0\nidna==3.10\nsix==1.16.0\n")
     result = audit_offline(pins, shared_db)
@@ -136,6 +137,7 @@ def _osv_args(url: str) -> tuple[str, ...]:
     return ("--vulnerability-service", "osv", "--osv-url", url)
 
 
+@pytest.mark.req("FR-037")
 def test_online_audit_uses_pip_audit_json(osv_url: str, shared_db: Path) -> None:
     pins = parse_requirements("requests==2.19.0\nidna==3.10\n")
     result = audit(pins, advisory_db=shared_db, online_timeout=5, online_args=_osv_args(osv_url))
@@ -148,6 +150,7 @@ def test_online_audit_uses_pip_audit_json(osv_url: str, shared_db: Path) -> None
     assert finding.fixed_in == ("2.20.0",)
 
 
+@pytest.mark.req("FR-037")
 def test_online_service_error_falls_back_to_offline(osv_url: str, shared_db: Path) -> None:
     _OsvStandIn.mode = "error"
     pins = parse_requirements("requests==2.19.0\n")

@@ -208,12 +208,14 @@ def copy(request: pytest.FixtureRequest, project: Project, tmp_path: Path) -> Pr
     )
 
 
+@pytest.mark.req("FR-031")
 def test_each_tier_alone_equals_coverage_report(copy: Project) -> None:
     index = SourceIndex(copy.root)
     for data in copy.tiers:
         assert _ours(index, read_executed(data, copy.root)) == _report(copy.root, data)
 
 
+@pytest.mark.req("FR-031")
 def test_union_of_tiers_equals_report_of_combined_data(copy: Project) -> None:
     index = SourceIndex(copy.root)
     executed = union(*(read_executed(data, copy.root) for data in copy.tiers))
@@ -247,6 +249,7 @@ def test_the_project_exercises_what_it_claims(project: Project) -> None:
     assert both.ratio != average
 
 
+@pytest.mark.req("FR-031")
 def test_fail_under_agrees_with_coverage_report(project: Project) -> None:
     index = SourceIndex(project.root)
     executed = union(*(read_executed(data, project.root) for data in project.tiers))

@@ -39,6 +39,7 @@ def _coverage(root: Path, root_config: str, member_config: str = "") -> dict[str
     return {r.gate: r for r in verdict.results}
 
 
+@pytest.mark.req("FR-030")
 def test_every_scope_is_measured_against_its_bound(ws_root: Path, beta: Path) -> None:
     del beta
     results = _coverage(
@@ -63,6 +64,7 @@ def test_every_scope_is_measured_against_its_bound(ws_root: Path, beta: Path) ->
     assert results["coverage/files/packages/beta/src/beta/unused.py"].status == "passed"
 
 
+@pytest.mark.req("FR-030")
 def test_a_member_bound_overrides_the_root_one(ws_root: Path, beta: Path) -> None:
     del beta
     results = _coverage(
@@ -81,6 +83,7 @@ def test_a_glob_matching_nothing_is_red(ws_root: Path, beta: Path) -> None:
     assert results["coverage/files/nowhere/*.py"].status == "failed"
 
 
+@pytest.mark.req("FR-046")
 def test_a_member_whose_data_is_empty_is_red(
     ws_root: Path, beta: Path, run_tier: Callable[..., Path]
 ) -> None:

@@ -45,6 +45,7 @@ def test_a_complete_run_passes(ws_root: Path, alpha: Path, run_tier: Callable[..
     assert verdict.exit_code == 0
 
 
+@pytest.mark.req("FR-042")
 def test_a_missing_session_is_red(ws_root: Path, alpha: Path) -> None:
     del alpha
     (ws_root / ".tiergate/runs/r1/sessions").mkdir(parents=True)
@@ -52,6 +53,7 @@ def test_a_missing_session_is_red(ws_root: Path, alpha: Path) -> None:
     assert failed["sessions/tests-3.11(package='alpha')"] == "not run: no results in the run"
 
 
+@pytest.mark.req("FR-043")
 def test_a_tier_that_collected_no_tests_is_red(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:
@@ -63,6 +65,7 @@ def test_a_tier_that_collected_no_tests_is_red(
     assert failed["tests/collected"] == "1 of 1 runs below their minimum"
 
 
+@pytest.mark.req("FR-044")
 def test_a_skip_outside_the_allow_list_is_red(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:
@@ -75,6 +78,7 @@ def test_a_skip_outside_the_allow_list_is_red(
     assert failed["tests/skips"].startswith("1 not allowed")
 
 
+@pytest.mark.req("FR-044")
 def test_an_allowed_skip_passes_and_an_expired_entry_is_red(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:
@@ -99,6 +103,7 @@ def test_an_allowed_skip_passes_and_an_expired_entry_is_red(
     assert "allow-list entry '*test_later' expired on 2020-01-01" in skips.details
 
 
+@pytest.mark.req("FR-045")
 def test_a_strict_xpass_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..., Path]) -> None:
     marker = "@pytest.mark.xfail(strict=True, reason='bug')"
     xpass = PASSING + f"\n\nimport pytest\n\n\n{marker}\ndef test_fixed() -> None:\n    pass\n"
@@ -108,6 +113,7 @@ def test_a_strict_xpass_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..
     assert failed["tests/strict-xpass"] == "1"
 
 
+@pytest.mark.req("FR-046")
 def test_empty_coverage_data_is_red(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:
@@ -119,6 +125,7 @@ def test_empty_coverage_data_is_red(
     assert {"coverage/data/alpha", "sessions/tests-3.11(package='alpha')"} & set(failed)
 
 
+@pytest.mark.req("FR-040")
 def test_a_missing_interpreter_warns_locally_and_fails_strictly(ws_root: Path, alpha: Path) -> None:
     del alpha
     (ws_root / ".python-version").write_text("3.99\n")
@@ -146,6 +153,7 @@ def _session_problems(root: Path) -> tuple[str, ...]:
     return result.details
 
 
+@pytest.mark.req("FR-036", "FR-047")
 def test_a_crashed_session_is_red_and_exits_3(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:
@@ -156,6 +164,7 @@ def test_a_crashed_session_is_red_and_exits_3(
     assert _verdict(ws_root).exit_code == 3
 
 
+@pytest.mark.req("FR-042")
 def test_a_tier_missing_from_the_manifest_is_not_run(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:
@@ -165,6 +174,7 @@ def test_a_tier_missing_from_the_manifest_is_not_run(
     assert _session_problems(ws_root) == ("tier integration: not run",)
 
 
+@pytest.mark.req("FR-047")
 def test_a_crashed_tier_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..., Path]) -> None:
     del alpha
     folder = run_tier("alpha", "unit")
@@ -182,6 +192,7 @@ def test_a_crashed_tier_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..
         ("coverage", "tier unit: no coverage data"),
     ],
 )
+@pytest.mark.req("FR-042")
 def test_a_tier_without_an_artifact_is_red(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path], removed: str, problem: str
 ) -> None:
@@ -193,6 +204,7 @@ def test_a_tier_without_an_artifact_is_red(
     assert problem in _session_problems(ws_root)
 
 
+@pytest.mark.req("FR-047")
 def test_records_that_disagree_with_junit_are_red(
     ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
 ) -> None:

@@ -99,6 +99,7 @@ AUDIT = {
 }
 
 
+@pytest.mark.req("FR-034")
 def test_every_tool_session_is_expected_and_missing_ones_are_red(context: Context) -> None:
     results = _by_gate(tools.GATE.evaluate(context))
     assert list(results) == [
@@ -111,6 +112,7 @@ def test_every_tool_session_is_expected_and_missing_ones_are_red(context: Contex
     assert not any(r.passed for r in results.values())
 
 
+@pytest.mark.req("FR-034")
 def test_findings_are_counted_and_listed(context: Context) -> None:
     _session(context, "lint", "lint", {"ruff.json": json.dumps(RUFF)}, outcome="failed")
     _session(
@@ -130,6 +132,7 @@ def test_findings_are_counted_and_listed(context: Context) -> None:
     assert all(r.status == "failed" for r in results.values())
 
 
+@pytest.mark.req("FR-034")
 def test_clean_tools_pass_and_crashes_or_silent_failures_do_not(context: Context) -> None:
     _session(context, "lint", "lint", {"ruff.json": "[]"}, outcome="failed", message="format check")
     _session(context, session_name("type", "3.12", "alpha"), "type", {"mypy.jsonl": ""})
@@ -157,6 +160,7 @@ def _records(tier: str, count: int) -> str:
     return "".join(json.dumps(record) + "\n" for record in records)
 
 
+@pytest.mark.req("FR-033")
 def test_pyramid_shares_are_exact(context: Context) -> None:
     context.config = TiergateConfig(
         pyramid={"unit": PyramidBound(min=60), "e2e": PyramidBound(max=40)}
@@ -175,6 +179,7 @@ def test_pyramid_shares_are_exact(context: Context) -> None:
     assert _by_gate(pyramid.GATE.evaluate(context))["pyramid/unit"].status == "failed"
 
 
+@pytest.mark.req("FR-033")
 def test_pyramid_with_no_tests_is_red(context: Context) -> None:
     context.config = TiergateConfig(pyramid={"unit": PyramidBound(min=1)})
     result = next(iter(pyramid.GATE.evaluate(context)))

@@ -40,6 +40,7 @@ def line_of(path: Path, needle: str) -> int:
 # ------------------------------------------------------------------ members
 
 
+@pytest.mark.req("FR-001")
 def test_globs_find_members_and_exclude_drops_one(
     ws_root: Path, write_file: WriteFile, add_member: AddMember
 ) -> None:
@@ -92,6 +93,7 @@ def test_member_without_src_or_tests(ws_root: Path, add_member: AddMember) -> No
     assert (member.import_packages, member.source_dirs, member.tests_dir) == ((), (), None)
 
 
+@pytest.mark.req("FR-001")
 def test_root_project_is_a_member(
     ws_root: Path, write_file: WriteFile, add_member: AddMember
 ) -> None:
@@ -131,6 +133,7 @@ def test_root_matched_by_a_glob_is_listed_once(ws_root: Path, write_file: WriteF
 # ------------------------------------------------------------- dependencies
 
 
+@pytest.mark.req("FR-002")
 def test_nested_dependencies_and_dependents(ws_root: Path, add_member: AddMember) -> None:
     add_member("a", "b>=1")
     add_member("b", "c")
@@ -148,6 +151,7 @@ def test_nested_dependencies_and_dependents(ws_root: Path, add_member: AddMember
     assert workspace.dependencies_of("d", transitive=True) == ()
 
 
+@pytest.mark.req("FR-002")
 def test_dependency_names_are_normalized(ws_root: Path, add_member: AddMember) -> None:
     add_member("app", "My_Lib[extra]>=2")
     add_member("my-lib")
@@ -156,6 +160,7 @@ def test_dependency_names_are_normalized(ws_root: Path, add_member: AddMember) -
     assert workspace.member("MY.LIB").name == "my-lib"
 
 
+@pytest.mark.req("FR-002")
 def test_dependency_group_makes_an_internal_dependency(
     ws_root: Path, add_member: AddMember
 ) -> None:
@@ -199,6 +204,7 @@ def test_member_depending_on_itself_with_extras_is_no_cycle(
     assert load_workspace(ws_root).member("app").internal_dependencies == ()
 
 
+@pytest.mark.req("FR-003")
 def test_cycle_is_named_with_the_first_members_file(ws_root: Path, add_member: AddMember) -> None:
     add_member("b", "a")
     a = add_member("a", "requests", "b>=1")
@@ -211,6 +217,7 @@ def test_cycle_is_named_with_the_first_members_file(ws_root: Path, add_member: A
     assert str(error).startswith(f"{error.path}:{error.line}: dependency cycle")
 
 
+@pytest.mark.req("FR-002")
 def test_a_test_group_may_depend_back_without_a_cycle(ws_root: Path, add_member: AddMember) -> None:
     add_member("engine", groups={"test": ["plugin"]})  # the engine is tested with its plugin
     add_member("plugin", "engine")
@@ -234,6 +241,7 @@ def test_a_test_group_may_depend_back_without_a_cycle(ws_root: Path, add_member:
         (">=3.14", ()),
     ],
 )
+@pytest.mark.req("FR-004")
 def test_member_pythons_are_the_configured_ones_it_admits(
     ws_root: Path, add_member: AddMember, requires_python: str, expected: tuple[str, ...]
 ) -> None:
@@ -350,6 +358,7 @@ def test_duplicate_member_names(ws_root: Path, add_member: AddMember) -> None:
     assert str(first.resolve() / "pyproject.toml") in str(error)
 
 
+@pytest.mark.req("FR-001")
 def test_glob_matching_nothing_names_glob_and_root_file(
     ws_root: Path, write_file: WriteFile, add_member: AddMember
 ) -> None:
@@ -412,6 +421,7 @@ def test_unknown_member_lookup_lists_known_names(ws_root: Path, add_member: AddM
 # --------------------------------------------------------------------- JSON
 
 
+@pytest.mark.req("NFR-004")
 def test_json_is_stable_and_relative(ws_root: Path, add_member: AddMember) -> None:
     add_member("b", "c", requires_python=">=3.12", groups={"test": ["pytest"]}, package="b_pkg")
     add_member("c", tests=True)

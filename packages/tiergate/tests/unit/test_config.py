@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import jsonschema
@@ -45,12 +46,14 @@ def test_kebab_case_keys(tmp_path: Path) -> None:
         ("[tool]\ntiergate = 3\n", "tool.tiergate must be a table"),
     ],
 )
+@pytest.mark.req("NFR-001")
 def test_invalid_values_name_the_key_and_file(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         _config(tmp_path, text)
     assert str(caught.value) == f"{tmp_path / 'pyproject.toml'}: {message}"
 
 
+@pytest.mark.req("NFR-001")
 def test_broken_toml_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         _config(tmp_path, "[tool.tiergate]\nrun-dir = \n")
@@ -63,12 +66,15 @@ def test_a_missing_pyproject_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
+@pytest.mark.req("NFR-002")
 def test_published_schemas_are_current(name: str) -> None:
     assert (FOLDER / name).read_text() == render(name), "run: python -m tiergate.schemas"
 
 
+@pytest.mark.req("NFR-002")
 def test_this_repository_configuration_conforms_to_the_schema() -> None:
     root = Path(__file__).resolve().parents[4]
     table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["tiergate"]
-    jsonschema.validate(table, json.loads((FOLDER / "config.schema.json").read_text()))
+    as_json = json.loads(json.dumps(table, default=date.isoformat))  # TOML dates: ISO strings
+    jsonschema.validate(as_json, json.loads((FOLDER / "config.schema.json").read_text()))
     assert load_config(root).security.advisory_db == "../shared/advisory-db"

@@ -92,6 +92,7 @@ def test_percent_is_coverage_display_string(
     assert shown == _numbers(statements, covered, precision).pc_covered_str
 
 
+@pytest.mark.req("FR-031")
 def test_percent_equals_coverage_for_every_small_ratio() -> None:
     for statements in range(61):
         for covered in range(statements + 1):
@@ -158,6 +159,7 @@ def test_counts_add_exactly_and_refuse_impossible_values() -> None:
 # --------------------------------------------------------- union, measure
 
 
+@pytest.mark.req("FR-031")
 def test_union_not_average_of_tier_percentages(root: Path) -> None:
     path = _write(root, "src/pkg/ten.py", TEN)
     index = SourceIndex(root)
@@ -269,6 +271,7 @@ def test_missing_config_or_unparsable_source_is_reported(root: Path, tmp_path: P
 # ------------------------------------------------------ ranges, worst files
 
 
+@pytest.mark.req("FR-032")
 def test_line_ranges_match_coverage_missing_column() -> None:
     statements = frozenset({1, 2, 3, 5, 10, 11, 12, 14})
     assert line_ranges({2, 3, 5, 11}, statements) == "2-5, 11"
@@ -279,6 +282,7 @@ def test_line_ranges_match_coverage_missing_column() -> None:
     assert lines.missing_ranges() == "2-5, 11"
 
 
+@pytest.mark.req("FR-032")
 def test_worst_files_lowest_percent_then_most_missing_then_path() -> None:
     def file(path: str, statements: int, covered: int) -> Lines:
         return Lines(path, frozenset(range(statements)), frozenset(range(covered)))

@@ -47,6 +47,7 @@ def test_text_that_is_not_xml_names_file_and_line(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{path}:3: not valid XML")
 
 
+@pytest.mark.req("NFR-003")
 def test_entity_expansion_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path, BILLION_LAUGHS)
     with pytest.raises(ArtifactError, match="refused unsafe XML"):

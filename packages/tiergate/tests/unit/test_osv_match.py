@@ -57,6 +57,7 @@ def _affected(record: dict[str, Any], version: str, package: str = "demo") -> bo
     ("version", "expected"),
     [("0.9", False), ("1.0", True), ("1.5.3", True), ("1.99", True), ("2.0", False), ("3", False)],
 )
+@pytest.mark.req("FR-037")
 def test_introduced_fixed_is_half_open(version: str, expected: bool) -> None:
     record = _record([{"introduced": "1.0"}, {"fixed": "2.0"}])
     assert _affected(record, version) is expected
@@ -381,6 +382,7 @@ def test_empty_requirements_are_an_error_not_a_pass() -> None:
         audit((), advisory_db=None, online=False)
 
 
+@pytest.mark.req("FR-041")
 def test_no_source_is_not_audited() -> None:
     result = audit(_pins(("a", "1.0")), advisory_db=None, online=False)
     assert result.source == "none"

@@ -17,6 +17,7 @@ def _versions(tmp_path: Path, text: str) -> tuple[str, ...]:
     return read_python_versions(tmp_path)
 
 
+@pytest.mark.req("FR-004")
 def test_reads_versions_in_order(tmp_path: Path) -> None:
     assert _versions(tmp_path, "3.12\n# comment\n\n3.11.7\ncpython-3.13\n") == (
         "3.12",
@@ -33,6 +34,7 @@ def test_reads_versions_in_order(tmp_path: Path) -> None:
         ("# nothing\n", ": lists no Python version"),
     ],
 )
+@pytest.mark.req("FR-004")
 def test_bad_lines_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         _versions(tmp_path, text)

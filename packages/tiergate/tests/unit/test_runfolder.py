@@ -72,6 +72,7 @@ def test_run_id_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
         current_run_id()
 
 
+@pytest.mark.req("FR-012")
 def test_manifest_round_trips_and_validates_against_the_schema(tmp_path: Path) -> None:
     manifest = _manifest()
     path = write_manifest(tmp_path / "s", manifest)
@@ -88,6 +89,7 @@ def test_a_manifest_that_is_not_json_names_file_and_line(tmp_path: Path) -> None
     assert str(caught.value).startswith(f"{path}:3: not JSON")
 
 
+@pytest.mark.req("FR-012")
 def test_a_manifest_missing_a_field_names_the_field(tmp_path: Path) -> None:
     data = json.loads(_manifest().model_dump_json())
     del data["outcome"]
@@ -97,6 +99,7 @@ def test_a_manifest_missing_a_field_names_the_field(tmp_path: Path) -> None:
         read_manifest(path)
 
 
+@pytest.mark.req("FR-012")
 def test_a_manifest_of_another_version_is_refused(tmp_path: Path) -> None:
     data = json.loads(_manifest().model_dump_json())
     data["schema_version"] = 2

@@ -9,10 +9,12 @@ def test_empty_graph_has_empty_order() -> None:
     assert topological_order({}) == ()
 
 
+@pytest.mark.req("FR-003")
 def test_dependencies_come_first() -> None:
     assert topological_order({"a": ["b"], "b": ["c"], "c": []}) == ("c", "b", "a")
 
 
+@pytest.mark.req("FR-003")
 def test_ties_are_broken_by_name_at_every_step() -> None:
     # "b" becomes ready once "a" is done, and goes before the already ready "z".
     graph = {"z": [], "a": [], "b": ["a"], "c": ["b", "z"]}
@@ -25,6 +27,7 @@ def test_order_does_not_depend_on_insertion_order() -> None:
     assert topological_order(graph) == ("a", "b", "c", "d")
 
 
+@pytest.mark.req("FR-003")
 def test_two_node_cycle_is_named_in_depends_on_direction() -> None:
     with pytest.raises(DependencyCycleError) as caught:
         topological_order({"b": ["a"], "a": ["b"]})

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
     from tiergate.advisories.audit import AuditResult
 
-NAME = "audit"
-HELP = "audit the locked dependencies for known vulnerabilities (online, else an offline OSV db)"
 
 STALE_DAYS = 30
 """An offline database older than this is flagged as stale in the output."""

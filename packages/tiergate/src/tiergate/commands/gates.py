@@ -1,39 +1,40 @@
-"""``tiergate gates``: evaluate every gate over a run folder (or shards of one); one verdict."""
+"""``tiergate gates``: evaluate every gate over a run folder (or shards of one); one verdict.
+
+The evaluated run is then recorded in the history store, green or red (history
+shows failures too), unless ``--no-record`` is given or ``--only`` evaluated part
+of the gates. Shards are recorded once: by the command that evaluates them merged.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from tiergate.ci import is_ci
-from tiergate.config import load_config
-from tiergate.errors import TiergateError
-from tiergate.gates import GATES
+from tiergate.commands._shared import add_run_argument, emit, run_dirs
+from tiergate.gates.registry import GATES
+from tiergate.history import record_verdict
 from tiergate.report import FORMATS, render_json, render_markdown, render_terminal
-from tiergate.runfolder import RUN_ID_ENV, current_run_id
+from tiergate.report.dashboard import write_dashboard
 from tiergate.verdict import evaluate
 
 if TYPE_CHECKING:
     import argparse
 
-NAME = "gates"
-HELP = "evaluate the gates of a run (or of several shards merged) and give one verdict"
 SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--run`` (repeatable), ``--strict``, ``--format``, ``--output``, ``--base``, ``--only``."""
-    parser.add_argument(
-        "--run",
-        metavar="DIR",
-        action="append",
-        type=Path,
-        help=f"a run folder; repeat to merge shards (default: <run-dir>/${RUN_ID_ENV} or local)",
-    )
+    """``--run`` (repeatable), ``--strict``, ``--format``, ``--output``, ``--base``, ``--only``.
+
+    And ``--no-record`` (leave the history store alone), ``--html FILE`` (the dashboard too).
+    """
+    add_run_argument(parser)
     parser.add_argument(
         "--strict",
         action="store_true",
@@ -50,14 +51,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only", metavar="KIND", action="append", help=f"evaluate only these kinds ({kinds})"
     )
+    parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not record the run in the history store (--only never records)",
+    )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        type=Path,
+        help="also write the dashboard (as tiergate report --html), after recording the run",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate, print or write the report, append Markdown to the CI step summary."""
     root = args.root.resolve()
-    runs = [root / path for path in args.run] if args.run else None
-    if runs is None:
-        runs = [root / load_config(root).run_dir / current_run_id()]
+    runs = run_dirs(args, root)
     verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only, base=args.base)
     if args.format == "terminal" and args.output is None:
         render_terminal(verdict, Console(highlight=False, width=max(120, Console().width)))
@@ -67,22 +77,17 @@ def run(args: argparse.Namespace) -> int:
             buffer = io.StringIO()
             render_terminal(verdict, Console(file=buffer, width=120, highlight=False))
             text = buffer.getvalue()
-        _emit(text, args.output)
+        emit(text, args.output)
     summary = os.environ.get(SUMMARY_ENV)
     if summary:
         with Path(summary).open("a", encoding="utf-8") as handle:
             handle.write(render_markdown(verdict))
+    if args.only is not None:
+        sys.stderr.write("history: not recorded: --only evaluates part of the gates\n")
+    elif not args.no_record:
+        recorded = record_verdict(verdict)
+        what = "recorded" if recorded.recorded else "already recorded (the first record is kept):"
+        sys.stderr.write(f"history: {what} run {recorded.run_id} in {recorded.store}\n")
+    if args.html is not None:
+        write_dashboard(verdict, args.html)
     return int(verdict.exit_code)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        print(text, end="")  # noqa: T201 - the report is the command's output
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(f".{output.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(output)
-    except OSError as error:
-        raise TiergateError(f"cannot write the report: {error.strerror}", path=output) from None

@@ -17,9 +17,6 @@ from tiergate.workspace import load_workspace
 if TYPE_CHECKING:
     import argparse
 
-NAME = "workspace"
-HELP = "show the workspace members, their Pythons and dependencies, in topological order"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--json``."""

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from tiergate.config import MemberConfig, load_member_config
-from tiergate.measure import Measurements
+from tiergate.config import MemberConfig, load_config, load_member_config
 from tiergate.plan import expected_sessions
+from tiergate.pythons import find_interpreter
 from tiergate.records import TestRecord, read_records
+from tiergate.runfolder import merge_runs
+from tiergate.workspace import load_workspace
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import date
     from pathlib import Path
 
     from tiergate.config import TiergateConfig
+    from tiergate.gaps import Gap
+    from tiergate.measure import Measurements
     from tiergate.plan import ExpectedSession
     from tiergate.runfolder import SessionManifest, TierRun
     from tiergate.workspace import Workspace
@@ -58,13 +63,42 @@ class Context:
     """In CI or with ``--strict``: tolerated honesty problems fail."""
     base: str | None = None
     """Git ref that patch coverage diffs against (``--base``, else ``[tool.tiergate.patch]``)."""
-    interpreters: Mapping[str, bool] = field(default_factory=dict)
-    """Python version -> found on this machine (only consulted for sessions that did not run)."""
 
     @cached_property
     def expected(self) -> tuple[ExpectedSession, ...]:
         """The tests sessions the run must hold."""
         return expected_sessions(self.workspace, self.config)
+
+    @classmethod
+    def load(
+        cls,
+        root: Path,
+        run_dirs: Sequence[Path],
+        *,
+        strict: bool,
+        today: date | None = None,
+        base: str | None = None,
+    ) -> Context:
+        """The context of the run in ``run_dirs`` (shards merged) for the workspace at ``root``.
+
+        ``base``: the git ref patch coverage diffs against (default: the configured one).
+        """
+        config = load_config(root)
+        return cls(
+            root=root,
+            workspace=load_workspace(root),
+            config=config,
+            sessions=merge_runs(run_dirs),
+            today=today or datetime.now(UTC).date(),
+            strict=strict,
+            base=base or config.patch.base,
+        )
+
+    @cached_property
+    def interpreters(self) -> dict[str, bool]:
+        """Python version -> found on this machine, for the Pythons of sessions that did not run."""
+        missing = {e.python for e in self.expected if e.name not in self.sessions}
+        return {python: find_interpreter(python) is not None for python in sorted(missing)}
 
     @cached_property
     def artifacts(self) -> list[TierArtifacts]:
@@ -83,7 +117,16 @@ class Context:
     @cached_property
     def coverage(self) -> Measurements:
         """The run's coverage data, read once for every gate and report."""
+        from tiergate.measure import Measurements  # noqa: PLC0415 - coverage.py loads on use
+
         return Measurements(self)
+
+    @cached_property
+    def gaps(self) -> list[Gap]:
+        """Every gap of the run, best first, ranked once for every report that lists them."""
+        from tiergate.gaps import find_gaps  # noqa: PLC0415 - gaps load coverage.py on use
+
+        return find_gaps(self)
 
     @cached_property
     def member_configs(self) -> dict[str, MemberConfig]:

@@ -1,4 +1,4 @@
-"""The gates: one module per kind, listed in an explicit registry.
+"""The registry of gates: every kind, one module each, listed explicitly.
 
 Each kind has a ``GATE`` object implementing :class:`~tiergate.gates.base.Gate`.
 Order here is the order of the report: honesty first, then tests, shape,
@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tiergate.gates import coverage, pyramid, sessions, tests, tools
+from tiergate.gates import coverage, patch, pyramid, ratchet, requirements, sessions, tests, tools
 
 if TYPE_CHECKING:
     from tiergate.gates.base import Gate
 
-GATES: tuple[Gate, ...] = (sessions.GATE, tests.GATE, pyramid.GATE, coverage.GATE, tools.GATE)
-"""Every kind of gate, by ``name``: sessions, tests, pyramid, coverage, tools."""
+GATES: tuple[Gate, ...] = (
+    sessions.GATE,
+    tests.GATE,
+    pyramid.GATE,
+    requirements.GATE,
+    coverage.GATE,
+    patch.GATE,
+    ratchet.GATE,
+    tools.GATE,
+)
+"""Every kind of gate, by ``name``: sessions, tests, pyramid, requirements, coverage, patch,
+ratchet, tools."""

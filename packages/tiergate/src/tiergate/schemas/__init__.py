@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tiergate.config import config_json_schema
+from tiergate.history.baseline import baseline_json_schema
+from tiergate.history.summary import history_json_schema
 from tiergate.report.jsonreport import report_json_schema
 from tiergate.runfolder import manifest_json_schema
+from tiergate.trace.matrix import matrix_json_schema
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -23,6 +26,9 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "config.schema.json": config_json_schema,
     "session-manifest.schema.json": manifest_json_schema,
     "gates-report.schema.json": report_json_schema,
+    "baseline.schema.json": baseline_json_schema,
+    "history.schema.json": history_json_schema,
+    "trace-matrix.schema.json": matrix_json_schema,
 }
 
 

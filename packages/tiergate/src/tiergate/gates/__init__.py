@@ -1,0 +1,1 @@
+"""The gates: one module per kind; :mod:`tiergate.gates.registry` lists them."""
