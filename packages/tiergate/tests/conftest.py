@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,10 +13,11 @@ from pytest_postgresql import factories as postgresql_factories
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
-    from pathlib import Path
 
     import psycopg
     from pytest_postgresql.executors import NoopExecutor
+
+sys.path.insert(0, str(Path(__file__).parent))  # run_cli: the CLI in a child process
 
 ROOT_PYPROJECT = """\
 [tool.uv.workspace]

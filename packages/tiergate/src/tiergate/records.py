@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tiergate.errors import ArtifactError
+from tiergate.files import first_problem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -46,7 +47,5 @@ def read_records(path: Path) -> list[TestRecord]:
         except json.JSONDecodeError as error:
             raise ArtifactError(f"not JSON: {error.msg}", path=path, line=number) from None
         except ValidationError as error:
-            first = error.errors()[0]
-            key = ".".join(str(part) for part in first["loc"])
-            raise ArtifactError(f"{key}: {first['msg']}", path=path, line=number) from None
+            raise ArtifactError(first_problem(error), path=path, line=number) from None
     return records

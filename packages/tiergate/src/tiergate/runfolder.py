@@ -17,17 +17,16 @@ re-runs anything. The manifest's JSON Schema is published as
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from tiergate.errors import ArtifactError
-from tiergate.files import write_whole
+from tiergate.files import read_model, write_whole
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -131,18 +130,7 @@ def write_manifest(folder: Path, manifest: SessionManifest) -> Path:
 
 def read_manifest(path: Path) -> SessionManifest:
     """Read and validate one ``manifest.json``; a bad one is an :class:`ArtifactError`."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ArtifactError("manifest not found", path=path) from None
-    except json.JSONDecodeError as error:
-        raise ArtifactError(f"not JSON: {error.msg}", path=path, line=error.lineno) from None
-    try:
-        return SessionManifest.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ArtifactError(f"{key}: {first['msg']}", path=path) from None
+    return read_model(path, SessionManifest, "manifest", ArtifactError)
 
 
 def read_sessions(run_dir: Path) -> dict[str, tuple[Path, SessionManifest]]:

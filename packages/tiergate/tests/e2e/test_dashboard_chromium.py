@@ -7,14 +7,14 @@ which Chromium loads from the file system with the network off.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
+
+from run_cli import tiergate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,18 +39,6 @@ def test_named_like_markup(value: int) -> None:
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"
 )
-
-
-def _tiergate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"CI", "TIERGATE_RUN_ID"}}
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "tiergate", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
 
 
 def _chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -86,11 +74,11 @@ def dashboard(
     (member / "tests/unit/test_alpha.py").write_text(TESTS)
     for run_id in ("r1", "r2"):
         run_tier("alpha", "unit", run_id=run_id)
-        recorded = _tiergate(ws_root, "gates", "--run", f".tiergate/runs/{run_id}")
+        recorded = tiergate(ws_root, "gates", "--run", f".tiergate/runs/{run_id}")
         assert recorded.returncode == 1, recorded.stdout + recorded.stderr
         assert f"history: recorded run {run_id}" in recorded.stderr
     page = tmp_path / "dashboard.html"
-    report = _tiergate(ws_root, "report", "--html", str(page), "--run", ".tiergate/runs/r2")
+    report = tiergate(ws_root, "report", "--html", str(page), "--run", ".tiergate/runs/r2")
     assert report.returncode == 1, report.stderr  # the verdict's exit code: a test failed
     return page
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
 
+from run_cli import tiergate
 from tiergate.schemas import FOLDER
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
     from pathlib import Path
 
@@ -21,16 +20,7 @@ ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
 
 
 def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in {"CI", "TIERGATE_RUN_ID"}}
-    environment.pop("GITHUB_STEP_SUMMARY", None)
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "tiergate", "--root", str(root), "gates", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
+    return tiergate(root, "gates", *args, **env)
 
 
 @pytest.fixture

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
 
+from run_cli import tiergate
 from tiergate.schemas import FOLDER
 
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
     from pathlib import Path
 
 SECRET = "s3cret-Pa55"  # noqa: S105 - the password that must never be shown
-
-
-def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    drop = {"CI", "TIERGATE_RUN_ID", "TIERGATE_HISTORY_URL", "GITHUB_STEP_SUMMARY"}
-    environment = {k: v for k, v in os.environ.items() if k not in drop}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "tiergate", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], code: int, start: str) -> None:
@@ -66,41 +52,41 @@ def ran(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., 
 @pytest.mark.req("FR-060", "FR-066")
 def test_gates_records_history_lists_and_baseline_saves(ws_root: Path, ran: Path) -> None:
     del ran
-    gates = _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--format", "json")
+    gates = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--format", "json")
     assert gates.returncode == 1, gates.stdout + gates.stderr  # no tool session ran: red
     results = {r["gate"]: r for r in json.loads(gates.stdout)["results"]}
     assert results["ratchet/baseline"]["status"] == "warning"
     assert gates.stderr == "history: recorded run r1 in sqlite:///.tiergate/history.db\n"
-    again = _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1")
+    again = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1")
     assert "already recorded (the first record is kept): run r1" in again.stderr
-    only = _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--only", "tests")
+    only = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--only", "tests")
     assert only.stderr == "history: not recorded: --only evaluates part of the gates\n"
-    skipped = _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--no-record")
+    skipped = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--no-record")
     assert skipped.stderr == ""
 
-    table = _tiergate(ws_root, "history")
+    table = tiergate(ws_root, "history")
     assert table.returncode == 0, table.stderr
     assert "store: sqlite:///.tiergate/history.db" in table.stdout
     assert "r1" in table.stdout
     assert "100%" in table.stdout
-    listing = json.loads(_tiergate(ws_root, "history", "--json", "--limit", "5").stdout)
+    listing = json.loads(tiergate(ws_root, "history", "--json", "--limit", "5").stdout)
     jsonschema.validate(listing, _schema("history.schema.json"))
     assert [run["run_id"] for run in listing["runs"]] == ["r1"]
-    shown = _tiergate(ws_root, "history", "r1")
+    shown = tiergate(ws_root, "history", "r1")
     assert "run r1: FAILED (exit code 1)" in shown.stdout
     assert "alpha" in shown.stdout
-    _one_line_error(_tiergate(ws_root, "history", "r9"), 2, "run 'r9' is not recorded in sqlite")
+    _one_line_error(tiergate(ws_root, "history", "r9"), 2, "run 'r9' is not recorded in sqlite")
 
-    saved = _tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/r1")
+    saved = tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/r1")
     assert saved.returncode == 0, saved.stderr
     baseline = json.loads((ws_root / "tiergate-baseline.json").read_text())
     jsonschema.validate(baseline, _schema("baseline.schema.json"))
     assert baseline["combined"] == {"statements": 2, "covered": 2}
     assert baseline["run_id"] == "r1"
-    show = _tiergate(ws_root, "baseline", "show")
+    show = tiergate(ws_root, "baseline", "show")
     assert "baseline: baseline file tiergate-baseline.json" in show.stdout
-    assert json.loads(_tiergate(ws_root, "baseline", "show", "--json").stdout) == baseline
-    ratchet = _tiergate(
+    assert json.loads(tiergate(ws_root, "baseline", "show", "--json").stdout) == baseline
+    ratchet = tiergate(
         ws_root, "gates", "--run", ".tiergate/runs/r1", "--only", "ratchet", "--format", "json"
     )
     assert ratchet.returncode == 0
@@ -111,7 +97,7 @@ def test_gates_records_history_lists_and_baseline_saves(ws_root: Path, ran: Path
     (ws_root / "tiergate-baseline.json").write_text('{"schema_version": 1}\n')
     baseline_file = ws_root / "tiergate-baseline.json"
     _one_line_error(
-        _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1"),
+        tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1"),
         2,
         f"{baseline_file}: not a valid baseline file: created_at: Field required",
     )
@@ -120,32 +106,32 @@ def test_gates_records_history_lists_and_baseline_saves(ws_root: Path, ran: Path
 @pytest.mark.req("FR-066")
 def test_bad_stores_are_one_line_errors(ws_root: Path, ran: Path) -> None:
     del ran
-    empty = _tiergate(ws_root, "history")
+    empty = tiergate(ws_root, "history")
     assert "no runs recorded" in empty.stdout
     assert not (ws_root / ".tiergate/history.db").exists()  # reading creates nothing
     _one_line_error(
-        _tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/nope"),
+        tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/nope"),
         2,
         f"{ws_root / '.tiergate/runs/nope'}: not a run folder",
     )
     (ws_root / "packages/alpha/tests/e2e").mkdir()  # a tier that did not run
     _one_line_error(
-        _tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/r1"),
+        tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/r1"),
         2,
         f"{ws_root / '.tiergate/runs/r1'}: cannot save a baseline from an incomplete run: "
         "tier e2e not run (no coverage data: alpha (e2e))",
     )
     assert not (ws_root / "tiergate-baseline.json").exists()
-    _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1")
+    tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1")
     with closing(sqlite3.connect(ws_root / ".tiergate/history.db")) as raw, raw:
         raw.execute("INSERT INTO schema_migrations VALUES (2, '0002_future.sql', 'later')")
     _one_line_error(
-        _tiergate(ws_root, "history"),
+        tiergate(ws_root, "history"),
         2,
         f"{ws_root / '.tiergate/history.db'}: the history store has schema version 2",
     )
     _one_line_error(
-        _tiergate(ws_root, "history", TIERGATE_HISTORY_URL=f"mysql://ci:{SECRET}@db/x"),
+        tiergate(ws_root, "history", TIERGATE_HISTORY_URL=f"mysql://ci:{SECRET}@db/x"),
         2,
         "history store URL 'mysql://ci:***@db/x': use sqlite:///<path>",
     )
@@ -158,11 +144,11 @@ def test_a_password_never_appears_in_any_output(ws_root: Path, ran: Path, pg_url
     shown_url = pg_url.replace("postgres@", "postgres:***@")
     env = {"TIERGATE_HISTORY_URL": secret_url}
     outputs = [
-        _tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", **env),
-        _tiergate(ws_root, "history", **env),
-        _tiergate(ws_root, "history", "--json", **env),
-        _tiergate(ws_root, "history", "r1", **env),
-        _tiergate(ws_root, "baseline", "show", **env),
+        tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", **env),
+        tiergate(ws_root, "history", **env),
+        tiergate(ws_root, "history", "--json", **env),
+        tiergate(ws_root, "history", "r1", **env),
+        tiergate(ws_root, "baseline", "show", **env),
     ]
     assert outputs[0].stderr == f"history: recorded run r1 in {shown_url}\n"
     assert f"store: {shown_url}" in outputs[1].stdout
@@ -173,9 +159,9 @@ def test_a_password_never_appears_in_any_output(ws_root: Path, ran: Path, pg_url
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     unreachable = f"postgresql://ci:{SECRET}@127.0.0.1:{closed}/tiergate"
-    failed = _tiergate(ws_root, "history", TIERGATE_HISTORY_URL=unreachable)
+    failed = tiergate(ws_root, "history", TIERGATE_HISTORY_URL=unreachable)
     _one_line_error(failed, 3, f"postgresql://ci:***@127.0.0.1:{closed}/tiergate: cannot connect")
-    malformed = _tiergate(ws_root, "history", TIERGATE_HISTORY_URL=f"postgresql://ci:{SECRET}@[x")
+    malformed = tiergate(ws_root, "history", TIERGATE_HISTORY_URL=f"postgresql://ci:{SECRET}@[x")
     _one_line_error(malformed, 2, "postgresql://ci:***@[x: cannot connect")
     for output in [*outputs, failed, malformed]:
         assert SECRET not in output.stdout + output.stderr

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
+from run_cli import tiergate
+
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Callable
     from pathlib import Path
 
@@ -19,16 +19,7 @@ TEST = "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 
 
 
 def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in {"CI", "TIERGATE_RUN_ID"}}
-    environment.pop("GITHUB_STEP_SUMMARY", None)
-    environment.update({"TIERGATE_RUN_ID": "r1", **env})
-    return subprocess.run(
-        [sys.executable, "-m", "tiergate", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
+    return tiergate(root, *args, **{"TIERGATE_RUN_ID": "r1", **env})
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
 
+from run_cli import tiergate
 from tiergate.schemas import FOLDER
 
 if TYPE_CHECKING:
@@ -41,18 +39,6 @@ def test_two() -> None:
 UNKNOWN = '\n\n@pytest.mark.req("FR-099")\ndef test_zero() -> None:\n    assert double(0) == 0\n'
 
 
-def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in {"CI", "TIERGATE_RUN_ID"}}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "tiergate", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
-
-
 @pytest.fixture
 def traced(ws_root: Path, add_member: Callable[..., Path]) -> Path:
     """A workspace with a spec of two requirements and a unit test for each; returns the test."""
@@ -77,19 +63,19 @@ def test_a_run_gives_the_matrix_the_gate_and_the_same_bytes_twice(
 ) -> None:
     del traced
     run_tier("alpha", "unit")
-    terminal = _tiergate(ws_root, "trace", TIERGATE_RUN_ID="r1")
+    terminal = tiergate(ws_root, "trace", TIERGATE_RUN_ID="r1")
     assert terminal.returncode == 0, terminal.stdout + terminal.stderr
     assert "2 of 2 requirements proven (100.00%, bound >= 100%)" in terminal.stdout
     assert "source: run .tiergate/runs/r1" in terminal.stdout
     outputs = [tmp_path / "first.json", tmp_path / "second.json"]
     for output in outputs:
         args = ("trace", "--run", ".tiergate/runs/r1", "--format", "json", "--output", str(output))
-        assert _tiergate(ws_root, *args).returncode == 0
+        assert tiergate(ws_root, *args).returncode == 0
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
     document = json.loads(outputs[0].read_text())
     jsonschema.validate(document, json.loads((FOLDER / "trace-matrix.schema.json").read_text()))
     assert document["summary"]["statuses"]["proven"] == 2
-    gates = _tiergate(ws_root, "gates", "--only", "requirements", TIERGATE_RUN_ID="r1")
+    gates = tiergate(ws_root, "gates", "--only", "requirements", TIERGATE_RUN_ID="r1")
     assert gates.returncode == 0, gates.stdout + gates.stderr
     assert "share of requirements proven by passing tests" in gates.stdout
 
@@ -98,19 +84,19 @@ def test_a_run_gives_the_matrix_the_gate_and_the_same_bytes_twice(
 def test_without_a_run_the_static_scan_and_the_check_find_an_unknown_id(
     ws_root: Path, traced: Path, tmp_path: Path
 ) -> None:
-    markdown = _tiergate(ws_root, "trace", "--format", "markdown")
+    markdown = tiergate(ws_root, "trace", "--format", "markdown")
     assert markdown.returncode == 0, markdown.stdout + markdown.stderr
     assert markdown.stdout.startswith("## Requirement traceability: 2 of 2 requirements named")
-    assert _tiergate(ws_root, "trace", "--check").returncode == 0
+    assert tiergate(ws_root, "trace", "--check").returncode == 0
     traced.write_text(TESTS + UNKNOWN)
-    check = _tiergate(ws_root, "trace", "--check")
+    check = tiergate(ws_root, "trace", "--check")
     assert check.returncode == 1
     assert check.stdout.splitlines()[0] == (
         "packages/alpha/tests/unit/test_alpha.py:17: FR-099 is not defined in the specs "
         "(packages/alpha/tests/unit/test_alpha.py::test_zero)"
     )
     report = tmp_path / "trace.txt"
-    static = _tiergate(ws_root, "trace", "--static", "--output", str(report))
+    static = tiergate(ws_root, "trace", "--static", "--output", str(report))
     assert static.returncode == 1
     assert "unknown ID FR-099" in report.read_text()
     assert "FAILED" in report.read_text()
@@ -141,7 +127,7 @@ def test_malformed_input_is_one_line_naming_file_and_line(
     else:
         pyproject.write_text(text.replace("[tool.tiergate.requirements]\nmin-share = 100\n", ""))
     for command in (("trace",), ("trace", "--check")):
-        result = _tiergate(ws_root, *command)
+        result = tiergate(ws_root, *command)
         assert result.returncode == 2, result.stdout + result.stderr
         assert result.stderr.startswith(f"tiergate: error: {ws_root / where}: ")
         assert message in result.stderr

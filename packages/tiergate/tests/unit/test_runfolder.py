@@ -95,7 +95,9 @@ def test_a_manifest_missing_a_field_names_the_field(tmp_path: Path) -> None:
     del data["outcome"]
     path = tmp_path / "manifest.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(ArtifactError, match=r"manifest.json: outcome: Field required"):
+    with pytest.raises(
+        ArtifactError, match=r"manifest.json: not a valid manifest: outcome: Field required"
+    ):
         read_manifest(path)
 
 

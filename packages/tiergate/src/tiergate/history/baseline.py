@@ -8,16 +8,15 @@ Schema is published as ``schemas/baseline.schema.json``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from tiergate.config import RatchetConfig
 from tiergate.covnumbers import Counts
 from tiergate.errors import HistoryError
-from tiergate.files import write_whole
+from tiergate.files import read_model, write_whole
 from tiergate.history.connect import open_store, store_exists
 from tiergate.history.summary import STAR
 from tiergate.history.url import resolve_url
@@ -126,23 +125,7 @@ def baseline_of_run(summary: RunSummary) -> Baseline:
 
 def read_baseline(path: Path) -> Baseline:
     """Read and validate a baseline file; a bad one is a :class:`HistoryError` naming it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise HistoryError("baseline file not found", path=path) from None
-    except OSError as error:
-        raise HistoryError(f"cannot read the baseline file: {error.strerror}", path=path) from None
-    except UnicodeDecodeError:
-        raise HistoryError("not a baseline file: not UTF-8 text", path=path) from None
-    except json.JSONDecodeError as error:
-        raise HistoryError(f"not JSON: {error.msg}", path=path, line=error.lineno) from None
-    try:
-        return Baseline.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise HistoryError(f"not a valid baseline file: {key}: {message}", path=path) from None
+    return read_model(path, Baseline, "baseline file", HistoryError)
 
 
 def write_baseline(path: Path, baseline: Baseline) -> None:
