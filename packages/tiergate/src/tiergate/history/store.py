@@ -204,7 +204,7 @@ class Transaction(Protocol):
 
 def _insert(table: str, columns: Sequence[str]) -> str:
     marks = ", ".join("?" for _ in columns)
-    return f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES (?, {marks})"  # noqa: S608 - fixed names
+    return f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES (?, {marks})"  # noqa: S608 - constant names  # nosec B608
 
 
 class SQLStore(ABC):
@@ -312,7 +312,7 @@ class SQLStore(ABC):
         marks = ", ".join("?" for _ in _RUN_COLUMNS)
         with self._write() as tx:
             inserted = tx.execute(
-                f"INSERT INTO runs ({', '.join(_RUN_COLUMNS)}) VALUES ({marks}) "  # noqa: S608 - fixed names
+                f"INSERT INTO runs ({', '.join(_RUN_COLUMNS)}) VALUES ({marks}) "  # noqa: S608 - constant names  # nosec B608
                 "ON CONFLICT (run_id) DO NOTHING",
                 values,
             )
@@ -358,7 +358,7 @@ class SQLStore(ABC):
 
     def _select(self, clause: str, params: Sequence[object]) -> list[RunSummary]:
         with self._read() as tx:
-            runs = tx.query(f"SELECT {', '.join(_RUN_COLUMNS)} FROM runs {clause}", params)  # noqa: S608 - fixed names
+            runs = tx.query(f"SELECT {', '.join(_RUN_COLUMNS)} FROM runs {clause}", params)  # noqa: S608 - constant names  # nosec B608
             ids = [row[0] for row in runs]
             if not ids:
                 return []
@@ -387,7 +387,7 @@ class SQLStore(ABC):
         chosen = list(ids)
         marks = ", ".join("?" for _ in chosen)
         rows = tx.query(
-            f"SELECT run_id, {', '.join(columns)} FROM {table} WHERE run_id IN ({marks})",  # noqa: S608 - fixed names
+            f"SELECT run_id, {', '.join(columns)} FROM {table} WHERE run_id IN ({marks})",  # noqa: S608 - constant names  # nosec B608
             chosen,
         )
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
