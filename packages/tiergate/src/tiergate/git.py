@@ -42,26 +42,30 @@ def run_git(root: Path, *args: str) -> str:
 
 
 def is_repository(root: Path) -> bool:
-    """True when ``root`` is inside a git work tree."""
+    """True when ``root`` is inside a git work tree (and git is installed to say so)."""
     try:
         return run_git(root, "rev-parse", "--is-inside-work-tree").strip() == "true"
-    except GitError:
+    except (GitError, ToolError):
         return False
 
 
 def head_commit(root: Path) -> str | None:
-    """The full hash of ``HEAD``, or ``None`` outside a repository or before the first commit."""
+    """The full hash of ``HEAD``, or ``None`` when it cannot be known.
+
+    ``None`` outside a repository, before the first commit or without git: what
+    is recorded with a run is then unknown, never made up.
+    """
     try:
         return run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip() or None
-    except GitError:
+    except (GitError, ToolError):
         return None
 
 
 def current_branch(root: Path) -> str | None:
-    """The checked-out branch, or ``None`` (detached ``HEAD``, no repository)."""
+    """The checked-out branch, or ``None`` (detached ``HEAD``, no repository, no git)."""
     try:
         name = run_git(root, "symbolic-ref", "--quiet", "--short", "HEAD").strip()
-    except GitError:
+    except (GitError, ToolError):
         return None
     return name or None
 

@@ -1,4 +1,4 @@
-"""The HTML dashboard in real headless Chromium: it renders, logs nothing, runs no test's name.
+"""The HTML dashboard, written by the CLI and loaded in real headless Chromium.
 
 Two runs of a throwaway workspace are recorded by ``tiergate gates`` (so the
 history store holds a trend), then ``tiergate report --html`` writes the page,
@@ -36,7 +36,7 @@ def test_named_like_markup(value: int) -> None:
     assert double(value) == 7
 """
 
-pytestmark = pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"
 )
 
@@ -83,6 +83,17 @@ def dashboard(
     return page
 
 
+@pytest.mark.req("FR-080")
+def test_the_report_command_writes_one_page_with_the_run_and_its_trend(dashboard: Path) -> None:
+    page = dashboard.read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('class="pygal-chart"') == 2
+    assert "alpha" in page
+    assert '<section id="trace">' not in page  # traceability is not configured here
+    assert not (dashboard.parent / f".{dashboard.name}.partial").exists()
+
+
+@needs_chromium
 @pytest.mark.req("FR-081")
 def test_the_dashboard_renders_in_chromium_without_console_errors(
     dashboard: Path, tmp_path: Path
@@ -100,8 +111,9 @@ def test_the_dashboard_renders_in_chromium_without_console_errors(
     assert white < 0.95 * 120 * 160, "the screenshot is (nearly) blank"
 
 
+@needs_chromium
 @pytest.mark.req("FR-081")
-def test_the_page_shows_gates_a_trend_chart_and_a_test_name_as_text(
+def test_in_chromium_the_page_shows_gates_a_trend_chart_and_a_test_name_as_text(
     dashboard: Path, tmp_path: Path
 ) -> None:
     dom = _chromium(dashboard, tmp_path, "--dump-dom").stdout
