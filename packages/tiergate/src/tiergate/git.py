@@ -42,10 +42,10 @@ def run_git(root: Path, *args: str) -> str:
 
 
 def is_repository(root: Path) -> bool:
-    """True when ``root`` is inside a git work tree (and git is installed to say so)."""
+    """True when ``root`` is inside a git work tree; a missing git is a :class:`ToolError`."""
     try:
         return run_git(root, "rev-parse", "--is-inside-work-tree").strip() == "true"
-    except (GitError, ToolError):
+    except GitError:
         return False
 
 

@@ -31,7 +31,7 @@ SCHEMA_VERSION = 1
 
 _PATCHES = 100
 _T = TypeVar("_T")
-_TOML_TYPES: dict[type, str] = {str: "string", list: "array", dict: "table"}
+_TOML_TYPES: dict[type, str] = {str: "a string", list: "an array", dict: "a table"}
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
@@ -397,9 +397,9 @@ def _lookup(data: dict[str, Any], *keys: str) -> object:
 def _expect(value: object, kind: type[_T], key: str, file: Path, text: str) -> _T:
     """Return ``value`` if it is a ``kind``, else raise a WorkspaceError naming ``key``."""
     if not isinstance(value, kind):
-        wanted = _TOML_TYPES.get(kind, kind.__name__)
+        wanted = _TOML_TYPES.get(kind, f"a {kind.__name__}")
         line = _line_of(text, key.rsplit(".", 1)[-1])
-        raise WorkspaceError(f"{key} must be a {wanted}, not {value!r}", path=file, line=line)
+        raise WorkspaceError(f"{key} must be {wanted}, not {value!r}", path=file, line=line)
     return value
 
 

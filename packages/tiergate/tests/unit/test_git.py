@@ -46,7 +46,9 @@ def test_a_missing_git_is_a_tool_error(repo: Path, monkeypatch: pytest.MonkeyPat
         run_git(repo, "status")
     assert caught.value.exit_code == ExitCode.CRASHED
     # What a run records about git is then unknown, never a crash of the recording.
-    assert (head_commit(repo), current_branch(repo), is_repository(repo)) == (None, None, False)
+    assert (head_commit(repo), current_branch(repo)) == (None, None)
+    with pytest.raises(ToolError, match="git is not installed"):
+        is_repository(repo)
 
 
 def test_is_repository(repo: Path, tmp_path: Path) -> None:

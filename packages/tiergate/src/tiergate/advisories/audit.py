@@ -130,8 +130,10 @@ def export_requirements(root: Path) -> str:
     uv = shutil.which("uv")
     if uv is None:
         raise ToolError("uv not found on PATH: cannot export the locked requirements")
+    # uv wraps its messages at $COLUMNS: unwrapped, its last line is the whole reason.
+    environment = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
     completed = subprocess.run(
-        [uv, *UV_EXPORT[1:]], cwd=root, capture_output=True, text=True, check=False
+        [uv, *UV_EXPORT[1:]], cwd=root, env=environment, capture_output=True, text=True, check=False
     )
     if completed.returncode != 0:
         lines = completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"]
