@@ -300,7 +300,7 @@ def test_member_without_project_table(ws_root: Path, write_file: WriteFile) -> N
     [
         ('name = "app"\nrequires-python = ">=3.x"\n', "requires-python", "invalid requires-python"),
         ('name = "app"\ndependencies = ["ok", "not valid!"]\n', "not valid!", "invalid dependency"),
-        ('name = "app"\ndependencies = "requests"\n', "dependencies", "must be a array"),
+        ('name = "app"\ndependencies = "requests"\n', "dependencies", "must be an array"),
         ('name = "app"\nversion = 1\n', "version", "[project].version must be a string"),
         ('name = "app"\ndependencies = [\n  "ok",\n  1,\n]\n', "dependencies", "1 is not a string"),
         ('name = "app ?"\n', "[project]", "not a valid project name"),
@@ -324,7 +324,7 @@ def test_invalid_member_field_names_file_and_line(
         ('a = [{ include-group = "b" }]\nb = [{ include-group = "a" }]', "includes itself via"),
         ("test = [{ other = 1 }]", "invalid entry"),
         ('Test = ["a"]\ntest = ["b"]', "dependency group 'test' is declared twice"),
-        ('test = "pytest"', "[dependency-groups].test must be a array"),
+        ('test = "pytest"', "[dependency-groups].test must be an array"),
     ],
 )
 def test_invalid_dependency_group_names_the_member_file(
@@ -383,7 +383,7 @@ def test_glob_matching_nothing_names_glob_and_root_file(
     ("text", "message"),
     [
         ('[project]\nname = "x"\n', "no [tool.uv.workspace] table"),
-        ('[tool.uv.workspace]\nmembers = "packages/*"\n', "members must be a array"),
+        ('[tool.uv.workspace]\nmembers = "packages/*"\n', "members must be an array"),
         ('[tool.uv.workspace]\nmembers = ["/abs/*"]\n', "invalid glob '/abs/*'"),
         ('[tool.uv.workspace]\nmembers = [""]\n', "invalid glob ''"),
     ],

@@ -1,0 +1,213 @@
+"""``tiergate.cli.main`` in process: the parser, lazy commands, errors turned into exit codes.
+
+Also what the commands share (``commands/_shared.py``): ``--run``, the default
+run folder and writing an output whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tiergate.cli import build_parser, main
+from tiergate.commands import COMMANDS, load_command
+from tiergate.commands._shared import add_run_argument, default_run, emit, run_dirs
+from tiergate.errors import ArtifactError, ConfigError, TiergateError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+USAGE = "usage: tiergate [-h] [--root ROOT] COMMAND ..."
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argparse and rich read COLUMNS; no run id, CI or colour of an outer run."""
+    monkeypatch.setenv("COLUMNS", "120")
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TIERGATE_RUN_ID", "CI"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def member(ws_root: Path, add_member: Callable[..., Path]) -> Path:
+    add_member("app")
+    return ws_root
+
+
+def test_help_lists_every_command_with_its_help_and_the_exit_codes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == USAGE
+    for name, text in COMMANDS.items():
+        assert f"    {name:<9}  {text}" in lines
+    assert lines[-1] == (
+        "Exit codes: 0 passed, 1 a gate failed, 2 bad usage/config/input, 3 a tool crashed."
+    )
+
+
+def test_help_after_a_command_shows_that_commands_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["workspace", "-h"])
+    assert caught.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "usage: tiergate workspace [-h] [--json]"
+    assert lines[2] == COMMANDS["workspace"]
+    assert lines[-1] == (
+        "  --json      print the workspace model as JSON (schema_version 1) instead of a table"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "tiergate: error: the following arguments are required: COMMAND"),
+        (["nope"], "tiergate: error: argument COMMAND: invalid choice: 'nope' (choose from "),
+        (["workspace", "--bogus"], "tiergate: error: unrecognized arguments: --bogus"),
+        (["gaps", "--top", "0"], "tiergate gaps: error: argument --top: expected a whole number"),
+        (["gaps", "--top", "x"], "tiergate gaps: error: argument --top: expected a whole number"),
+        (["baseline"], "tiergate baseline: error: the following arguments are required: ACTION"),
+    ],
+)
+def test_bad_usage_exits_2_with_argparses_message(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1].startswith(message)
+
+
+def test_only_the_asked_commands_options_are_built() -> None:
+    parser = build_parser("workspace")
+    asked = parser.parse_args(["workspace", "--json"])
+    assert asked.json is True
+    assert asked.handler == load_command("workspace").run
+    other = parser.parse_args(["audit"])  # listed, but its options were never added
+    assert not hasattr(other, "handler")
+    assert not hasattr(other, "offline")
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_listed_command_has_a_module_with_options_and_a_runner(name: str) -> None:
+    module = load_command(name)
+    assert sys.modules[f"tiergate.commands.{name}"] is module
+    parser = argparse.ArgumentParser()
+    module.add_arguments(parser)
+    assert callable(module.run)
+
+
+@pytest.mark.req("NFR-001")
+def test_a_tiergate_error_is_one_line_naming_file_and_line_with_its_exit_code(
+    member: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (member / ".python-version").write_text("3.11\npython2.7\n")
+    assert main(["--root", str(member), "workspace"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        (
+            f"tiergate: error: {member.resolve() / '.python-version'}:2: "
+            "not a CPython 3.X version: 'python2.7'\n"
+        ),
+    )
+
+
+def test_argv_defaults_to_the_process_arguments(
+    member: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["tiergate", "--root", str(member), "workspace", "--json"])
+    assert main() == 0
+    assert '"name": "app"' in capsys.readouterr().out
+
+
+def test_python_dash_m_tiergate_exits_with_mains_code(
+    member: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delitem(sys.modules, "tiergate.__main__", raising=False)
+    (member / "pyproject.toml").write_text("[tool.uv.workspace\n")
+    monkeypatch.setattr(sys, "argv", ["tiergate", "--root", str(member), "workspace"])
+    with pytest.raises(SystemExit) as caught:
+        runpy.run_module("tiergate", run_name="__main__", alter_sys=True)
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.startswith(
+        f"tiergate: error: {member.resolve() / 'pyproject.toml'}:1: invalid TOML"
+    )
+
+
+# ------------------------------------------------------------ commands/_shared
+
+
+def _run_args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_run_argument(parser)
+    return parser.parse_args(argv)
+
+
+def test_the_default_run_is_the_run_dir_and_the_run_id(
+    member: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert default_run(member) == member / ".tiergate/runs/local"
+    monkeypatch.setenv("TIERGATE_RUN_ID", "ci-7")
+    pyproject = member / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.tiergate]\nrun-dir = "out/runs"\n')
+    assert default_run(member) == member / "out/runs/ci-7"
+    assert run_dirs(_run_args(), member) == [member / "out/runs/ci-7"]
+
+
+def test_run_folders_are_relative_to_the_root_unless_absolute(member: Path, tmp_path: Path) -> None:
+    args = _run_args("--run", "runs/a", "--run", str(tmp_path / "b"))
+    assert run_dirs(args, member) == [member / "runs/a", tmp_path / "b"]
+
+
+def test_a_bad_run_id_is_an_artifact_error(member: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERGATE_RUN_ID", "../elsewhere")
+    with pytest.raises(ArtifactError, match="TIERGATE_RUN_ID"):
+        default_run(member)
+
+
+def test_a_bad_configuration_is_named_before_any_run_is_read(member: Path) -> None:
+    (member / "pyproject.toml").write_text("[tool.tiergate]\nrun-dir = 1\n[tool.uv.workspace]\n")
+    with pytest.raises(ConfigError) as caught:
+        default_run(member)
+    assert str(caught.value) == (
+        f"{member / 'pyproject.toml'}: tool.tiergate.run-dir: Input should be a valid string"
+    )
+
+
+def test_emit_prints_without_adding_a_newline(capsys: pytest.CaptureFixture[str]) -> None:
+    emit("one\ntwo", None)
+    assert capsys.readouterr().out == "one\ntwo"
+
+
+def test_emit_writes_the_whole_text_into_new_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "deep/er/report.md"
+    emit("# report\n", target)
+    emit("# second\n", target)
+    assert capsys.readouterr().out == ""
+    assert target.read_text() == "# second\n"
+    assert [p.name for p in target.parent.iterdir()] == ["report.md"]
+
+
+def test_emit_into_a_folder_names_it_and_what_was_written(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(TiergateError) as caught:
+        emit("text", folder, "matrix")
+    assert str(caught.value) == f"{folder}: cannot write the matrix: Is a directory"
+    assert list(tmp_path.iterdir()) == [folder]  # the partial file is gone
+    assert list(folder.iterdir()) == []

@@ -1,0 +1,172 @@
+"""The sessions gate: every expected session ran every tier and left agreeing results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tiergate.gates import sessions
+from tiergate.gates.base import GateResult
+from unit.conftest import CALC_PATH, IMPORTED, Tier, passing, record
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from tiergate.gates.base import Context
+    from unit.conftest import RunFolder
+
+ALPHA_311 = "tests-3.11(package='alpha')"
+DATA = {CALC_PATH: IMPORTED}
+BOUND = "every tier ran and left results"
+
+
+def _results(context: Context) -> dict[str, GateResult]:
+    return {result.gate: result for result in sessions.GATE.evaluate(context)}
+
+
+def _complete(run: RunFolder, python: str = "3.11") -> None:
+    run.tests(
+        "alpha",
+        {"unit": Tier(passing(2), DATA), "integration": Tier(passing(1, "integration"), DATA)},
+        python=python,
+    )
+
+
+def test_a_session_that_ran_every_tier_passes(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    _complete(run)
+    [result] = sessions.GATE.evaluate(run.context())
+    assert result == GateResult(
+        gate=f"sessions/{ALPHA_311}",
+        title=f"session {ALPHA_311}",
+        status="passed",
+        measured="ran: unit, integration",
+        bound=BOUND,
+    )
+
+
+@pytest.mark.req("FR-042")
+def test_a_session_with_no_manifest_is_not_run(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    context = run.context()
+    context.interpreters = {"3.11": True}  # the interpreter is there; the session never ran
+    [result] = sessions.GATE.evaluate(context)
+    assert (result.status, result.measured) == ("failed", "not run: no results in the run")
+    assert result.details == (f'run: nox -s "{ALPHA_311}"',)
+
+
+@pytest.mark.req("FR-040")
+def test_a_python_that_is_not_installed_warns_locally_and_fails_when_strict(
+    workspace: Path, alpha: Path, run: RunFolder
+) -> None:
+    del alpha
+    (workspace / ".python-version").write_text("3.11\n3.99\n")
+    _complete(run)
+    local = _results(run.context())
+    assert local[f"sessions/{ALPHA_311}"].status == "passed"
+    missing = local["sessions/tests-3.99(package='alpha')"]
+    assert (missing.status, missing.measured) == ("warning", "not run: Python 3.99 not found")
+    assert missing.details == ("install Python 3.99, or remove it from .python-version",)
+    assert missing.passed
+    strict = _results(run.context(strict=True))["sessions/tests-3.99(package='alpha')"]
+    assert (strict.status, strict.measured) == ("failed", "not run: Python 3.99 not found")
+
+
+@pytest.mark.req("FR-042")
+def test_a_tier_that_did_not_run_is_red(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tests("alpha", {"unit": Tier(passing(2), DATA)})
+    [result] = sessions.GATE.evaluate(run.context())
+    assert (result.status, result.measured) == ("failed", "tier integration: not run")
+    assert result.details == ("tier integration: not run",)
+
+
+@pytest.mark.req("FR-047")
+def test_a_crashed_session_and_tier_are_red(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tests(
+        "alpha",
+        {
+            "unit": Tier(passing(2), DATA),
+            "integration": Tier(
+                passing(1, "integration"), DATA, outcome="crashed", message="pytest exited with 3"
+            ),
+        },
+        message="integration: pytest exited with 3",
+    )
+    [result] = sessions.GATE.evaluate(run.context())
+    assert result.status == "failed"
+    assert result.details == (
+        "crashed: integration: pytest exited with 3",
+        "tier integration: crashed: pytest exited with 3",
+    )
+    assert result.measured == "; ".join(result.details)
+
+
+def test_a_crash_without_a_message_says_so(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tests(
+        "alpha",
+        {"unit": Tier(passing(1), DATA), "integration": Tier(passing(1), DATA)},
+        outcome="crashed",
+    )
+    [result] = sessions.GATE.evaluate(run.context())
+    assert result.details == ("crashed: no reason given",)
+
+
+@pytest.mark.req("FR-047")
+def test_records_that_disagree_with_junit_are_red(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    three = (*passing(2), record("packages/alpha/tests/unit/test_calc.py::test_x", "skipped"))
+    run.tests(
+        "alpha",
+        {
+            "unit": Tier(three, DATA, junit_tests=2),
+            "integration": Tier(passing(1, "integration"), DATA),
+        },
+    )
+    [result] = sessions.GATE.evaluate(run.context())
+    assert result.details == ("tier unit: 3 test records but 2 tests in JUnit XML",)
+
+
+def test_missing_records_junit_or_coverage_data_are_named(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tests(
+        "alpha",
+        {
+            "unit": Tier(None, DATA),  # listed, never written
+            "integration": Tier(passing(1), None, roles=("records", "coverage")),
+        },
+    )
+    [result] = sessions.GATE.evaluate(run.context())
+    assert result.details == (
+        "tier unit: no test records",
+        "tier integration: no JUnit XML",
+        "tier integration: no coverage data",
+    )
+
+
+@pytest.mark.req("FR-046")
+def test_coverage_data_is_required_only_of_a_member_with_source(
+    alpha: Path, add_member: Callable[..., Path], run: RunFolder
+) -> None:
+    del alpha
+    docs = add_member("docs", tests=True)
+    (docs / "tests/unit").mkdir()
+    run.tests("docs", {"unit": Tier(passing(1), roles=("junit", "records"))})
+    run.tests(
+        "alpha",
+        {
+            "unit": Tier(passing(1), roles=("junit", "records")),
+            "integration": Tier(passing(1), DATA),
+        },
+    )
+    (run.folders[-1] / "integration/coverage.db").write_bytes(b"")  # an empty file: no data
+    results = _results(run.context())
+    assert results["sessions/tests-3.11(package='docs')"].status == "passed"
+    assert results[f"sessions/{ALPHA_311}"].details == (
+        "tier unit: no coverage data",
+        "tier integration: no coverage data",
+    )

@@ -1,0 +1,203 @@
+"""The tools gate over tool sessions written in the tools' own JSON shapes."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tiergate.advisories.audit import AuditResult
+from tiergate.advisories.osv import Finding
+from tiergate.errors import ArtifactError
+from tiergate.gates import tools
+from unit.conftest import bandit_json, mypy_line, ruff_finding, sqlfluff_file
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from tiergate.gates.base import GateResult
+    from unit.conftest import RunFolder
+
+TYPE_ALPHA = "type-3.11(package='alpha')"
+IDNA = Finding(
+    package="idna",
+    version="3.4",
+    advisory_id="PYSEC-2024-60",
+    aliases=("CVE-2024-3651", "GHSA-jjg7-2v4v-x38h"),
+    fixed_in=("3.7",),
+    summary="Denial of service in idna.encode()",
+)
+CLEAN_AUDIT = AuditResult(source="offline", findings=(), packages_audited=12)
+
+
+def _results(run: RunFolder) -> dict[str, GateResult]:
+    return {result.gate: result for result in tools.GATE.evaluate(run.context())}
+
+
+@pytest.mark.req("FR-034")
+def test_every_expected_tool_session_that_did_not_run_is_red(
+    workspace: Path, alpha: Path, add_member: Callable[..., Path], run: RunFolder
+) -> None:
+    del alpha
+    (workspace / ".python-version").write_text("3.11\n3.12\n")
+    add_member("empty")  # no source and no tests: nothing to type-check
+    results = _results(run)
+    assert list(results) == [
+        "tools/lint",
+        f"tools/{TYPE_ALPHA}",
+        "tools/type-3.12(package='alpha')",
+        "tools/sql",
+        "tools/security",
+    ]
+    lint = results["tools/lint"]
+    assert (lint.title, lint.status, lint.measured, lint.bound) == (
+        "lint findings",
+        "failed",
+        "not run",
+        "0 findings",
+    )
+    assert lint.details == ('run: nox -s "lint"',)
+    typed = results[f"tools/{TYPE_ALPHA}"]
+    assert typed.title == f"type findings ({TYPE_ALPHA})"
+    assert typed.details == (f'run: nox -s "{TYPE_ALPHA}"',)
+
+
+def test_clean_tools_pass_with_zero_findings(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.lint()
+    run.types("alpha", mypy_line("a.py", 1, "Revealed type is int", None, severity="note"))
+    run.sql(sqlfluff_file("db/schema.sql"))
+    run.security(bandit_json(), CLEAN_AUDIT)
+    results = _results(run)
+    assert {(r.status, r.measured, r.details) for r in results.values()} == {
+        ("passed", "0 findings", ())
+    }
+    assert len(results) == 4
+
+
+@pytest.mark.req("FR-034")
+def test_findings_are_counted_from_each_tool_and_listed(alpha: Path, run: RunFolder) -> None:
+    source = "packages/alpha/src/alpha/calc.py"
+    del alpha
+    run.lint(
+        ruff_finding(f"/ws/{source}", 1, "F401", "`os` imported but unused"),
+        ruff_finding(f"/ws/{source}", 4, "ANN001", "Missing type annotation for `x`"),
+    )
+    run.types(
+        "alpha",
+        mypy_line(source, 4, "Function is missing a type annotation", "no-untyped-def"),
+        mypy_line(source, 4, "Use -> None if function does not return a value", None, "note"),
+    )
+    run.sql(
+        sqlfluff_file("db/ok.sql"),
+        sqlfluff_file("db/q.sql", (1, "LT01", "Expected single whitespace."), (3, "CP01", "Up.")),
+    )
+    audit = AuditResult(source="offline", findings=(IDNA,), packages_audited=12)
+    run.security(
+        bandit_json((source, 1, "B404", "Consider possible security implications.")), audit
+    )
+    results = _results(run)
+    assert {gate: r.measured for gate, r in results.items()} == {
+        "tools/lint": "2 findings",
+        f"tools/{TYPE_ALPHA}": "1 findings",
+        "tools/sql": "2 findings",
+        "tools/security": "2 findings",
+    }
+    assert all(r.status == "failed" for r in results.values())
+    assert results["tools/lint"].details == (
+        f"/ws/{source}:1: F401 `os` imported but unused",
+        f"/ws/{source}:4: ANN001 Missing type annotation for `x`",
+    )
+    assert results[f"tools/{TYPE_ALPHA}"].details == (
+        f"{source}:4: Function is missing a type annotation [no-untyped-def]",
+    )
+    assert results["tools/sql"].details == (
+        "db/q.sql:1: LT01 Expected single whitespace.",
+        "db/q.sql:3: CP01 Up.",
+    )
+    assert results["tools/security"].details == (
+        f"{source}:1: B404 Consider possible security implications.",
+        "idna==3.4: PYSEC-2024-60",
+    )
+
+
+def test_a_long_list_of_findings_shows_ten_and_counts_the_rest(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.lint(*(ruff_finding("a.py", row, "E501", "Line too long") for row in range(1, 13)))
+    lint = _results(run)["tools/lint"]
+    assert lint.measured == "12 findings"
+    assert lint.details[9] == "a.py:10: E501 Line too long"
+    assert lint.details[10:] == ("... and 2 more",)
+
+
+def test_dependencies_not_audited_are_never_a_pass(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    nothing = AuditResult(
+        source="none", findings=(), packages_audited=0, messages=("PyPI did not answer",)
+    )
+    run.security(bandit_json(), nothing)
+    security = _results(run)["tools/security"]
+    assert (security.status, security.measured) == ("failed", "1 findings")
+    assert security.details == ("dependencies were NOT audited: no advisory source answered",)
+
+
+def test_a_failed_tool_without_findings_is_red_with_its_message(
+    alpha: Path, run: RunFolder
+) -> None:
+    del alpha
+    run.tool(
+        "lint",
+        {"findings": ("ruff.json", "[]")},
+        outcome="failed",
+        message="ruff: 0 finding(s), format check exit 1",
+    )
+    run.tool("sql", {"findings": ("sqlfluff.json", "")}, outcome="failed")
+    results = _results(run)
+    lint = results["tools/lint"]
+    assert (lint.status, lint.measured) == ("failed", "1 findings")
+    assert lint.details == ("ruff: 0 finding(s), format check exit 1",)
+    assert results["tools/sql"].details == ("the tool reported a failure",)
+
+
+@pytest.mark.req("FR-034")
+def test_a_crashed_tool_or_one_without_its_findings_file_is_red(
+    alpha: Path, run: RunFolder
+) -> None:
+    del alpha
+    run.tool("lint", {}, outcome="crashed", message="CommandFailed: ruff not found")
+    run.tool("sql", {}, outcome="passed")  # the manifest lists no findings file
+    run.tool("security", {"findings": ("audit.json", CLEAN_AUDIT.to_json())})  # no bandit.json
+    results = _results(run)
+    assert results["tools/lint"].measured == "crashed: CommandFailed: ruff not found"
+    assert results["tools/sql"].measured == "crashed: no findings file"
+    assert results["tools/security"].measured == "crashed: no findings file"
+    assert {results[g].status for g in ("tools/lint", "tools/sql", "tools/security")} == {"failed"}
+
+
+def test_a_findings_file_that_is_not_json_names_file_and_line(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    folder = run.tool("lint", {"findings": ("ruff.json", "[\n  {oops")})
+    with pytest.raises(ArtifactError, match=r"ruff\.json:2: not JSON") as raised:
+        _results(run)
+    assert raised.value.path == folder / "ruff.json"
+
+
+def test_a_mypy_line_that_is_not_json_names_file_and_line(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    good = mypy_line("a.py", 1, "bad", "misc")
+    run.tool(
+        "type", {"findings": ("mypy.jsonl", f"{good}\n{{oops\n")}, package="alpha", python="3.11"
+    )
+    with pytest.raises(ArtifactError, match=r"mypy\.jsonl:2: not JSON"):
+        _results(run)
+
+
+def test_the_audit_json_is_read_as_the_audit_writes_it(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    audit = AuditResult(source="online", findings=(IDNA,), packages_audited=3)
+    folder = run.security(bandit_json(), audit)
+    written = json.loads((folder / "audit.json").read_text())
+    assert (written["status"], written["findings"][0]["advisory_id"]) == ("failed", "PYSEC-2024-60")
+    assert _results(run)["tools/security"].details == ("idna==3.4: PYSEC-2024-60",)
