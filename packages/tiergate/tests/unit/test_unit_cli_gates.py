@@ -408,7 +408,7 @@ def test_an_empty_run_is_red_not_run_everywhere(
     assert _gates(run.root, *RUN, "--no-record", "--format", "json") == 1
     results = json.loads(capsys.readouterr().out)["results"]
     assert {(r["status"], r["measured"]) for r in results if r["gate"].startswith("tools/")} == {
-        ("failed", "not run")
+        ("failed", "not run: no results in the run")
     }
     assert results[0] == {
         "gate": "sessions/tests-3.11(package='alpha')",

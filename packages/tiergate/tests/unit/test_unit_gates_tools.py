@@ -55,13 +55,29 @@ def test_every_expected_tool_session_that_did_not_run_is_red(
     assert (lint.title, lint.status, lint.measured, lint.bound) == (
         "lint findings",
         "failed",
-        "not run",
+        "not run: no results in the run",
         "0 findings",
     )
     assert lint.details == ('run: nox -s "lint"',)
     typed = results[f"tools/{TYPE_ALPHA}"]
     assert typed.title == f"type findings ({TYPE_ALPHA})"
     assert typed.details == (f'run: nox -s "{TYPE_ALPHA}"',)
+
+
+@pytest.mark.req("FR-040")
+def test_a_type_session_whose_python_is_not_installed_warns_locally_and_fails_when_strict(
+    workspace: Path, alpha: Path, run: RunFolder
+) -> None:
+    del alpha
+    (workspace / ".python-version").write_text("3.11\n3.99\n")
+    gate = "tools/type-3.99(package='alpha')"
+    local = _results(run)[gate]
+    assert (local.status, local.measured) == ("warning", "not run: Python 3.99 not found")
+    assert local.details == ("install Python 3.99, or remove it from .python-version",)
+    strict = {r.gate: r for r in tools.GATE.evaluate(run.context(strict=True))}[gate]
+    assert (strict.status, strict.measured) == ("failed", "not run: Python 3.99 not found")
+    # the interpreter of 3.11 is here: its type session is simply missing, and red
+    assert _results(run)[f"tools/{TYPE_ALPHA}"].status == "failed"
 
 
 def test_clean_tools_pass_with_zero_findings(alpha: Path, run: RunFolder) -> None:

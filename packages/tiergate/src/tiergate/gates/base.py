@@ -152,6 +152,23 @@ class TierArtifacts:
         return self.folder / name if name is not None else None
 
 
+def not_run(
+    context: Context, session: str, python: str | None
+) -> tuple[Status, str, tuple[str, ...]]:
+    """Status, measurement and advice for an expected ``session`` that left nothing in the run.
+
+    Red, unless its Python is not installed here: then a loud warning locally
+    and red in strict mode (CI), as the honesty rules say.
+    """
+    if python is None or context.interpreters.get(python, True):
+        return "failed", "not run: no results in the run", (f'run: nox -s "{session}"',)
+    return (
+        "failed" if context.strict else "warning",
+        f"not run: Python {python} not found",
+        (f"install Python {python}, or remove it from .python-version",),
+    )
+
+
 def tier_artifacts(context: Context) -> list[TierArtifacts]:
     """Every tier that the expected sessions ran, in plan order."""
     found: list[TierArtifacts] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tiergate.gates.base import Context, GateResult, Status
+from tiergate.gates.base import Context, GateResult, not_run
 from tiergate.junit import read_junit_totals
 from tiergate.records import read_records
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tiergate.runfolder import SessionManifest
 
 NAME = "sessions"
+_BOUND = "every tier ran and left results"
 
 
 class SessionsGate:
@@ -33,7 +34,15 @@ class SessionsGate:
         for expected in context.expected:
             entry = context.sessions.get(expected.name)
             if entry is None:
-                yield _missing(context, expected)
+                status, measured, details = not_run(context, expected.name, expected.python)
+                yield GateResult(
+                    f"{NAME}/{expected.name}",
+                    f"session {expected.name}",
+                    status,
+                    measured,
+                    _BOUND,
+                    details,
+                )
                 continue
             problems = list(_problems(context, expected, *entry))
             yield GateResult(
@@ -41,29 +50,9 @@ class SessionsGate:
                 title=f"session {expected.name}",
                 status="failed" if problems else "passed",
                 measured="; ".join(problems) if problems else "ran: " + ", ".join(expected.tiers),
-                bound="every tier ran and left results",
+                bound=_BOUND,
                 details=tuple(problems),
             )
-
-
-def _missing(context: Context, expected: ExpectedSession) -> GateResult:
-    found = context.interpreters.get(expected.python, True)
-    status: Status
-    if found:
-        status, measured = "failed", "not run: no results in the run"
-        details: tuple[str, ...] = (f'run: nox -s "{expected.name}"',)
-    else:
-        status = "failed" if context.strict else "warning"
-        measured = f"not run: Python {expected.python} not found"
-        details = (f"install Python {expected.python}, or remove it from .python-version",)
-    return GateResult(
-        gate=f"{NAME}/{expected.name}",
-        title=f"session {expected.name}",
-        status=status,
-        measured=measured,
-        bound="every tier ran and left results",
-        details=details,
-    )
 
 
 def _problems(

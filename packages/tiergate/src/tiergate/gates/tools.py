@@ -2,7 +2,9 @@
 
 Each tool session writes its tool's own JSON into the run; this gate counts the
 findings and lists them. A tool session that should have run and did not, or
-that crashed, is red: a tool that did not look never passes.
+that crashed, is red: a tool that did not look never passes. (A ``type-X.Y``
+session whose Python is not installed here is a warning locally, red in
+strict mode, like the tests sessions.)
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tiergate.errors import ArtifactError
-from tiergate.gates.base import Context, GateResult
+from tiergate.gates.base import Context, GateResult, not_run
 from tiergate.runfolder import session_name
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 NAME = "tools"
 _SHOWN = 10
+_BOUND = "0 findings"
 
 
 def _load_json(path: Path) -> Any:  # noqa: ANN401 - tool output is arbitrary JSON
@@ -83,15 +86,15 @@ _READERS: dict[str, tuple[str, Callable[[Path, SessionManifest], list[str]]]] = 
 }
 
 
-def expected_tool_sessions(context: Context) -> list[str]:
-    """lint, sql, security, and type per member and Python."""
+def expected_tool_sessions(context: Context) -> list[tuple[str, str | None]]:
+    """lint, sql, security, and type per member and Python: (session, its Python if any)."""
     typed = [
-        session_name("type", python, member.name)
+        (session_name("type", python, member.name), python)
         for member in context.workspace.members
         if member.source_dirs or member.tests_dir is not None
         for python in member.pythons
     ]
-    return ["lint", *typed, "sql", "security"]
+    return [("lint", None), *typed, ("sql", None), ("security", None)]
 
 
 class ToolsGate:
@@ -101,24 +104,18 @@ class ToolsGate:
 
     def evaluate(self, context: Context) -> Iterator[GateResult]:
         """Count each tool's findings; a missing or crashed session is red."""
-        for name in expected_tool_sessions(context):
+        for name, python in expected_tool_sessions(context):
             entry = context.sessions.get(name)
             title = f"{name.split('-')[0]} findings" + (f" ({name})" if "(" in name else "")
             if entry is None:
-                yield GateResult(
-                    f"{NAME}/{name}",
-                    title,
-                    "failed",
-                    "not run",
-                    "0 findings",
-                    (f'run: nox -s "{name}"',),
-                )
+                status, measured, details = not_run(context, name, python)
+                yield GateResult(f"{NAME}/{name}", title, status, measured, _BOUND, details)
                 continue
             folder, manifest = entry
             role, reader = _READERS[manifest.kind]
             if manifest.outcome == "crashed" or role not in manifest.artifacts:
                 why = manifest.message or "no findings file"
-                yield GateResult(f"{NAME}/{name}", title, "failed", f"crashed: {why}", "0 findings")
+                yield GateResult(f"{NAME}/{name}", title, "failed", f"crashed: {why}", _BOUND)
                 continue
             found = reader(folder, manifest)
             if manifest.outcome == "failed" and not found:
@@ -130,7 +127,7 @@ class ToolsGate:
                 title=title,
                 status="failed" if found or manifest.outcome == "failed" else "passed",
                 measured=f"{len(found)} findings",
-                bound="0 findings",
+                bound=_BOUND,
                 details=details,
             )
 
