@@ -34,7 +34,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "--root",
         type=Path,
         default=Path(),
-        help="workspace root (the folder with the root pyproject.toml); default: current folder",
+        help="workspace root (the folder with the root pyproject.toml; other paths are "
+        "relative to it); default: current folder",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, text in COMMANDS.items():
@@ -52,10 +53,21 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return str(known.command)
 
 
+def _paths_under_root(args: argparse.Namespace) -> None:
+    """Resolve ``--root``; every other path option is relative to it, as with ``git -C``."""
+    root = args.root = args.root.resolve()
+    for name, value in vars(args).items():
+        if isinstance(value, Path) and name != "root":
+            setattr(args, name, root / value)
+        elif isinstance(value, list) and any(isinstance(item, Path) for item in value):
+            setattr(args, name, [root / item for item in value])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(_command_of(argv)).parse_args(argv)
+    _paths_under_root(args)
     try:
         return int(args.handler(args))
     except TiergateError as error:

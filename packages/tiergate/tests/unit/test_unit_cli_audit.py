@@ -267,7 +267,8 @@ def test_a_json_output_that_cannot_be_written_is_named(
     assert _audit(root, *args, "--json-output", "taken") == 2
     assert capsys.readouterr() == (
         "",
-        f"tiergate: error: {root.resolve() / 'taken'}: cannot write: Is a directory\n",
+        f"tiergate: error: {root.resolve() / 'taken'}: cannot write the audit result: "
+        "Is a directory\n",
     )
 
 

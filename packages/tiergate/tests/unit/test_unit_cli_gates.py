@@ -249,6 +249,20 @@ def test_the_terminal_report_written_to_a_file_has_no_colour(
     assert lines[-len(GAPS) :] == GAPS
 
 
+@pytest.mark.req("FR-036")
+def test_relative_paths_are_under_the_root_like_git_c_whatever_the_current_folder(
+    green: RunFolder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = ("--output", "out/gates.json", "--html", "out/dashboard.html")
+    assert _gates(green.root, *RUN, "--format", "json", *out, "--no-record") == 0
+    assert json.loads((green.root / "out/gates.json").read_text())["verdict"] == "passed"
+    assert (green.root / "out/dashboard.html").read_text().startswith("<!DOCTYPE html>")
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_an_output_that_cannot_be_written_is_a_one_line_error(
     green: RunFolder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -167,9 +167,9 @@ def test_the_default_run_is_the_run_dir_and_the_run_id(
     assert run_dirs(_run_args(), member) == [member / "out/runs/ci-7"]
 
 
-def test_run_folders_are_relative_to_the_root_unless_absolute(member: Path, tmp_path: Path) -> None:
-    args = _run_args("--run", "runs/a", "--run", str(tmp_path / "b"))
-    assert run_dirs(args, member) == [member / "runs/a", tmp_path / "b"]
+def test_the_run_folders_given_are_the_run(member: Path, tmp_path: Path) -> None:
+    args = _run_args("--run", str(tmp_path / "a"), "--run", str(tmp_path / "b"))
+    assert run_dirs(args, member) == [tmp_path / "a", tmp_path / "b"]
 
 
 def test_a_bad_run_id_is_an_artifact_error(member: Path, monkeypatch: pytest.MonkeyPatch) -> None:

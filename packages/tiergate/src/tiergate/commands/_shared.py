@@ -30,8 +30,8 @@ def default_run(root: Path) -> Path:
 
 
 def run_dirs(args: argparse.Namespace, root: Path) -> list[Path]:
-    """The run folders ``--run`` names (relative to ``root``), else the default one."""
-    return [root / path for path in args.run] if args.run else [default_run(root)]
+    """The run folders ``--run`` names, else the default one."""
+    return list(args.run) if args.run else [default_run(root)]
 
 
 def emit(text: str, output: Path | None, what: str = "report") -> None:

@@ -23,7 +23,8 @@ from tiergate.advisories.audit import (
 from tiergate.advisories.requirements import parse_requirements
 from tiergate.ci import is_ci
 from tiergate.config import load_config
-from tiergate.errors import AdvisoryError, ExitCode, TiergateError
+from tiergate.errors import AdvisoryError, ExitCode
+from tiergate.files import write_whole
 
 if TYPE_CHECKING:
     import argparse
@@ -77,11 +78,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _read_requirements(root: Path, requirements: Path | None) -> tuple[str, Path | str]:
     if requirements is None:
         return export_requirements(root), "uv export"
-    path = root / requirements
     try:
-        return path.read_text(encoding="utf-8"), path
+        return requirements.read_text(encoding="utf-8"), requirements
     except OSError as error:
-        raise AdvisoryError(f"cannot read requirements: {error.strerror}", path=path) from None
+        raise AdvisoryError(
+            f"cannot read requirements: {error.strerror}", path=requirements
+        ) from None
 
 
 def _print(console: Console, result: AuditResult) -> None:
@@ -123,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_advisory_db:
         database = None
     elif args.advisory_db is not None:
-        database = (root / args.advisory_db).resolve()
+        database = args.advisory_db.resolve()
     else:
         configured = resolve_advisory_db(root, security.advisory_db)
         database = configured.resolve() if configured is not None else None
@@ -132,12 +134,7 @@ def run(args: argparse.Namespace) -> int:
         requirements, advisory_db=database, online=not args.offline, online_timeout=timeout
     )
     if args.json_output is not None:
-        output = root / args.json_output
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(result.to_json(), encoding="utf-8")
-        except OSError as error:
-            raise TiergateError(f"cannot write: {error.strerror}", path=output) from None
+        write_whole(args.json_output, result.to_json(), "audit result")
     console = Console(highlight=False, soft_wrap=True, width=max(100, Console().width))
     _print(console, result)
     if result.status == "failed":

@@ -77,8 +77,7 @@ def _save(args: argparse.Namespace) -> int:
         commit=head_commit(root),
         branch=branch_name(root),
     )
-    output = args.output or Path((config.ratchet or RatchetConfig()).baseline_file)
-    target = root / output
+    target = args.output or root / (config.ratchet or RatchetConfig()).baseline_file
     write_baseline(target, baseline)
     console = Console(highlight=False, width=max(100, Console().width))
     console.print(f"wrote {escape(str(target))}")

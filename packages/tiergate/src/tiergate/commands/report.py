@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         const=DEFAULT_OUTPUT,
         type=Path,
         required=True,
-        help=f"write the dashboard to FILE (default: {DEFAULT_OUTPUT} under the root)",
+        help=f"write the dashboard to FILE (default: {DEFAULT_OUTPUT})",
     )
     add_run_argument(parser)
     parser.add_argument(
@@ -47,7 +47,5 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate the run, gather the dashboard, write it whole."""
     root = args.root.resolve()
     verdict = evaluate(root, run_dirs(args, root), strict=args.strict or is_ci(), base=args.base)
-    write_dashboard(
-        verdict, args.html if args.html is not DEFAULT_OUTPUT else root / DEFAULT_OUTPUT
-    )
+    write_dashboard(verdict, args.html)
     return int(verdict.exit_code)

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     workspace = load_workspace(root)
     if args.check:
         return _check(workspace, config)
-    runs = [root / path for path in args.run] if args.run else None
+    runs = list(args.run) if args.run else None
     if runs is None and not args.static:
         default = default_run(root)
         runs = [default] if (default / SESSIONS).is_dir() else None
