@@ -19,9 +19,18 @@ from typing import TYPE_CHECKING, Any
 import coverage
 import pytest
 
+from tiergate.advisories.audit import ADVISORY_DB_ENV
 from tiergate.gates.base import Context
+from tiergate.history.url import HISTORY_URL_ENV
 from tiergate.records import TestRecord
-from tiergate.runfolder import SessionManifest, TierRun, session_dir, session_name, write_manifest
+from tiergate.runfolder import (
+    RUN_ID_ENV,
+    SessionManifest,
+    TierRun,
+    session_dir,
+    session_name,
+    write_manifest,
+)
 from tiergate.verdict import evaluate
 
 if TYPE_CHECKING:
@@ -451,6 +460,30 @@ class RunFolder:
     ) -> Verdict:
         """Every gate (or the kinds in ``only``) evaluated over this run."""
         return evaluate(self.root, [self.path], strict=strict, today=TODAY, only=only, base=base)
+
+
+OUTER_ENVIRONMENT = (
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "CI",
+    RUN_ID_ENV,
+    HISTORY_URL_ENV,
+    ADVISORY_DB_ENV,
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_HEAD_REF",
+    "GITHUB_REF_NAME",
+    "GITHUB_REF_TYPE",
+)
+"""Variables of an outer run (CI, a terminal, ``invoke check``) that change what tiergate does."""
+
+
+@pytest.fixture(autouse=True)
+def _known_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 120-column pipe without colour, and none of :data:`OUTER_ENVIRONMENT`."""
+    monkeypatch.setenv("COLUMNS", "120")
+    for name in OUTER_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -58,10 +58,8 @@ FINDINGS_TABLE = [
 
 
 @pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _columns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "100")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "CI", "TIERGATE_ADVISORY_DB"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def write_db(folder: Path, modified: datetime, *, invalid: bool = False) -> Path:
@@ -267,8 +265,10 @@ def test_a_json_output_that_cannot_be_written_is_named(
     assert _audit(root, *args, "--json-output", "taken") == 2
     assert capsys.readouterr() == (
         "",
-        f"tiergate: error: {root.resolve() / 'taken'}: cannot write the audit result: "
-        "Is a directory\n",
+        (
+            f"tiergate: error: {root.resolve() / 'taken'}: cannot write the audit result: "
+            "Is a directory\n"
+        ),
     )
 
 

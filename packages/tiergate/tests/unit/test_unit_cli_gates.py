@@ -87,21 +87,6 @@ MARKDOWN_HEAD = [
 KINDS = "sessions, tests, pyramid, requirements, coverage, patch, ratchet, tools"
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 120-column pipe; none of an outer run's CI, run id, store or step summary."""
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in (
-        "FORCE_COLOR",
-        "TTY_COMPATIBLE",
-        "CI",
-        "TIERGATE_RUN_ID",
-        "TIERGATE_HISTORY_URL",
-        "GITHUB_STEP_SUMMARY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _unit(*extra: TestRecord) -> Tier:
     """alpha's unit tier: 3 passing tests (and ``extra``), 6 of calc's 10 statements."""
     records = (*passing(3), *extra)

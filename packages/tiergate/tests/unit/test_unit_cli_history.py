@@ -33,13 +33,6 @@ SECRET = "s3cr3t-pw"  # noqa: S105 - the password that must never be shown
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "CI", "TIERGATE_RUN_ID", "TIERGATE_HISTORY_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def summary(run_id: str, *, branch: str | None = "main", minute: int = 0) -> RunSummary:
     """A recorded run: app's unit tier on 3.12 (85 of 100), one red gate unless on main."""
     red = branch != "main"

@@ -25,14 +25,6 @@ if TYPE_CHECKING:
 USAGE = "usage: tiergate [-h] [--root ROOT] COMMAND ..."
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argparse and rich read COLUMNS; no run id, CI or colour of an outer run."""
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TIERGATE_RUN_ID", "CI"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def member(ws_root: Path, add_member: Callable[..., Path]) -> Path:
     add_member("app")

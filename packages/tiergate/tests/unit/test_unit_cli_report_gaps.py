@@ -41,20 +41,6 @@ GAPS_TABLE = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in (
-        "FORCE_COLOR",
-        "TTY_COMPATIBLE",
-        "CI",
-        "TIERGATE_RUN_ID",
-        "TIERGATE_HISTORY_URL",
-        "GITHUB_STEP_SUMMARY",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def _tests(run: RunFolder, *, unit_lines: tuple[int, ...] = (5,), failed: bool = False) -> None:
     """alpha's unit tier (the imported lines and ``unit_lines``) and an integration tier."""
     bad = (record("packages/alpha/tests/unit/test_calc.py::test_bad", "failed"),) if failed else ()

@@ -55,14 +55,6 @@ UNKNOWN_LINE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 120-column pipe; no run id of an outer run."""
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TIERGATE_RUN_ID", "CI"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def traced(ws_root: Path, add_member: Callable[..., Path]) -> Path:
     """Three requirements; a unit test names FR-001, an integration test FR-002 and FR-099."""

@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     WriteFile = Callable[[str, str], Path]
 
 
-@pytest.fixture(autouse=True)
-def _terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 120-column terminal without forced colour, as a user's pipe would be."""
-    monkeypatch.setenv("COLUMNS", "120")
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def app_and_core(ws_root: Path, add_member: AddMember) -> Path:
     """``app`` (Pythons >= 3.12) depends on ``core`` (no configured Python admitted)."""

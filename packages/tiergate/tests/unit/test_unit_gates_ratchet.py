@@ -9,7 +9,6 @@ import pytest
 
 from tiergate.config import load_config
 from tiergate.gates import ratchet
-from tiergate.history import HISTORY_URL_ENV
 from tiergate.history.baseline import Baseline, ScopeCounts, find_baseline, write_baseline
 from tiergate.history.connect import open_store
 from tiergate.history.summary import CoverageRow, RunSummary
@@ -26,12 +25,6 @@ if TYPE_CHECKING:
 CREATED = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 UNIT = (*IMPORTED, 5)  # 6 of 10
 INTEGRATION = (*IMPORTED, 9, 11)  # 7 of 10; both together: 8 of 10
-
-
-@pytest.fixture(autouse=True)
-def _default_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The store is the workspace's default SQLite file, whatever the environment says."""
-    monkeypatch.delenv(HISTORY_URL_ENV, raising=False)
 
 
 @pytest.fixture

@@ -20,13 +20,6 @@ if TYPE_CHECKING:
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _no_ci_or_store_override(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default store, and the branch from git alone (no CI variables)."""
-    for name in (HISTORY_URL_ENV, "GITHUB_HEAD_REF", "GITHUB_REF_NAME", "GITHUB_REF_TYPE"):
-        monkeypatch.delenv(name, raising=False)
-
-
 @pytest.fixture
 def repo(alpha: Path, git_init: Callable[[Path], Path], git: Callable[..., str]) -> Path:
     """The workspace as a git repository on main, with one commit."""

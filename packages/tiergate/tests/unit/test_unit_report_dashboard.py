@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.covnumbers import Counts
-from tiergate.history import HISTORY_URL_ENV, record_verdict
+from tiergate.history import record_verdict
 from tiergate.report.dashboard import (
     Cell,
     CoverageRow,
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 NONE = Cell("-", state="none")
 UNIT = (*IMPORTED, 5)  # 6 of 10
-
-
-@pytest.fixture(autouse=True)
-def _default_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(HISTORY_URL_ENV, raising=False)
 
 
 def _ran(run: RunFolder, integration: Tier | None = None) -> None:
