@@ -487,6 +487,23 @@ def _known_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def commit_all(git_init: Callable[[Path], Path], git: Callable[..., str]) -> Callable[..., None]:
+    """``commit_all(root, message, date=None)``: commit everything under ``root``.
+
+    The first call makes ``root`` a git repository on main that ignores run folders.
+    """
+
+    def commit(root: Path, message: str, date: str | None = None) -> None:
+        if not (root / ".git").exists():
+            (root / ".gitignore").write_text(".tiergate/\n")
+            git_init(root)
+        git(root, "add", ".")
+        git(root, "commit", "--quiet", "-m", message, date=date)
+
+    return commit
+
+
+@pytest.fixture
 def workspace(ws_root: Path) -> Path:
     """A workspace root with no member yet: Python 3.11 only, coverage precision 2."""
     (ws_root / ".python-version").write_text("3.11\n", encoding="utf-8")

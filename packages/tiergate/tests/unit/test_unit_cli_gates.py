@@ -466,14 +466,9 @@ def test_html_writes_the_dashboard_after_recording(
 
 
 @pytest.fixture
-def committed(
-    green: RunFolder, git: Callable[..., str], git_init: Callable[[Path], Path]
-) -> RunFolder:
+def committed(green: RunFolder, commit_all: Callable[..., None]) -> RunFolder:
     """The workspace is a git repository on main with everything committed (runs ignored)."""
-    git_init(green.root)
-    (green.root / ".gitignore").write_text(".tiergate/\n")
-    git(green.root, "add", ".")
-    git(green.root, "commit", "--quiet", "-m", "alpha")
+    commit_all(green.root, "alpha")
     return green
 
 

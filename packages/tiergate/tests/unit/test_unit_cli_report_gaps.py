@@ -271,15 +271,12 @@ def test_churn_weighs_the_gaps_in_a_repository(
     alpha: Path,
     run: RunFolder,
     git: Callable[..., str],
-    git_init: Callable[[Path], Path],
+    commit_all: Callable[..., None],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     del alpha
     _tests(run)
-    git_init(run.root)
-    (run.root / ".gitignore").write_text(".tiergate/\n")
-    git(run.root, "add", ".")
-    git(run.root, "commit", "--quiet", "-m", "alpha")
+    commit_all(run.root, "alpha")
     calc = run.root / CALC_PATH
     calc.write_text(calc.read_text() + "\n")
     git(run.root, "commit", "--quiet", "-am", "touch calc")

@@ -35,12 +35,9 @@ def modules(alpha: Path) -> Path:
 
 
 @pytest.fixture
-def history(modules: Path, git_init: Callable[[Path], Path], git: Callable[..., str]) -> Path:
+def history(modules: Path, commit_all: Callable[..., None], git: Callable[..., str]) -> Path:
     """Everything committed in 2020; then hot.py changed by three recent commits."""
-    (modules / ".gitignore").write_text(".tiergate/\n")
-    git_init(modules)
-    git(modules, "add", ".")
-    git(modules, "commit", "--quiet", "-m", "start", date=OLD)
+    commit_all(modules, "start", date=OLD)
     hot = modules / HOT_PATH
     for n in range(3):
         hot.write_text(hot.read_text() + f"# change {n}\n")

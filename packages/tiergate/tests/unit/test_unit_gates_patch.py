@@ -31,7 +31,7 @@ UNIT = (*IMPORTED, 5)  # double() ran: line 5 is covered, 10 and 16 are not
 @pytest.fixture
 def changed(
     alpha: Path,
-    git_init: Callable[[Path], Path],
+    commit_all: Callable[..., None],
     git: Callable[..., str],
 ) -> Path:
     """alpha on branch ``feature`` off ``main``: line 5 committed, 10 and 16 edited, fresh.py new.
@@ -39,13 +39,10 @@ def changed(
     Also changed, and not coverable: a comment on line 2, a test file and the README.
     """
     root = alpha.parent.parent
-    (root / ".gitignore").write_text(".tiergate/\n")
     (alpha / "src/alpha/calc.py").write_text(BASE)
     (alpha / "tests/unit/test_calc.py").write_text("def test_one():\n    assert True\n")
     (alpha / "README.md").write_text("alpha\n")
-    git_init(root)
-    git(root, "add", ".")
-    git(root, "commit", "--quiet", "-m", "base")
+    commit_all(root, "base")
     git(root, "checkout", "--quiet", "-b", "feature")
     (alpha / "src/alpha/calc.py").write_text(BASE.replace("x + x", "2 * x"))
     git(root, "commit", "--quiet", "-am", "double")
@@ -153,14 +150,10 @@ def test_a_member_whose_data_is_missing_is_not_run_and_so_is_the_total(
 def test_changes_with_no_coverable_statement_pass_with_nothing_to_measure(
     alpha: Path,
     run: RunFolder,
-    git_init: Callable[[Path], Path],
-    git: Callable[..., str],
+    commit_all: Callable[..., None],
 ) -> None:
     root = alpha.parent.parent
-    (root / ".gitignore").write_text(".tiergate/\n")
-    git_init(root)
-    git(root, "add", ".")
-    git(root, "commit", "--quiet", "-m", "base")
+    commit_all(root, "base")
     (alpha / "src/alpha/calc.py").write_text("# arithmetic\n" + CALC)  # every statement moved
     _unit_and_integration(run)
     results = _results(run)

@@ -21,13 +21,13 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def repo(alpha: Path, git_init: Callable[[Path], Path], git: Callable[..., str]) -> Path:
+def repo(
+    alpha: Path,
+    commit_all: Callable[..., None],
+) -> Path:
     """The workspace as a git repository on main, with one commit."""
     root = alpha.parent.parent
-    (root / ".gitignore").write_text(".tiergate/\n")
-    git_init(root)
-    git(root, "add", ".")
-    git(root, "commit", "--quiet", "-m", "alpha")
+    commit_all(root, "alpha")
     return root
 
 

@@ -181,14 +181,11 @@ def test_the_json_report_is_the_same_bytes_for_the_same_run(red: Verdict, run: R
 def test_gap_scores_are_rounded_to_three_digits_with_git_churn(
     alpha: Path,
     run: RunFolder,
-    git_init: Callable[[Path], Path],
+    commit_all: Callable[..., None],
     git: Callable[..., str],
 ) -> None:
     root = alpha.parent.parent
-    (root / ".gitignore").write_text(".tiergate/\n")
-    git_init(root)
-    git(root, "add", ".")
-    git(root, "commit", "--quiet", "-m", "one", date="2026-11-01T12:00:00+00:00")
+    commit_all(root, "one", date="2026-11-01T12:00:00+00:00")
     (alpha / "src/alpha/calc.py").write_text((alpha / "src/alpha/calc.py").read_text() + "\n")
     git(root, "commit", "--quiet", "-am", "two", date="2026-11-02T12:00:00+00:00")
     run.tests(
