@@ -11,7 +11,7 @@ import pytest
 from tiergate.gates.base import Context, GateResult
 from tiergate.history.summary import CoverageRow, RunSummary, TierTests
 from tiergate.report.dashboard import Dashboard, coverage_rows
-from tiergate.report.html import coverage_chart, render_html
+from tiergate.report.html import coverage_chart, outcome_chart, render_html
 from tiergate.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -96,6 +96,20 @@ def test_two_recorded_runs_draw_the_trend_charts(verdict: Verdict) -> None:
     assert page.count('class="pygal-chart"') == 2
     assert "Coverage over the last runs" in page
     assert "Tests per run" in page
+
+
+def test_the_outcome_chart_stacks_failed_and_errored_tests_on_the_others() -> None:
+    red = _run(2, passed=False).model_copy(
+        update={
+            "tests": (
+                TierTests(package="alpha", tier="unit", python="3.11", passed=4, failed=2),
+                TierTests(package="alpha", tier="e2e", python="3.11", errors=1, skipped=3),
+            )
+        }
+    )
+    svg = outcome_chart([_run(1), red])
+    values = re.findall(r'<desc class="value">([^<]*)</desc>', svg)
+    assert values == ["6", "7", "0", "3"]  # not failed: 6 then 4 + 3; failed or errored: 0, 2 + 1
 
 
 def test_a_tier_missing_from_a_run_is_a_gap_in_its_line_not_a_zero() -> None:

@@ -82,21 +82,22 @@ def coverage_chart(runs: Sequence[RunSummary], tiers: Sequence[str]) -> Markup:
     return _svg(chart)
 
 
-def verdict_chart(runs: Sequence[RunSummary]) -> Markup:
-    """Tests per run, coloured by verdict."""
+def outcome_chart(runs: Sequence[RunSummary]) -> Markup:
+    """Tests per run, stacked: failed or errored (red) on the others (green)."""
     import pygal  # noqa: PLC0415 - pygal is imported only to draw charts
 
     chart = pygal.StackedBar(
         js=[],
         disable_xml_declaration=True,
-        title="Tests per run (green: passed, red: failed)",
+        title="Tests per run",
         x_label_rotation=30,
+        truncate_legend=-1,
         style=_style((_GREEN, _RED)),
         **_CHART_SIZE,
     )
     chart.x_labels = [_label(run) for run in runs]
-    chart.add("passed", [run.tests_total if run.passed else None for run in runs])
-    chart.add("failed", [None if run.passed else run.tests_total for run in runs])
+    chart.add("not failed", [run.tests_total - run.tests_failed for run in runs])
+    chart.add("failed or errored", [run.tests_failed for run in runs])
     return _svg(chart)
 
 
@@ -104,7 +105,7 @@ def render_html(dashboard: Dashboard) -> str:
     """The whole page."""
     runs = dashboard.trends
     charts = (
-        (coverage_chart(runs, dashboard.tiers), verdict_chart(runs))
+        (coverage_chart(runs, dashboard.tiers), outcome_chart(runs))
         if len(runs) >= _TREND_POINTS
         else ()
     )
