@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tiergate.errors import ConfigError
+from tiergate.files import first_problem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -246,6 +247,11 @@ class TiergateConfig(_Section):
     patch: PatchConfig = Field(default_factory=PatchConfig)
     gaps: GapsConfig = Field(default_factory=GapsConfig)
 
+    @property
+    def baseline_file(self) -> str:
+        """The committed baseline's path relative to the root (also without a ratchet)."""
+        return (self.ratchet or RatchetConfig()).baseline_file
+
     @model_validator(mode="after")
     def _known_tiers(self) -> Self:
         for key, names in (("coverage.tiers", self.coverage.tiers), ("pyramid", self.pyramid)):
@@ -300,11 +306,10 @@ def _validate(model: type[_M], data: dict[str, Any], path: Path) -> _M:
         return model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        key = ".".join(["tool", "tiergate", *(str(part) for part in first["loc"])])
         message = str(first["msg"]).removeprefix("Value error, ")
         if not first["loc"] and ": " in message:  # a model check that names its own key
-            key, message = f"tool.tiergate.{message.split(': ', 1)[0]}", message.split(": ", 1)[1]
-        raise ConfigError(f"{key}: {message}", path=path) from None
+            raise ConfigError(f"tool.tiergate.{message}", path=path) from None
+        raise ConfigError(first_problem(error, "tool", "tiergate"), path=path) from None
 
 
 def load_config(root: Path) -> TiergateConfig:

@@ -66,6 +66,10 @@ class Counts:
         except CoverageConfigError as error:
             raise ConfigError(f"coverage precision: {error}") from None
 
+    def describe(self, precision: int) -> str:
+        """What a gate reports it measured, e.g. ``86.00% (86/100 lines)``."""
+        return f"{self.percent(precision)}% ({self.covered}/{self.statements} lines)"
+
     def meets(self, bound: float, precision: int) -> bool:
         """Whether ``coverage report --fail-under=bound`` would pass with this total."""
         try:

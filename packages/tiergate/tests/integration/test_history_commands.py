@@ -64,7 +64,7 @@ def test_the_commands_record_list_save_and_show(
     )
 
     assert _main(ws_root, "baseline", "show") == 0
-    assert "no baseline: no tiergate-baseline.json and no run recorded on main" in (
+    assert "no baseline: no tiergate-baseline.json and no complete green run recorded on main" in (
         capsys.readouterr().out
     )
     assert _main(ws_root, "baseline", "save", *run, "--output", "ci/base.json") == 0

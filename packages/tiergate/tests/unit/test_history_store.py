@@ -25,15 +25,17 @@ if TYPE_CHECKING:
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
-def summary(run_id: str, branch: str | None = "main", minute: int = 0) -> RunSummary:
+def summary(
+    run_id: str, branch: str | None = "main", minute: int = 0, *, passed: bool = False
+) -> RunSummary:
     return RunSummary(
         run_id=run_id,
         recorded_at=T0 + timedelta(minutes=minute),
         started_at=T0,
         commit="a" * 40,
         branch=branch,
-        verdict="failed",
-        exit_code=1,
+        verdict="passed" if passed else "failed",
+        exit_code=0 if passed else 1,
         strict=True,
         precision=2,
         tiergate_version="0.1.0",
@@ -78,12 +80,24 @@ def test_runs_are_listed_newest_first_by_branch_and_limit(url: StoreURL) -> None
         assert [run.run_id for run in store.runs(10)] == ["r3", "r2", "r1", "r0"]
         assert [run.run_id for run in store.runs(2)] == ["r3", "r2"]
         assert [run.run_id for run in store.runs(10, "main")] == ["r2", "r0"]
-        baseline = store.baseline("main")
-        assert baseline is not None
-        assert baseline.run_id == "r2"
-        before = store.baseline("main", exclude="r2")
+
+
+@pytest.mark.req("FR-065")
+def test_the_baseline_is_the_last_complete_green_run_of_the_branch(url: StoreURL) -> None:
+    green = [summary(f"g{n}", minute=n, passed=True) for n in range(2)]
+    red = summary("red", minute=3)  # a drop the ratchet caught must not lower the bar
+    partial = summary("partial", minute=4, passed=True)  # no combined row: a tier did not run
+    partial = partial.model_copy(update={"coverage": partial.coverage[1:]})
+    with open_store(url) as store:
+        for run in (*green, red, partial, summary("other", "feature", minute=5, passed=True)):
+            store.record(run)
+        assert [run.run_id for run in store.runs(10, "main")] == ["partial", "red", "g1", "g0"]
+        latest = store.baseline("main")
+        assert latest is not None
+        assert latest.run_id == "g1"
+        before = store.baseline("main", exclude="g1")
         assert before is not None
-        assert before.run_id == "r0"
+        assert before.run_id == "g0"
         assert store.baseline("release") is None
 
 

@@ -79,6 +79,18 @@ def test_no_baseline_warns_locally_and_fails_in_strict_mode() -> None:
     config = TiergateConfig.model_validate({"ratchet": {"baseline-file": "base.json"}})
     local = no_baseline(config, strict=False)
     assert local.status == "warning"
-    assert local.measured == "no baseline: no base.json and no run recorded on main"
+    assert local.measured == "no baseline: no base.json and no complete green run recorded on main"
     assert "tiergate baseline save" in local.details[0]
     assert no_baseline(config, strict=True).status == "failed"
+
+
+@pytest.mark.req("FR-065")
+def test_a_scope_that_measured_no_statement_is_red_not_a_rise_to_100() -> None:
+    result = judge(COMBINED, BASELINE, Counts(0, 0), tolerance=5, precision=2, source="file x")
+    assert (result.status, result.measured) == ("failed", "0 statements measured")
+    assert result.details == (
+        "baseline: file x",
+        "nothing of its source was measured: check [tool.coverage] source and omit",
+    )
+    # a scope that had nothing to measure before and has nothing now is no drop
+    assert judge(COMBINED, Counts(0, 0), Counts(0, 0), tolerance=0, precision=2).passed

@@ -449,7 +449,7 @@ def test_without_a_file_or_a_run_on_main_there_is_no_baseline(
     )
     assert _main(recorded, "baseline", "show", "--json") == 0
     assert capsys.readouterr().out == (
-        "no baseline: no tiergate-baseline.json and no run recorded on trunk\n"
+        "no baseline: no tiergate-baseline.json and no complete green run recorded on trunk\n"
     )
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from tiergate.config import load_config
 from tiergate.gates import ratchet
-from tiergate.history.baseline import Baseline, ScopeCounts, find_baseline, write_baseline
+from tiergate.history.baseline import Baseline, find_baseline, write_baseline
 from tiergate.history.connect import open_store
-from tiergate.history.summary import CoverageRow, RunSummary
+from tiergate.history.summary import CoverageRow, RunSummary, ScopeCounts
 from tiergate.history.url import resolve_url
 from unit.conftest import CALC_PATH, IMPORTED, Tier, passing
 
@@ -91,7 +91,10 @@ def test_without_any_member_with_source_there_is_no_result(
 def test_no_baseline_warns_locally_and_fails_in_strict_mode(ratcheted: RunFolder) -> None:
     [local] = _results(ratcheted).values()
     assert (local.gate, local.status) == ("ratchet/baseline", "warning")
-    assert local.measured == "no baseline: no tiergate-baseline.json and no run recorded on main"
+    assert (
+        local.measured
+        == "no baseline: no tiergate-baseline.json and no complete green run recorded on main"
+    )
     [strict] = _results(ratcheted, strict=True).values()
     assert strict.status == "failed"
 
@@ -203,4 +206,9 @@ def test_the_baseline_file_wins_over_the_store(ratcheted: RunFolder) -> None:
         "baseline file tiergate-baseline.json",
         "saved",
     )
-    assert _results(ratcheted) == {}  # a baseline with no scope judges nothing
+    # a baseline with no scope compares nothing: red, never a pass
+    empty = _results(ratcheted)["ratchet/baseline"]
+    assert (empty.status, empty.measured) == (
+        "failed",
+        "the baseline holds no coverage counts (baseline file tiergate-baseline.json)",
+    )

@@ -18,11 +18,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from tiergate.commands._shared import add_run_argument, run_dirs
-from tiergate.config import RatchetConfig, load_config
+from tiergate.config import load_config
 from tiergate.covdata import SourceIndex
 from tiergate.errors import ExitCode, HistoryError
 from tiergate.gates.base import Context
-from tiergate.gates.ratchet import scope_label
+from tiergate.gates.ratchet import missing_baseline, scope_label
 from tiergate.git import branch_name, head_commit
 from tiergate.history.baseline import baseline_of, find_baseline, write_baseline
 from tiergate.history.summary import scope_counts, stable_run_id
@@ -77,11 +77,11 @@ def _save(args: argparse.Namespace) -> int:
         commit=head_commit(root),
         branch=branch_name(root),
     )
-    target = args.output or root / (config.ratchet or RatchetConfig()).baseline_file
+    target = args.output or root / config.baseline_file
     write_baseline(target, baseline)
     console = Console(highlight=False, width=max(100, Console().width))
     console.print(f"wrote {escape(str(target))}")
-    _print(console, baseline, SourceIndex(root).precision)
+    _print(console, baseline, context.coverage.index.precision)
     return int(ExitCode.OK)
 
 
@@ -91,11 +91,7 @@ def _show(args: argparse.Namespace) -> int:
     found = find_baseline(root, config)
     console = Console(highlight=False, width=max(100, Console().width))
     if found is None:
-        ratchet = config.ratchet or RatchetConfig()
-        console.print(
-            f"no baseline: no {escape(ratchet.baseline_file)} and no run recorded on "
-            f"{escape(config.history.main_branch)}"
-        )
+        console.print(escape(missing_baseline(config)))
         return int(ExitCode.OK)
     if args.json:
         sys.stdout.write(found.baseline.model_dump_json(indent=2) + "\n")

@@ -67,7 +67,7 @@ def _result(measured: Measurements, scope: _Scope) -> GateResult:
         gate=scope.gate,
         title=scope.title,
         status="passed" if ok else "failed",
-        measured=f"{counts.percent(precision)}% ({counts.covered}/{counts.statements} lines)",
+        measured=counts.describe(precision),
         bound=percent_bound(scope.bound),
         details=details,
     )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tiergate.history.summary import Scope
 
 NAME = "ratchet"
+_BASELINE_BOUND = "a baseline to compare with"
 _POINT_DIGITS = 4
 
 
@@ -60,10 +61,6 @@ def points(value: Fraction) -> str:
     return text if rounded == value else f"about {text}"
 
 
-def _percent(counts: Counts, precision: int) -> str:
-    return f"{counts.percent(precision)}% ({counts.covered}/{counts.statements} lines)"
-
-
 def judge(  # noqa: PLR0913 - each keyword is one input of the comparison
     scope: Scope,
     baseline: Counts,
@@ -88,30 +85,41 @@ def judge(  # noqa: PLR0913 - each keyword is one input of the comparison
             bound,
             (missing or ("this scope is not in the run",)) + where,
         )
+    if current.statements == 0 < baseline.statements:  # coverage.py calls that 100%
+        unmeasured = "nothing of its source was measured: check [tool.coverage] source and omit"
+        return GateResult(
+            gate, title, "failed", "0 statements measured", bound, (*where, unmeasured)
+        )
     drop = (baseline.ratio - current.ratio) * 100
     ok = drop <= Fraction(str(tolerance))
     change = f"drop {points(drop)} points" if drop >= 0 else f"rise {points(-drop)} points"
-    measured = f"{_percent(current, precision)}, baseline {_percent(baseline, precision)}: {change}"
+    measured = f"{current.describe(precision)}, baseline {baseline.describe(precision)}: {change}"
     advice = () if ok else ("raise coverage back; lower the baseline only on purpose",)
     return GateResult(gate, title, "passed" if ok else "failed", measured, bound, where + advice)
 
 
+def missing_baseline(config: TiergateConfig) -> str:
+    """Why there is no baseline: neither the file nor a run to take it from."""
+    return (
+        f"no baseline: no {config.baseline_file} and no complete green run recorded on "
+        f"{config.history.main_branch}"
+    )
+
+
 def no_baseline(config: TiergateConfig, *, strict: bool) -> GateResult:
     """There is nothing to compare with: a warning locally, red in strict mode."""
-    ratchet = config.ratchet
-    baseline_file = ratchet.baseline_file if ratchet is not None else "tiergate-baseline.json"
     main = config.history.main_branch
     status: Status = "failed" if strict else "warning"
     return GateResult(
         f"{NAME}/baseline",
         "ratchet baseline",
         status,
-        f"no baseline: no {baseline_file} and no run recorded on {main}",
-        "a baseline to compare with",
+        missing_baseline(config),
+        _BASELINE_BOUND,
         (
             (
-                f"create one: `tiergate baseline save` (and commit {baseline_file}), "
-                f"or record a run on {main} (`tiergate gates` records every run)"
+                f"create one: `tiergate baseline save` (and commit {config.baseline_file}), "
+                f"or record a green run on {main} (`tiergate gates` records every run)"
             ),
         ),
     )
@@ -131,9 +139,20 @@ class RatchetGate:
         if found is None:
             yield no_baseline(context.config, strict=context.strict)
             return
+        scopes = found.baseline.scopes()
+        if not scopes:  # nothing to compare with is not a pass
+            yield GateResult(
+                f"{NAME}/baseline",
+                "ratchet baseline",
+                "failed",
+                f"the baseline holds no coverage counts ({found.source})",
+                _BASELINE_BOUND,
+                ("write it again from a complete run: `tiergate baseline save`",),
+            )
+            return
         current, not_run = scope_counts(context.coverage)
         precision = context.coverage.index.precision
-        for scope, baseline in found.baseline.scopes().items():
+        for scope, baseline in scopes.items():
             yield judge(
                 scope,
                 baseline,

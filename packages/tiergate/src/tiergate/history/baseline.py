@@ -9,16 +9,14 @@ Schema is published as ``schemas/baseline.schema.json``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from tiergate.config import RatchetConfig
-from tiergate.covnumbers import Counts
 from tiergate.errors import HistoryError
 from tiergate.files import read_model, write_whole
 from tiergate.history.connect import open_store, store_exists
-from tiergate.history.summary import STAR
+from tiergate.history.summary import STAR, ScopeCounts
 from tiergate.history.url import resolve_url
 
 if TYPE_CHECKING:
@@ -26,30 +24,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tiergate.config import TiergateConfig
+    from tiergate.covnumbers import Counts
     from tiergate.history.summary import RunSummary, Scope
 
 BASELINE_VERSION: Literal[1] = 1
-
-
-class ScopeCounts(BaseModel):
-    """Statements and covered statements of one scope."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    statements: int = Field(ge=0)
-    covered: int = Field(ge=0)
-
-    @model_validator(mode="after")
-    def _covered_within(self) -> Self:
-        if self.covered > self.statements:
-            msg = f"covered={self.covered} exceeds statements={self.statements}"
-            raise ValueError(msg)
-        return self
-
-    @classmethod
-    def of(cls, counts: Counts) -> ScopeCounts:
-        """The model of exact counts."""
-        return cls(statements=counts.statements, covered=counts.covered)
 
 
 class Baseline(BaseModel):
@@ -74,12 +52,10 @@ class Baseline(BaseModel):
 
     def scopes(self) -> dict[Scope, Counts]:
         """``(package, tier)`` (``*``: all) -> counts, tiers first, then packages, combined."""
-        found = {(STAR, tier): Counts(c.statements, c.covered) for tier, c in self.tiers.items()}
-        found.update(
-            {(name, STAR): Counts(c.statements, c.covered) for name, c in self.packages.items()}
-        )
+        found = {(STAR, tier): c.counts for tier, c in self.tiers.items()}
+        found.update({(name, STAR): c.counts for name, c in self.packages.items()})
         if self.combined is not None:
-            found[(STAR, STAR)] = Counts(self.combined.statements, self.combined.covered)
+            found[(STAR, STAR)] = self.combined.counts
         return found
 
 
@@ -144,14 +120,13 @@ class FoundBaseline:
 def find_baseline(
     root: Path, config: TiergateConfig, *, exclude: str | None = None
 ) -> FoundBaseline | None:
-    """The committed baseline file when it exists, else the last run on the main branch.
+    """The committed baseline file when it exists, else the main branch's last complete green run.
 
     ``exclude``: the id of the run being judged, which is never its own baseline.
     """
-    ratchet = config.ratchet or RatchetConfig()
-    path = root / ratchet.baseline_file
+    path = root / config.baseline_file
     if path.is_file():
-        return FoundBaseline(read_baseline(path), f"baseline file {ratchet.baseline_file}")
+        return FoundBaseline(read_baseline(path), f"baseline file {config.baseline_file}")
     url = resolve_url(root, config.history)
     if not store_exists(url):
         return None

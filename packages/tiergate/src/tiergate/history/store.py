@@ -350,9 +350,18 @@ class SQLStore(ABC):
         return found[0] if found else None
 
     def baseline(self, branch: str, *, exclude: str | None = None) -> RunSummary | None:
-        """The last run recorded on ``branch``, other than the run ``exclude``."""
+        """The last complete green run recorded on ``branch``, other than the run ``exclude``.
+
+        Green: a red run (a drop the ratchet caught, say) never lowers the bar.
+        Complete: it measured the whole (the combined row that a run missing a
+        tier's data does not have), so no scope of the baseline is left out.
+        """
         found = self._select(
-            "WHERE branch = ? AND run_id <> ? ORDER BY seq DESC LIMIT 1", [branch, exclude or ""]
+            "WHERE branch = ? AND run_id <> ? AND verdict = 'passed' AND EXISTS ("
+            "SELECT 1 FROM coverage AS c WHERE c.run_id = runs.run_id"
+            " AND c.package = '*' AND c.tier = '*' AND c.python = '*'"
+            ") ORDER BY seq DESC LIMIT 1",
+            [branch, exclude or ""],
         )
         return found[0] if found else None
 

@@ -43,12 +43,9 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class CoverageRow(_Row):
-    """Statements and covered statements of one scope of a run."""
+class ScopeCounts(_Row):
+    """Statements and covered statements of one scope."""
 
-    package: str = Field(min_length=1, description="Member name, or * for every member.")
-    tier: str = Field(min_length=1, description="Tier name, or * for every tier.")
-    python: str = Field(min_length=1, description="X.Y Python version, or * for every Python.")
     statements: int = Field(ge=0)
     covered: int = Field(ge=0)
 
@@ -59,10 +56,23 @@ class CoverageRow(_Row):
             raise ValueError(msg)
         return self
 
+    @classmethod
+    def of(cls, counts: Counts) -> ScopeCounts:
+        """The model of exact counts."""
+        return cls(statements=counts.statements, covered=counts.covered)
+
     @property
     def counts(self) -> Counts:
         """The exact counts of this scope."""
         return Counts(self.statements, self.covered)
+
+
+class CoverageRow(ScopeCounts):
+    """Statements and covered statements of one scope of a run."""
+
+    package: str = Field(min_length=1, description="Member name, or * for every member.")
+    tier: str = Field(min_length=1, description="Tier name, or * for every tier.")
+    python: str = Field(min_length=1, description="X.Y Python version, or * for every Python.")
 
 
 class TierTests(_Row):
