@@ -66,6 +66,9 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
         if only is None or gate.name in only
         for result in gate.evaluate(context)
     )
+    if not results:  # `--only patch` without a base, say: having looked at nothing is not green
+        asked = ", ".join(gate.name for gate in gates if only is None or gate.name in only)
+        results = (_nothing_evaluated(asked),)
     crashed = tuple(
         name
         for name, (_, manifest) in context.sessions.items()
@@ -73,3 +76,15 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
         or any(tier.outcome == "crashed" for tier in manifest.tiers.values())
     )
     return Verdict(results, crashed, tuple(run_dirs), context)
+
+
+def _nothing_evaluated(kinds: str) -> GateResult:
+    """Red: the gates asked for (``kinds``) had nothing to judge, so none looked."""
+    return GateResult(
+        "verdict/nothing-evaluated",
+        f"gates asked for: {kinds}",
+        "failed",
+        "nothing evaluated: not configured, or nothing in the run to judge",
+        "at least one result",
+        ("configure those gates in [tool.tiergate] (a patch gate needs --base)",),
+    )

@@ -62,8 +62,12 @@ def gamma(
 
 
 def _verdict(root: Path, config: str = "") -> Verdict:
+    """The coverage gates only (one bound, so that they judge something) and the gaps."""
     pyproject = root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + config)
+    text = pyproject.read_text()
+    if "[tool.tiergate.coverage]" not in text:
+        text += "\n[tool.tiergate.coverage]\ncombined = 1\n"
+    pyproject.write_text(text + config)
     runs = [root / ".tiergate/runs/r1"]
     return evaluate(root, runs, strict=True, today=TODAY, only=("coverage",))
 
@@ -180,9 +184,16 @@ def test_without_coverage_data_the_reports_have_no_gaps(
     add_member("plain")  # no source, no tests: nothing measured
     verdict = evaluate(ws_root, [], strict=True, only=("coverage",))
     assert ranking(verdict.context) is None
-    assert render_markdown(verdict) == (
-        "## tiergate: passed\n\n| | gate | measured | bound |\n|---|---|---|---|\n"
-    )
+    assert render_markdown(verdict).splitlines()[:5] == [
+        "## tiergate: failed (1 gates)",  # the coverage gates had nothing to judge
+        "",
+        "| | gate | measured | bound |",
+        "|---|---|---|---|",
+        (
+            "| ❌ | gates asked for: coverage | nothing evaluated: not configured, or nothing "
+            "in the run to judge | at least one result |"
+        ),
+    ]
     assert "gaps" not in json.loads(render_json(verdict))
     buffer = io.StringIO()
     render_terminal(verdict, Console(file=buffer, width=120, highlight=False))

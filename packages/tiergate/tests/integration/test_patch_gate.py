@@ -138,8 +138,17 @@ def test_without_a_bound_patch_coverage_is_reported_and_passes(changed: Path) ->
     assert results["patch/total"].measured == "44.44% (4/9 changed lines)"
 
 
-def test_without_a_base_there_is_no_patch_result(changed: Path) -> None:
-    assert _patch(changed, base=None) == {}
+@pytest.mark.req("FR-071")
+def test_without_a_base_the_patch_gate_has_not_looked_and_is_never_green(changed: Path) -> None:
+    nothing = _patch(changed, base=None)["verdict/nothing-evaluated"]
+    assert (nothing.status, nothing.title) == ("failed", "gates asked for: patch")
+    # with a bound to meet, it says so itself: red in strict mode (a warning locally)
+    unmet = _patch(changed, "\n[tool.tiergate.patch]\nmin = 50\n", base=None)["patch/total"]
+    assert (unmet.status, unmet.measured, unmet.bound) == (
+        "failed",
+        "not run: no base ref to diff against",
+        ">= 50%",
+    )
 
 
 def test_the_configured_base_is_used_when_none_is_given(changed: Path) -> None:

@@ -90,6 +90,16 @@ class PatchGate:
     def evaluate(self, context: Context) -> Iterator[GateResult]:
         """Diff against the base and measure the changed statements of each member."""
         if context.base is None:
+            bound = context.config.patch.min
+            if bound is not None:  # a bound that cannot be checked is not met
+                yield GateResult(
+                    f"{NAME}/total",
+                    "patch coverage",
+                    "failed" if context.strict else "warning",
+                    "not run: no base ref to diff against",
+                    percent_bound(bound),
+                    ("pass --base REF, or set [tool.tiergate.patch] base",),
+                )
             return
         diff = changes_since(context.root, context.base)
         measured = context.coverage
