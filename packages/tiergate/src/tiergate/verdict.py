@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
+    from tiergate.gaps import Ranking
     from tiergate.gates.base import Gate
 
 
@@ -27,6 +28,19 @@ class Verdict:
     run_dirs: tuple[Path, ...]
     context: Context = field(compare=False, repr=False)
     """What the gates read (artifacts, coverage, records): reports and history reuse it."""
+
+    @property
+    def gaps(self) -> Ranking | None:
+        """The reports' gap list: ``None`` unless a gate read the run's coverage.
+
+        Ranking parses every measured source file: a report of ``--only tests``
+        does not pay for it.
+        """
+        if not self.context.coverage_read:
+            return None
+        from tiergate.gaps import ranking  # noqa: PLC0415 - gaps load coverage.py on use
+
+        return ranking(self.context)
 
     @property
     def passed(self) -> bool:
@@ -57,18 +71,13 @@ def evaluate(  # noqa: PLR0913 - each keyword is one independent choice of the c
     """
     unknown = sorted(set(only or ()) - {gate.name for gate in gates})
     if unknown:
-        kinds = ", ".join(gate.name for gate in gates)
-        raise TiergateError(f"unknown gate kind {unknown[0]!r} (kinds: {kinds})")
+        known = ", ".join(gate.name for gate in gates)
+        raise TiergateError(f"unknown gate kind {unknown[0]!r} (kinds: {known})")
     context = Context.load(root, run_dirs, strict=strict, today=today, base=base)
-    results = tuple(
-        result
-        for gate in gates
-        if only is None or gate.name in only
-        for result in gate.evaluate(context)
-    )
+    chosen = [gate for gate in gates if only is None or gate.name in only]
+    results = tuple(result for gate in chosen for result in gate.evaluate(context))
     if not results:  # `--only patch` without a base, say: having looked at nothing is not green
-        asked = ", ".join(gate.name for gate in gates if only is None or gate.name in only)
-        results = (_nothing_evaluated(asked),)
+        results = (_nothing_evaluated(", ".join(gate.name for gate in chosen)),)
     crashed = tuple(
         name
         for name, (_, manifest) in context.sessions.items()

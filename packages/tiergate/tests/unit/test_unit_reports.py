@@ -70,7 +70,7 @@ def green(alpha: Path, run: RunFolder) -> Verdict:
             "integration": Tier(passing(1), None, roles=("junit", "records")),
         },
     )
-    return run.verdict(only=("tests",))
+    return run.verdict(only=("tests", "coverage"))  # coverage: no bound, but the gap list
 
 
 def _terminal(verdict: Verdict) -> list[str]:
@@ -192,7 +192,7 @@ def test_gap_scores_are_rounded_to_three_digits_with_git_churn(
         "alpha",
         {"unit": Tier(passing(1), {CALC_PATH: IMPORTED}), "integration": Tier(passing(1), {})},
     )
-    document = json.loads(render_json(run.verdict(only=("tests",))))
+    document = json.loads(render_json(run.verdict(only=("tests", "coverage"))))
     jsonschema.validate(document, _schema())
     # 2 commits: weight 1 + log2(3); sign(): 3 x 2.58496... = 7.754887...
     assert [(g["function"], g["churn"], g["score"]) for g in document["gaps"]["top"]] == [
@@ -200,6 +200,16 @@ def test_gap_scores_are_rounded_to_three_digits_with_git_churn(
         ("double", 2, 2.585),
         ("Box.twice", 2, 2.585),
     ]
+
+
+def test_a_report_of_gates_that_read_no_coverage_has_no_gaps(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tests("alpha", {"unit": Tier(passing(1), {CALC_PATH: IMPORTED})})
+    verdict = run.verdict(only=("tests",))
+    assert verdict.gaps is None  # ranking would parse every measured file for nothing
+    assert not verdict.context.coverage_read
+    assert "gaps" not in json.loads(render_json(verdict))
+    assert "Where to write" not in render_markdown(verdict)
 
 
 def test_without_coverage_data_the_json_report_has_no_gaps(

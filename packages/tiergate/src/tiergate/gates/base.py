@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tiergate.measure import Measurements
     from tiergate.plan import ExpectedSession
     from tiergate.runfolder import SessionManifest, TierRun
+    from tiergate.trace.matrix import TraceMatrix
     from tiergate.workspace import Workspace
 
 Status = Literal["passed", "failed", "warning"]
@@ -63,6 +64,8 @@ class Context:
     """In CI or with ``--strict``: tolerated honesty problems fail."""
     base: str | None = None
     """Git ref that patch coverage diffs against (``--base``, else ``[tool.tiergate.patch]``)."""
+    run_dirs: tuple[Path, ...] = ()
+    """The run folders read (shards of one run), as given."""
 
     @cached_property
     def expected(self) -> tuple[ExpectedSession, ...]:
@@ -92,6 +95,7 @@ class Context:
             today=today or datetime.now(UTC).date(),
             strict=strict,
             base=base or config.patch.base,
+            run_dirs=tuple(run_dirs),
         )
 
     @cached_property
@@ -121,12 +125,24 @@ class Context:
 
         return Measurements(self)
 
+    @property
+    def coverage_read(self) -> bool:
+        """Whether :attr:`coverage` has been read (a gate measured something)."""
+        return "coverage" in self.__dict__
+
     @cached_property
     def gaps(self) -> list[Gap]:
         """Every gap of the run, best first, ranked once for every report that lists them."""
         from tiergate.gaps import find_gaps  # noqa: PLC0415 - gaps load coverage.py on use
 
         return find_gaps(self)
+
+    @cached_property
+    def trace(self) -> TraceMatrix:
+        """The traceability matrix of the specs and the run's records, built once."""
+        from tiergate.gates.requirements import run_matrix  # noqa: PLC0415 - specs load on use
+
+        return run_matrix(self, [str(path) for path in self.run_dirs])
 
     @cached_property
     def member_configs(self) -> dict[str, MemberConfig]:

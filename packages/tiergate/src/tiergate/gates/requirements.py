@@ -35,7 +35,7 @@ class RequirementsGate:
         """Read the specs, join them with the run's test records, judge the matrix."""
         if context.config.requirements is None:
             return
-        yield from judge(run_matrix(context))
+        yield from judge(context.trace)
 
 
 def run_evidence(context: Context) -> list[Evidence]:

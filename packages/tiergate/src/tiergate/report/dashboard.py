@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 
 from tiergate.covnumbers import total
 from tiergate.files import write_whole
-from tiergate.gaps import ranking
-from tiergate.gates.requirements import run_matrix
 from tiergate.history import load_trend
 
 if TYPE_CHECKING:
@@ -101,15 +99,14 @@ def build_dashboard(verdict: Verdict, *, now: datetime | None = None) -> Dashboa
     """The dashboard of an evaluated run: its coverage, trends, gaps and requirements."""
     context = verdict.context
     config = context.config
-    shown = [str(path) for path in verdict.run_dirs]
     return Dashboard(
         verdict=verdict,
         generated_at=now or datetime.now(UTC),
         tiers=tuple(config.tiers),
         coverage=coverage_rows(verdict),
         trends=tuple(load_trend(context.root, config)),
-        gaps=ranking(context) if context.coverage.members else None,
-        trace=run_matrix(context, shown) if config.requirements is not None else None,
+        gaps=verdict.gaps,
+        trace=context.trace if config.requirements is not None else None,
     )
 
 

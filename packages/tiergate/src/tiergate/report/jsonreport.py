@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from tiergate.gaps import ranking
-
 if TYPE_CHECKING:
     from tiergate.gaps import Ranking
     from tiergate.verdict import Verdict
@@ -103,7 +101,7 @@ def gaps_document(gaps: Ranking) -> GapsDocument:
 
 def build_report(verdict: Verdict) -> GatesReport:
     """The report document of ``verdict``."""
-    gaps = ranking(verdict.context)
+    gaps = verdict.gaps
     return GatesReport(
         schema_version=SCHEMA_VERSION,
         verdict="passed" if verdict.passed else "failed",

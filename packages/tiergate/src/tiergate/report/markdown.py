@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tiergate.gaps import ranking
-
 if TYPE_CHECKING:
     from tiergate.gaps import Ranking
     from tiergate.verdict import Verdict
@@ -34,7 +32,7 @@ def render_markdown(verdict: Verdict) -> str:
         if result.details:
             lines += ["", f"### {_ICONS[result.status]} {_cell(result.title)}", ""]
             lines += [f"- `{_cell(detail)}`" for detail in result.details]
-    gaps = ranking(verdict.context)
+    gaps = verdict.gaps
     if gaps is not None:
         lines += ["", *_gaps(gaps)]
     return "\n".join(lines) + "\n"

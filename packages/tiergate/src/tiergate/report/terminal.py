@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
-from tiergate.gaps import ranking
-
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -36,7 +34,7 @@ def render_terminal(verdict: Verdict, console: Console) -> None:
             console.print(f"[{_STYLES[r.status]}]{escape(r.title)}[/]:")
             for detail in r.details:
                 console.print(f"  {escape(detail)}", soft_wrap=True)
-    gaps = ranking(verdict.context)
+    gaps = verdict.gaps
     if gaps is not None:
         render_gaps(gaps, console)
     warnings = [r for r in verdict.results if r.status == "warning"]
