@@ -178,6 +178,7 @@ def test_a_static_matrix_has_no_outcomes_only_tests_and_tiers() -> None:
         "requirements/untested",
         "requirements/missing-tier",
         "requirements/unknown",
+        "requirements/undefined-mentions",
         "requirements/share",
     ]
 

@@ -73,6 +73,22 @@ def test_ids_starting_a_list_item_a_table_row_or_a_heading_define_requirements()
 
 
 @pytest.mark.req("FR-050")
+@pytest.mark.req("FR-050")
+@pytest.mark.parametrize("header", ["tier", "**Tier**", "Tiers", "Tier(s)", "Required tier"])
+def test_a_tier_column_is_read_whatever_its_header_looks_like(header: str) -> None:
+    defined, _ = _parse(f"""\
+        | ID | requirement | {header} |
+        |---|---|---|
+        | FR-001 | proven end to end | e2e |
+        """)
+    [requirement] = defined
+    assert (requirement.id, requirement.title, requirement.tiers) == (
+        "FR-001",
+        "proven end to end",
+        ("e2e",),
+    )
+
+
 def test_ids_elsewhere_are_mentions_and_code_blocks_hold_neither() -> None:
     _, mentioned = _parse(SPEC)
     assert [(identifier, where.line) for identifier, where in mentioned] == [

@@ -46,8 +46,11 @@ TABLE = [
     "  FR-002 (docs/requirements/alpha.md:4): not proven in unit (in: integration)",
     "tests naming requirement IDs that no spec defines: 1 unknown",
     "  FR-099: named by packages/alpha/tests/integration/test_b.py::test_two",
+    "spec mentions of IDs that no spec defines: 1 mentions",
+    "  FR-009: mentioned at docs/requirements/alpha.md:5",
+    "  define each where its ID starts a list item, a table row or a heading",
     "share of requirements named by a test: 33.33% (1 of 3)",
-    "FAILED: 4 of 4 checks",
+    "FAILED: 5 of 5 checks",
 ]
 UNKNOWN_LINE = (
     "packages/alpha/tests/integration/test_b.py:5: FR-099 is not defined in the specs "

@@ -69,6 +69,7 @@ def test_the_run_s_records_prove_or_fail_each_requirement(run: RunFolder) -> Non
         "requirements/skipped": ("passed", "0 of 4"),
         "requirements/missing-tier": ("failed", "1 of 4"),
         "requirements/unknown": ("failed", "1 unknown"),
+        "requirements/undefined-mentions": ("passed", "0 mentions"),
         "requirements/share": ("failed", "25.00% (1 of 4)"),
     }
     assert results["requirements/untested"].details == (

@@ -85,6 +85,20 @@ def judge(matrix: TraceMatrix) -> Iterator[GateResult]:
         bound="0",
         details=_listed(named),
     )
+    dangling = [f"{m.id}: mentioned at {m.file}:{m.line}" for m in matrix.dangling_mentions]
+    yield GateResult(
+        gate=f"{NAME}/undefined-mentions",
+        title="spec mentions of IDs that no spec defines",
+        status="failed" if dangling else "passed",
+        measured=f"{len(dangling)} mentions",
+        bound="0",
+        details=_listed(dangling)
+        + (
+            ("define each where its ID starts a list item, a table row or a heading",)
+            if dangling
+            else ()
+        ),
+    )
     share, bound = matrix.share(), matrix.summary.min_share
     ok = total > 0 and (bound is None or share >= Fraction(str(bound)))
     verb = "proven by passing tests" if matrix.source == "run" else "named by a test"

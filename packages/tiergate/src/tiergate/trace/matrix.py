@@ -127,7 +127,7 @@ class UnknownEntry(_Document):
 
 
 class DanglingMention(_Document):
-    """A spec mentions an ID that no spec defines (reported, not gated)."""
+    """A spec mentions an ID that no spec defines: a requirement written where none is defined."""
 
     id: str
     file: str

@@ -35,7 +35,8 @@ _TITLE_LEAD = re.compile(r"(?:\]\([^)]*\))?[\s*_`\]]*(?:[:.)\u2013\u2014-]+\s*)?
 _TAG = re.compile(r"\[\s*tiers?\s*:\s*([^\]]*)\]", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
 _LIST = re.compile(r"[\s,]+")
-_TIER_COLUMNS = {"tier", "tiers"}
+_TIER_COLUMN = re.compile(r"\btiers?\b", re.IGNORECASE)
+"""A header naming the tier column: ``Tier``, ``**Tiers**``, ``Tier(s)``, ``Required tier``."""
 _NO_TIER = {"", "-", "\u2013", "\u2014"}
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
@@ -240,7 +241,7 @@ def _texts(tokens: Sequence[Token]) -> Iterator[_Text]:
             row = []
         elif kind == "tr_close" and row is not None:
             if in_head:
-                header = [cell.content.strip().lower() for cell in row]
+                header = [cell.content for cell in row]
             else:
                 yield from _row(row, header)
             row = None
@@ -260,7 +261,7 @@ def _row(cells: list[Token], header: list[str]) -> Iterator[_Text]:
     if not cells or cells[0].map is None:
         return
     line = cells[0].map[0] + 1
-    column = next((i for i, name in enumerate(header) if i and name in _TIER_COLUMNS), None)
+    column = next((i for i, name in enumerate(header) if i and _TIER_COLUMN.search(name)), None)
     others = [cell.content for i, cell in enumerate(cells) if i not in {0, column}]
     tier_cell = cells[column].content if column is not None and column < len(cells) else None
     yield _Text(line, cells[0].content, defining=True, cells=tuple(others), tier_cell=tier_cell)
