@@ -28,7 +28,7 @@ from pytest_tiergate.outcomes import TestRecord, outcome_of
 from pytest_tiergate.skips import SKIP_REASON, SkipPolicy, first_expired
 from tiergate.config import PYPROJECT, TiergateConfig, load_config
 from tiergate.errors import ConfigError
-from tiergate.tiers import folder_tiers
+from tiergate.tiers import folder_tiers, is_requirement_id
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Mapping
@@ -163,7 +163,7 @@ def requirements_of(item: pytest.Item) -> tuple[str, ...]:
                 'e.g. @pytest.mark.req("FR-012")'
             )
         for arg in mark.args:
-            if not isinstance(arg, str) or not arg or arg != arg.strip():
+            if not is_requirement_id(arg):
                 raise pytest.UsageError(
                     f"{item.nodeid}: @pytest.mark.req: {arg!r} is not a requirement ID"
                 )

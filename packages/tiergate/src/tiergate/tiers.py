@@ -1,4 +1,7 @@
-"""Which tier a test file is in, from its folder: shared by pytest-tiergate and the static scan.
+"""What pytest-tiergate and the static scan both decide about a test.
+
+Which tier a test file is in, from its folder, and whether a ``req`` marker's
+argument is a requirement ID.
 
 A tier's ``paths`` (``tests/unit``) are folders relative to each member; a
 test file is in every tier one of whose paths appears, as whole consecutive
@@ -8,10 +11,15 @@ parts, in the file's path below the workspace root.
 from __future__ import annotations
 
 from pathlib import PurePath, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+def is_requirement_id(value: object) -> TypeGuard[str]:
+    """A ``@pytest.mark.req`` argument that can be an ID: a non-empty string without edge spaces."""
+    return isinstance(value, str) and bool(value) and value == value.strip()
 
 
 def folder_tiers(path: PurePath, root: PurePath, tiers: Mapping[str, tuple[str, ...]]) -> list[str]:

@@ -152,6 +152,11 @@ def test_a_file_without_req_marks_is_not_even_parsed(tmp_path: Path) -> None:
             3,
             "@pytest.mark.req: 12 is not a requirement ID",
         ),
+        (  # as pytest-tiergate says: an ID has no space at its edges
+            "import pytest\n\n@pytest.mark.req(' FR-1')\ndef test_a(): ...\n",
+            3,
+            "@pytest.mark.req: ' FR-1' is not a requirement ID",
+        ),
         ("x.req = 1 +\n", 1, "cannot parse: "),
     ],
 )

@@ -12,6 +12,9 @@ from tiergate.runfolder import RUN_ID_ENV, current_run_id
 if TYPE_CHECKING:
     import argparse
 
+FORMATS = ("terminal", "markdown", "json")
+"""The formats of ``--format`` (the gates report, the traceability matrix)."""
+
 
 def add_run_argument(parser: argparse._ActionsContainer) -> None:
     """``--run DIR`` (repeatable: shards of one run, merged)."""

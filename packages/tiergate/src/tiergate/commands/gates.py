@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from tiergate.ci import is_ci
-from tiergate.commands._shared import add_run_argument, emit, run_dirs
+from tiergate.commands._shared import FORMATS, add_run_argument, emit, run_dirs
 from tiergate.gates.registry import GATES
 from tiergate.history import record_verdict
-from tiergate.report import FORMATS, render_json, render_markdown, render_terminal
+from tiergate.report import render_json, render_markdown, render_terminal
 from tiergate.report.dashboard import write_dashboard
 from tiergate.verdict import evaluate
 

@@ -7,31 +7,21 @@ from a static scan of the test files (which requirements tests name).
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-
-from tiergate.commands._shared import add_run_argument, default_run, emit
+from tiergate.commands._shared import FORMATS, add_run_argument
 from tiergate.config import PYPROJECT, load_config
 from tiergate.errors import ExitCode
-from tiergate.gates.base import Context
-from tiergate.gates.requirements import judge, run_matrix
-from tiergate.runfolder import SESSIONS
-from tiergate.trace.matrix import configured, static_matrix
-from tiergate.trace.render import FORMATS, render_json, render_markdown, render_terminal
+from tiergate.trace.matrix import configured
 from tiergate.trace.scan import scan_workspace
-from tiergate.trace.specs import read_specs, relative
+from tiergate.trace.specs import read_specs
 from tiergate.workspace import load_workspace
 
 if TYPE_CHECKING:
     import argparse
 
     from tiergate.config import TiergateConfig
-    from tiergate.gates.base import GateResult
-    from tiergate.trace.matrix import TraceMatrix
     from tiergate.workspace import Workspace
 
 
@@ -54,47 +44,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the matrix, print or write it, judge it as the requirements gate does."""
-    root = args.root.resolve()
+    """``--check``, else build the matrix, print or write it, judge it as the gate does."""
+    root = args.root
     config = load_config(root)
     workspace = load_workspace(root)
     if args.check:
         return _check(workspace, config)
-    runs = list(args.run) if args.run else None
-    if runs is None and not args.static:
-        default = default_run(root)
-        runs = [default] if (default / SESSIONS).is_dir() else None
-    matrix = static_matrix(workspace, config) if runs is None else _from_run(root, runs)
-    results = list(judge(matrix))
-    if args.format == "terminal" and args.output is None:
-        _terminal(matrix, results, Console(highlight=False, width=max(120, Console().width)))
-    elif args.format == "terminal":
-        buffer = io.StringIO()
-        _terminal(matrix, results, Console(file=buffer, width=120, highlight=False))
-        emit(buffer.getvalue(), args.output, "matrix")
-    else:
-        text = render_json(matrix) if args.format == "json" else render_markdown(matrix)
-        emit(text, args.output, "matrix")
-    return int(ExitCode.OK if all(r.passed for r in results) else ExitCode.GATE_FAILED)
+    from tiergate.commands._trace_matrix import show_matrix  # noqa: PLC0415 - not for --check
 
-
-def _terminal(matrix: TraceMatrix, results: list[GateResult], console: Console) -> None:
-    render_terminal(matrix, console)
-    failed = [result for result in results if not result.passed]
-    for result in failed:
-        console.print(f"[bold red]{escape(result.title)}[/]: {escape(result.measured)}")
-        for detail in result.details:
-            console.print(f"  {escape(detail)}", soft_wrap=True)
-    if failed:
-        console.print(f"[bold red]FAILED[/]: {len(failed)} of {len(results)} checks")
-    else:
-        console.print("[bold green]PASSED[/]: every requirement is traced")
-
-
-def _from_run(root: Path, runs: list[Path]) -> TraceMatrix:
-    context = Context.load(root, runs, strict=False)
-    shown = [relative(p, root) if p.is_relative_to(root) else str(p) for p in runs]
-    return run_matrix(context, shown)
+    return show_matrix(args, workspace, config)
 
 
 def _check(workspace: Workspace, config: TiergateConfig) -> int:

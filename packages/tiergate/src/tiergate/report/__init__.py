@@ -6,6 +6,4 @@ from tiergate.report.jsonreport import render_json
 from tiergate.report.markdown import render_markdown
 from tiergate.report.terminal import render_terminal
 
-FORMATS = ("terminal", "markdown", "json")
-
-__all__ = ["FORMATS", "render_json", "render_markdown", "render_terminal"]
+__all__ = ["render_json", "render_markdown", "render_terminal"]

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
     from tiergate.trace.matrix import RequirementEntry, TraceMatrix
 
-FORMATS = ("terminal", "markdown", "json")
 _GOOD = {"proven", "tested"}
 _ICONS = {True: "✅", False: "❌"}
 _STYLES = {True: "green", False: "bold red"}

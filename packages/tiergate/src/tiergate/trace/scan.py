@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from tiergate.config import PYPROJECT, read_toml
 from tiergate.errors import SpecError
-from tiergate.tiers import folder_tiers
+from tiergate.tiers import folder_tiers, is_requirement_id
 from tiergate.trace.specs import relative
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ class _Module:
         return [self.literal(arg) for arg in mark.call.args]
 
     def literal(self, arg: ast.expr) -> str:
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip():
+        if isinstance(arg, ast.Constant) and is_requirement_id(arg.value):
             return arg.value
         msg = f"@pytest.mark.req: {ast.unparse(arg)} is not a requirement ID as a string literal"
         raise SpecError(
