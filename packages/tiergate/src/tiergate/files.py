@@ -1,20 +1,20 @@
-"""Files of tiergate's own formats: written whole, read back into validated models.
+"""Files: tiergate's own formats written whole and read back, and what errors name.
 
-Every error names the file (and line, for JSON), in one line.
+Writing is whole or not at all; reading validates into a model; every error
+names the file (and line) in one line, found with :func:`line_of`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from typing import TYPE_CHECKING, TypeVar
+import os
+from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from tiergate.errors import TiergateError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -61,3 +61,23 @@ def write_whole(
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
         raise error(f"cannot write the {what}: {failure.strerror}", path=path) from None
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, POSIX (``..`` parts when outside it)."""
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+def line_of(text: str, *needles: str) -> int | None:
+    """The first line holding one of ``needles`` (tried in order), 1-based; ``None`` if absent."""
+    lines = text.splitlines()
+    for needle in needles:
+        for number, line in enumerate(lines, start=1):
+            if needle in line:
+                return number
+    return None
+
+
+def quoted_line_of(text: str, value: str) -> int | None:
+    """The first line holding ``value`` quoted (TOML strings), else bare."""
+    return line_of(text, f'"{value}"', f"'{value}'", value)

@@ -6,10 +6,8 @@ Read from the root ``pyproject.toml`` (``[tool.uv.workspace]``), each member's
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,11 +17,13 @@ from packaging.utils import canonicalize_name
 
 from tiergate.config import read_toml
 from tiergate.errors import WorkspaceError
+from tiergate.files import quoted_line_of, relative
 from tiergate.graph import DependencyCycleError, reachable, reverse, topological_order
 from tiergate.pythons import read_python_versions
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+    from pathlib import Path
 
 PYPROJECT = "pyproject.toml"
 SCHEMA_VERSION = 1
@@ -110,14 +110,11 @@ class Workspace:
     def _graph(self) -> dict[str, tuple[str, ...]]:
         return {member.name: member.internal_dependencies for member in self.members}
 
-    def _relative(self, path: Path) -> str:
-        return Path(os.path.relpath(path, self.root)).as_posix()
-
     def _member_json(self, member: Member, dependents: tuple[str, ...]) -> dict[str, object]:
         return {
             "name": member.name,
             "version": member.version,
-            "path": self._relative(member.path),
+            "path": relative(member.path, self.root),
             "is_root": member.is_root,
             "requires_python": str(member.requires_python),
             "pythons": list(member.pythons),
@@ -126,8 +123,10 @@ class Workspace:
             "internal_dependencies": list(member.internal_dependencies),
             "dependents": list(dependents),
             "import_packages": list(member.import_packages),
-            "source_dirs": [self._relative(path) for path in member.source_dirs],
-            "tests_dir": None if member.tests_dir is None else self._relative(member.tests_dir),
+            "source_dirs": [relative(path, self.root) for path in member.source_dirs],
+            "tests_dir": None
+            if member.tests_dir is None
+            else relative(member.tests_dir, self.root),
         }
 
 
@@ -189,7 +188,7 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         following = canonicalize_name(error.cycle[1])
         raw = next(r for r, req in first.requirements if canonicalize_name(req.name) == following)
         raise WorkspaceError(
-            f"dependency cycle: {error}", path=first.file, line=_line_of(first.text, raw)
+            f"dependency cycle: {error}", path=first.file, line=quoted_line_of(first.text, raw)
         ) from None
     members = (by_name[canonicalize_name(name)].member for name in order)
     return Workspace(
@@ -214,7 +213,7 @@ def _index(drafts: Iterable[_Draft]) -> dict[str, _Draft]:
             raise WorkspaceError(
                 f"member name {draft.name!r} is also declared in {by_name[key].file}",
                 path=draft.file,
-                line=_line_of(draft.text, draft.name),
+                line=quoted_line_of(draft.text, draft.name),
             )
         by_name[key] = draft
     return by_name
@@ -240,7 +239,7 @@ def _member_folders(root: Path, root_file: Path, text: str, table: dict[str, Any
             raise WorkspaceError(
                 f"member glob {glob!r} matches no folder with a {PYPROJECT}",
                 path=root_file,
-                line=_line_of(text, glob),
+                line=quoted_line_of(text, glob),
             )
         folders.extend(p for p in matched if p not in excluded and p not in folders)
     return folders
@@ -259,7 +258,7 @@ def _glob(root: Path, glob: str, root_file: Path, text: str) -> list[Path]:
         return list(root.glob(glob))
     except (ValueError, NotImplementedError) as error:
         raise WorkspaceError(
-            f"invalid glob {glob!r}: {error}", path=root_file, line=_line_of(text, glob)
+            f"invalid glob {glob!r}: {error}", path=root_file, line=quoted_line_of(text, glob)
         ) from None
 
 
@@ -272,7 +271,7 @@ def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root
     if not isinstance(name, str) or not _NAME.match(name):
         problem = "missing" if name is None else f"not a valid project name: {name!r}"
         raise WorkspaceError(
-            f"[project].name is {problem}", path=file, line=_line_of(text, "[project]")
+            f"[project].name is {problem}", path=file, line=quoted_line_of(text, "[project]")
         )
     version = _expect(project.get("version", ""), str, "[project].version", file, text)
     raw_python = _expect(
@@ -284,7 +283,7 @@ def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root
         raise WorkspaceError(
             f"invalid requires-python {raw_python!r}: {_first_line(error)}",
             path=file,
-            line=_line_of(text, "requires-python"),
+            line=quoted_line_of(text, "requires-python"),
         ) from None
     raw_dependencies = _expect(
         project.get("dependencies", []), list, "[project].dependencies", file, text
@@ -314,7 +313,7 @@ def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Re
     parsed: list[tuple[str, Requirement]] = []
     for raw in raws:
         if not isinstance(raw, str):  # group entries are checked already
-            line = _line_of(text, "dependencies")
+            line = quoted_line_of(text, "dependencies")
             raise WorkspaceError(f"dependency {raw!r} is not a string", path=file, line=line)
         try:
             parsed.append((raw, Requirement(raw)))
@@ -322,7 +321,7 @@ def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Re
             raise WorkspaceError(
                 f"invalid dependency {raw!r}: {_first_line(error)}",
                 path=file,
-                line=_line_of(text, raw),
+                line=quoted_line_of(text, raw),
             ) from None
     return tuple(parsed)
 
@@ -335,7 +334,9 @@ def _dependency_groups(raw: object, file: Path, text: str) -> dict[str, tuple[st
         _expect(raw[key], list, f"[dependency-groups].{key}", file, text)
         if canonicalize_name(key) in keys:
             raise WorkspaceError(
-                f"dependency group {key!r} is declared twice", path=file, line=_line_of(text, key)
+                f"dependency group {key!r} is declared twice",
+                path=file,
+                line=quoted_line_of(text, key),
             )
         keys[canonicalize_name(key)] = key
 
@@ -350,7 +351,7 @@ def _dependency_groups(raw: object, file: Path, text: str) -> dict[str, tuple[st
                 raise WorkspaceError(
                     f"dependency group {group!r}: invalid entry {entry!r}",
                     path=file,
-                    line=_line_of(text, group),
+                    line=quoted_line_of(text, group),
                 )
             key = keys.get(canonicalize_name(included))
             if key is None or key in trail:
@@ -358,7 +359,7 @@ def _dependency_groups(raw: object, file: Path, text: str) -> dict[str, tuple[st
                 raise WorkspaceError(
                     f"dependency group {group!r} {problem} {included!r}",
                     path=file,
-                    line=_line_of(text, included),
+                    line=quoted_line_of(text, included),
                 )
             entries.extend(resolve(key, (*trail, key)))
         return list(dict.fromkeys(entries))
@@ -398,19 +399,9 @@ def _expect(value: object, kind: type[_T], key: str, file: Path, text: str) -> _
     """Return ``value`` if it is a ``kind``, else raise a WorkspaceError naming ``key``."""
     if not isinstance(value, kind):
         wanted = _TOML_TYPES.get(kind, f"a {kind.__name__}")
-        line = _line_of(text, key.rsplit(".", 1)[-1])
+        line = quoted_line_of(text, key.rsplit(".", 1)[-1])
         raise WorkspaceError(f"{key} must be {wanted}, not {value!r}", path=file, line=line)
     return value
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    """Return the first line holding ``needle`` quoted (else bare), 1-based; ``None`` if absent."""
-    lines = text.splitlines()
-    for candidate in (f'"{needle}"', f"'{needle}'", needle):
-        for number, line in enumerate(lines, start=1):
-            if candidate in line:
-                return number
-    return None
 
 
 def _first_line(error: Exception) -> str:

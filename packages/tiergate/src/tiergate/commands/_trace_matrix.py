@@ -14,12 +14,12 @@ from rich.markup import escape
 
 from tiergate.commands._shared import default_run, emit
 from tiergate.errors import ExitCode
+from tiergate.files import relative
 from tiergate.gates.base import Context
 from tiergate.gates.requirements import judge, run_matrix
 from tiergate.runfolder import SESSIONS
 from tiergate.trace.matrix import static_matrix
 from tiergate.trace.render import render_json, render_markdown, render_terminal
-from tiergate.trace.specs import relative
 
 if TYPE_CHECKING:
     import argparse

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from tiergate.config import PYPROJECT, read_toml
 from tiergate.errors import SpecError
+from tiergate.files import relative
 from tiergate.tiers import folder_tiers, is_requirement_id
-from tiergate.trace.specs import relative
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence

@@ -10,18 +10,18 @@ requirement must be proven in are written on its defining line as
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
 from tiergate.errors import ConfigError, SpecError
+from tiergate.files import line_of, quoted_line_of, relative
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
+    from pathlib import Path
 
     from markdown_it.token import Token
 
@@ -124,7 +124,7 @@ def spec_files(root: Path, config: RequirementsConfig, pyproject: Path) -> list[
     text = _text_or_empty(pyproject)
     found: dict[str, Path] = {}
     for glob in config.specs:
-        line = _line_of(text, (f'"{glob}"', f"'{glob}'", glob))
+        line = quoted_line_of(text, glob)
         try:
             matched = [path for path in root.glob(glob) if path.is_file()]
         except (ValueError, NotImplementedError) as error:
@@ -283,11 +283,6 @@ def _blank(code: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", code.group())
 
 
-def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root``, POSIX."""
-    return Path(os.path.relpath(path, root)).as_posix()
-
-
 def _text_or_empty(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -297,16 +292,6 @@ def _text_or_empty(path: Path) -> str:
 
 def _pattern_line(text: str, pattern: str) -> int | None:
     basic = pattern.replace("\\", "\\\\").replace('"', '\\"')
-    return _line_of(text, (f"'{pattern}'", f'"{basic}"', pattern)) or _line_of(
-        text, ("id-patterns", "id_patterns")
+    return line_of(text, f"'{pattern}'", f'"{basic}"', pattern) or line_of(
+        text, "id-patterns", "id_patterns"
     )
-
-
-def _line_of(text: str, needles: Sequence[str]) -> int | None:
-    """The first line holding one of ``needles`` (tried in order), 1-based; ``None`` if absent."""
-    lines = text.splitlines()
-    for needle in needles:
-        for number, line in enumerate(lines, start=1):
-            if needle in line:
-                return number
-    return None
