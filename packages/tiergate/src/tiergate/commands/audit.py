@@ -118,7 +118,7 @@ def _print(console: Console, result: AuditResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Audit, print the source, the database's age and the findings; return the exit code."""
-    root = args.root.resolve()
+    root = args.root
     security = load_config(root).security
     text, source = _read_requirements(root, args.requirements)
     requirements = parse_requirements(text, source=source)

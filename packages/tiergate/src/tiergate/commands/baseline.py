@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save(args: argparse.Namespace) -> int:
-    root = args.root.resolve()
+    root = args.root
     config = load_config(root)
     runs = run_dirs(args, root)
     context = Context.load(root, runs, strict=False)
@@ -86,7 +86,7 @@ def _save(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    root = args.root.resolve()
+    root = args.root
     config = load_config(root)
     found = find_baseline(root, config)
     console = Console(highlight=False, width=max(100, Console().width))

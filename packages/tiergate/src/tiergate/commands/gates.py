@@ -66,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate, print or write the report, append Markdown to the CI step summary."""
-    root = args.root.resolve()
+    root = args.root
     runs = run_dirs(args, root)
     verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only, base=args.base)
     if args.format == "terminal" and args.output is None:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from tiergate.config import load_config
 from tiergate.errors import ExitCode, HistoryError
-from tiergate.history import STAR, open_store, resolve_url
+from tiergate.history import open_store, resolve_url
 from tiergate.history.connect import store_exists
 from tiergate.history.summary import HISTORY_VERSION, HistoryDocument
 
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read the store; print a table of runs, one run in full, or JSON."""
-    root = args.root.resolve()
+    root = args.root
     config = load_config(root)
     url = resolve_url(root, config.history)
     limit = args.limit if args.limit is not None else config.history.trend_runs
@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
-def _percent(summary: RunSummary, package: str = STAR, tier: str = STAR) -> str:
-    counts = summary.counts(package, tier)
+def _combined(summary: RunSummary) -> str:
+    counts = summary.counts()
     return f"{counts.percent(summary.precision)}%" if counts is not None else "not run"
 
 
@@ -93,7 +93,7 @@ def _list(console: Console, url: StoreURL, runs: list[RunSummary]) -> None:
             escape(one.branch or "-"),
             (one.commit or "-")[:12],
             verdict,
-            _percent(one),
+            _combined(one),
             f"{one.tests_total} ({one.tests_failed} failed)",
             str(one.gates_failed),
         )
