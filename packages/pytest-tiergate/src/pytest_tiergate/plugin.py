@@ -4,9 +4,11 @@ Registered through the ``pytest11`` entry point. Everything comes from
 ``[tool.tiergate]`` in the workspace root's ``pyproject.toml`` (the root is
 ``--tiergate-root``, else ``$TIERGATE_ROOT``, else pytest's rootdir):
 
-* a test's tier is its ``@pytest.mark.tier("name")`` or the tier one of whose
-  ``paths`` (``tests/unit``) appears in the test file's path; no tier, or two,
-  is an error naming the test;
+* a test's tier is its ``@pytest.mark.tier("name")``, else the tier one of whose
+  ``paths`` (``tests/unit``) appears in the test file's path, else the
+  ``default-tier`` (a flat ``tests/`` folder); two tiers is an error naming the test;
+* test ids in records and in the skip allow-list are relative to the workspace
+  root, whatever pytest's rootdir is (a member with its own pytest configuration);
 * in never-skip mode a skip outside ``[tool.tiergate.skips] allow`` fails
   (see :mod:`pytest_tiergate.skips`);
 * ``--tiergate-records PATH`` writes one JSON line per test, with the
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +46,21 @@ class Settings:
 
     root: Path
     tiers: Mapping[str, tuple[str, ...]]  # name -> paths, lowest tier first
+    fallback: str
+    """The tier of a test no marker and no folder places (``default-tier``)."""
     policy: SkipPolicy
+    rootpath: Path
+    """pytest's rootdir: node ids are relative to it."""
+
+    def workspace_id(self, nodeid: str) -> str:
+        """``nodeid`` with its path relative to the workspace root instead of pytest's rootdir."""
+        path, sep, rest = nodeid.partition("::")
+        if not path:
+            return nodeid
+        absolute = (self.rootpath / path).resolve()
+        if not absolute.is_relative_to(self.root):
+            return nodeid
+        return absolute.relative_to(self.root).as_posix() + sep + rest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -108,7 +124,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config.stash[_SETTINGS] = Settings(
         root=root,
         tiers={name: tier.paths for name, tier in tiergate.tiers.items()},
+        fallback=tiergate.fallback_tier,
         policy=SkipPolicy.from_config(tiergate.skips, forced=forced),
+        rootpath=config.rootpath.resolve(),
     )
 
 
@@ -132,7 +150,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def tier_of(item: pytest.Item, settings: Settings) -> str:
-    """The one tier of ``item``: from its ``tier`` marker or its folder."""
+    """The one tier of ``item``: from its ``tier`` marker, its folder, else the default tier."""
     known = ", ".join(settings.tiers)
     marked = [str(arg) for mark in item.iter_markers("tier") for arg in mark.args]
     for name in marked:
@@ -146,11 +164,7 @@ def tier_of(item: pytest.Item, settings: Settings) -> str:
     if found:
         which = ", ".join(f"{name} ({source})" for name, source in found.items())
         raise pytest.UsageError(f"{item.nodeid}: is in {len(found)} tiers: {which}")
-    folders = ", ".join(path for paths in settings.tiers.values() for path in paths)
-    raise pytest.UsageError(
-        f"{item.nodeid}: is in no tier; put it under one of {folders} "
-        f"or mark it with @pytest.mark.tier(name) (tiers: {known})"
-    )
+    return settings.fallback
 
 
 def requirements_of(item: pytest.Item) -> tuple[str, ...]:
@@ -200,7 +214,8 @@ def pytest_runtest_makereport(
     """Judge every skip (never an xfail) by the never-skip policy."""
     report = yield
     if report.skipped and not hasattr(report, "wasxfail"):
-        item.config.stash[_SETTINGS].policy.judge(report)
+        settings = item.config.stash[_SETTINGS]
+        settings.policy.judge(report, settings.workspace_id(report.nodeid))
     return report
 
 
@@ -211,7 +226,8 @@ def pytest_make_collect_report(
     """Judge a module-level skip too: a disallowed one becomes a collection error."""
     report = yield
     if report.skipped:
-        collector.config.stash[_SETTINGS].policy.judge(report)
+        settings = collector.config.stash[_SETTINGS]
+        settings.policy.judge(report, settings.workspace_id(report.nodeid))
     return report
 
 
@@ -233,6 +249,7 @@ class Recorder:
     """Collect each test's reports (setup, call, teardown) and write one record per test."""
 
     def __init__(self, config: pytest.Config) -> None:
+        self.config = config
         self.path: str | None = config.getoption("tiergate_records")
         self.reports: dict[str, list[pytest.TestReport]] = {}
         self.is_worker = hasattr(config, "workerinput")
@@ -242,11 +259,13 @@ class Recorder:
         self.reports.setdefault(report.nodeid, []).append(report)
 
     def records(self) -> list[TestRecord]:
-        """One record per test, in the order the tests ran."""
-        return [
+        """One record per test, in the order the tests ran, its id relative to the workspace."""
+        settings = self.config.stash[_SETTINGS]
+        records = (
             outcome_of(reports, tier_key=_TIER_KEY, requirements_key=_REQUIREMENTS_KEY)
             for reports in self.reports.values()
-        ]
+        )
+        return [replace(record, nodeid=settings.workspace_id(record.nodeid)) for record in records]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Write the records atomically (on the controller only, once)."""

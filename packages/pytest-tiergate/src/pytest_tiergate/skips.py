@@ -63,13 +63,14 @@ class SkipPolicy:
         """True when an allow-list pattern matches the node id (fnmatch, case-sensitive)."""
         return any(fnmatchcase(nodeid, entry.test) for entry in self.allow)
 
-    def judge(self, report: pytest.TestReport | pytest.CollectReport) -> None:
+    def judge(self, report: pytest.TestReport | pytest.CollectReport, nodeid: str) -> None:
         """Mark a skip report; turn it into a failure when it is enforced and not allowed.
 
-        A module-level skip (a collect report) is allowed by a pattern matching
-        its module's node id, or that id followed by ``::`` (``test_x.py::*``).
+        ``nodeid`` is the report's id relative to the workspace root, the form
+        the allow-list is written in. A module-level skip (a collect report) is
+        allowed by a pattern matching its module's id, or that id followed by
+        ``::`` (``test_x.py::*``).
         """
-        nodeid = report.nodeid
         allowed = self.allows(nodeid) or (report.when == "collect" and self.allows(f"{nodeid}::"))
         reason = skip_reason(report)
         setattr(report, SKIP_REASON, reason)

@@ -87,3 +87,40 @@ def test_no_records_file_without_the_option(pytester: pytest.Pytester) -> None:
     pytester.path.joinpath("tests/unit/test_a.py").write_text("def test_a():\n    pass\n")
     pytester.runpytest().assert_outcomes(passed=1)
     assert not list(pytester.path.rglob("*.jsonl"))
+
+
+@pytest.mark.req("FR-095")
+def test_ids_are_relative_to_the_workspace_root_when_the_member_has_its_own_rootdir(
+    pytester: pytest.Pytester,
+) -> None:
+    # The member's own pytest configuration makes pytest's rootdir the member folder:
+    # pytest's node ids start at tests/, the records and the allow-list at the workspace root.
+    pytester.path.joinpath("pyproject.toml").write_text(
+        "[tool.tiergate.skips]\n"
+        'never-skip = "always"\n'
+        "[[tool.tiergate.skips.allow]]\n"
+        'test = "packages/a/tests/test_a.py::test_skipped"\n'
+        'reason = "needs a database"\n'
+        "expires = 2999-01-01\n"
+    )
+    member = pytester.path / "packages" / "a"
+    (member / "tests").mkdir(parents=True)
+    member.joinpath("pyproject.toml").write_text("[tool.pytest.ini_options]\nxfail_strict = true\n")
+    member.joinpath("tests/test_a.py").write_text(
+        "import pytest\n\ndef test_ok():\n    pass\n\n"
+        "def test_skipped():\n    pytest.skip('no database')\n"
+    )
+    records = pytester.path / "records.jsonl"
+    result = pytester.runpytest(
+        str(member / "tests"),
+        f"--tiergate-root={pytester.path}",
+        f"--tiergate-records={records}",
+        "-v",
+    )
+    result.stdout.fnmatch_lines([f"rootdir: {member}"])  # pytest's ids start at tests/
+    result.assert_outcomes(passed=1, skipped=1)  # the allow-list entry matched
+    ids = [json.loads(line)["nodeid"] for line in records.read_text().splitlines()]
+    assert ids == [
+        "packages/a/tests/test_a.py::test_ok",
+        "packages/a/tests/test_a.py::test_skipped",
+    ]

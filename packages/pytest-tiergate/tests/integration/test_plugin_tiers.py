@@ -89,11 +89,14 @@ def test_tiers_and_their_paths_come_from_the_config(
 def test_the_config_replaces_the_default_tiers(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
-    write("pyproject.toml", '[tool.tiergate.tiers]\nfast = { paths = ["checks"] }\n')
+    write(
+        "pyproject.toml",
+        '[tool.tiergate.tiers]\nfast = { paths = ["checks"] }\nslow = { paths = ["s"] }\n',
+    )
     write("tests/unit/test_u.py", PASSING)
-    line = _usage_error_line(pytester.runpytest())
-    assert line.startswith("ERROR: tests/unit/test_u.py::test_ok: is in no tier;")
-    assert "put it under one of checks or mark it with @pytest.mark.tier(name)" in line
+    # tests/unit is no tier's folder any more: the test is in the default tier, the first.
+    pytester.runpytest("--tier=fast").assert_outcomes(passed=1)
+    pytester.runpytest("--tier=slow").assert_outcomes(deselected=1)
 
 
 def test_the_root_option_and_environment_point_at_the_config(
@@ -160,12 +163,25 @@ def test_a_marker_that_agrees_with_the_folder_is_fine(
 
 
 @pytest.mark.req("FR-020")
-def test_a_test_in_no_tier_is_a_collection_error(
+@pytest.mark.req("FR-092")
+def test_a_test_in_no_tier_folder_is_in_the_default_tier(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
     write("test_loose.py", PASSING)
+    write("tests/test_flat.py", PASSING)
+    write("tests/e2e/test_e.py", PASSING)
+    pytester.runpytest("--tier=unit").assert_outcomes(passed=2, deselected=1)
+    write("pyproject.toml", '[tool.tiergate]\ndefault-tier = "e2e"\n')
+    pytester.runpytest("--tier=e2e").assert_outcomes(passed=3)
+
+
+def test_an_unknown_default_tier_is_a_usage_error_naming_it(
+    pytester: pytest.Pytester, write: Callable[[str, str], Path]
+) -> None:
+    write("pyproject.toml", '[tool.tiergate]\ndefault-tier = "smoke"\n')
+    write("tests/test_flat.py", PASSING)
     line = _usage_error_line(pytester.runpytest())
-    assert line.startswith("ERROR: test_loose.py::test_ok: is in no tier;")
+    assert "default-tier: unknown tier 'smoke' (tiers: unit, integration, e2e)" in line
 
 
 @pytest.mark.req("FR-020")

@@ -72,7 +72,7 @@ def test_allow_list_entries_are_fnmatch_patterns_of_node_ids() -> None:
 
 def test_a_disallowed_skip_becomes_a_failure_naming_test_and_reason() -> None:
     report = _skip_report()
-    SkipPolicy(enforced=True).judge(report)
+    SkipPolicy(enforced=True).judge(report, report.nodeid)
     assert report.failed
     assert report.longrepr == (
         "tiergate: skip not allowed: tests/unit/test_a.py::test_x: no database -- add it to "
@@ -83,14 +83,14 @@ def test_a_disallowed_skip_becomes_a_failure_naming_test_and_reason() -> None:
 
 def test_an_allowed_skip_stays_a_skip() -> None:
     report = _skip_report()
-    SkipPolicy.from_config(_skips("always", "*test_a.py::*")).judge(report)
+    SkipPolicy.from_config(_skips("always", "*test_a.py::*")).judge(report, report.nodeid)
     assert report.skipped
     assert (getattr(report, SKIP_REASON), getattr(report, SKIP_ALLOWED)) == ("no database", True)
 
 
 def test_a_skip_stays_a_skip_when_not_enforced_but_is_marked_not_allowed() -> None:
     report = _skip_report()
-    SkipPolicy(enforced=False).judge(report)
+    SkipPolicy(enforced=False).judge(report, report.nodeid)
     assert report.skipped
     assert getattr(report, SKIP_ALLOWED) is False
 
@@ -99,12 +99,14 @@ def test_a_module_skip_is_allowed_by_a_pattern_of_its_tests() -> None:
     report = pytest.CollectReport(
         "tests/unit/test_a.py", "skipped", ("tests/unit/test_a.py", 1, "Skipped: no db"), []
     )
-    SkipPolicy.from_config(_skips("always", "tests/unit/test_a.py::*")).judge(report)
+    SkipPolicy.from_config(_skips("always", "tests/unit/test_a.py::*")).judge(report, report.nodeid)
     assert report.skipped
     only_one = pytest.CollectReport(
         "tests/unit/test_a.py", "skipped", ("tests/unit/test_a.py", 1, "Skipped: no db"), []
     )
-    SkipPolicy.from_config(_skips("always", "tests/unit/test_a.py::test_x")).judge(only_one)
+    SkipPolicy.from_config(_skips("always", "tests/unit/test_a.py::test_x")).judge(
+        only_one, only_one.nodeid
+    )
     assert only_one.failed
 
 

@@ -21,6 +21,12 @@ _PYTEST_EXITS: dict[int, tuple[Outcome, str]] = {
     1: ("failed", "tests failed"),
     5: ("failed", "collected no tests"),
 }
+_DISTRIBUTIONS = {"pytest": "pytest", "pytest_tiergate": "pytest-tiergate", "coverage": "coverage"}
+_FIND_MODULES = (
+    "import importlib.util, sys; "
+    "missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]; "
+    "print(' '.join(missing)); sys.exit(1 if missing else 0)"
+)
 
 
 def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
@@ -28,7 +34,17 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
     member = ctx.member_for(session, package)
     tiers = member_tiers(member, ctx.config)
     with ctx.record("tests", str(session.python), package) as rec:
-        sync(session, member=member, groups=("test",))
+        group = member.test_group
+        sync(session, member=member, groups=(group,) if group else ())
+        missing = _missing_modules(session, member)
+        if missing:
+            where = f"its {group!r} dependency group" if group else "a 'test' dependency group"
+            message = (
+                f"{', '.join(missing)} not installed in {member.name}'s test environment: "
+                f"add {', '.join(_DISTRIBUTIONS[m] for m in missing)} to {where}"
+            )
+            rec.finish("crashed", None, message)
+            session.error(message)
         for tier in tiers:
             rec.tiers[tier] = _tier(ctx, session, rec, member, tier)
         failed = [f"{t}: {run.message}" for t, run in rec.tiers.items() if run.outcome != "passed"]
@@ -43,6 +59,32 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
         session.error("; ".join(failed))
 
 
+def _missing_modules(session: nox.Session, member: Member) -> list[str]:
+    """The modules the tests session runs that the member's environment lacks."""
+    wanted = ["pytest", "pytest_tiergate", *(["coverage"] if member.source else [])]
+    output = session.run("python", "-c", _FIND_MODULES, *wanted, silent=True, success_codes=[0, 1])
+    return str(output or "").split()
+
+
+def coverage_sources(member: Member) -> list[str]:
+    """``coverage run --source`` entries: folders as paths, single modules by import name.
+
+    (coverage.py takes an entry that is not a folder as a module name.)
+    """
+    return [
+        str(path) if path.is_dir() else name
+        for path, name in zip(member.source, member.import_packages, strict=True)
+    ]
+
+
+def pytest_targets(member: Member) -> list[str]:
+    """What pytest is given: the member's test roots, minus the members nested in it."""
+    return [
+        *(str(path) for path in member.test_roots),
+        *(f"--ignore={path}" for path in member.tests.ignore),
+    ]
+
+
 def _tier(
     ctx: SessionContext, session: nox.Session, rec: SessionRecord, member: Member, tier: str
 ) -> TierRun:
@@ -51,10 +93,10 @@ def _tier(
     artifacts = {"junit": f"{tier}/junit.xml", "records": f"{tier}/tests.jsonl"}
     env = {}
     command = ["python", "-m", "pytest"]
-    if member.source_dirs:
+    if member.source:
         artifacts["coverage"] = f"{tier}/coverage.db"
         env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
-        sources = ",".join(str(path) for path in member.source_dirs)
+        sources = ",".join(coverage_sources(member))
         command = [
             "python",
             "-m",
@@ -65,17 +107,8 @@ def _tier(
             "-m",
             "pytest",
         ]
-    targets = (
-        [str(member.tests_dir)]
-        if member.tests_dir
-        else [
-            str(member.path / path)
-            for path in ctx.config.tiers[tier].paths
-            if (member.path / path).is_dir()
-        ]
-    )
     command += [
-        *targets,
+        *pytest_targets(member),
         f"--tier={tier}",
         f"--tiergate-root={ctx.root}",
         f"--junitxml={rec.folder / artifacts['junit']}",
@@ -86,7 +119,7 @@ def _tier(
     ]
     rec.command = command
     code = run(session, command, env=env)
-    if member.source_dirs:
+    if member.source:
         session.run("python", "-m", "coverage", "combine", "--quiet", env=env)
     outcome, message = _PYTEST_EXITS.get(code, ("crashed", f"pytest exited with {code}"))
     return TierRun(exit_code=code, outcome=outcome, artifacts=artifacts, message=message)

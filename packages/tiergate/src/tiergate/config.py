@@ -228,6 +228,13 @@ class TiergateConfig(_Section):
         default_factory=_default_tiers,
         description="The tiers, lowest first (order matters for traceability).",
     )
+    default_tier: str | None = Field(
+        default=None,
+        description=(
+            "The tier of a test that is in no tier's folder and has no tier marker (a flat "
+            "tests/ folder, *_test.py beside the code); default: the first tier."
+        ),
+    )
     min_tests: int = Field(
         default=1, ge=1, description="Fewest tests a session (member x Python x tier) may run."
     )
@@ -248,12 +255,21 @@ class TiergateConfig(_Section):
     gaps: GapsConfig = Field(default_factory=GapsConfig)
 
     @property
+    def fallback_tier(self) -> str:
+        """The tier of a test no folder and no marker places: ``default-tier``, else the first."""
+        return self.default_tier or next(iter(self.tiers))
+
+    @property
     def baseline_file(self) -> str:
         """The committed baseline's path relative to the root (also without a ratchet)."""
         return (self.ratchet or RatchetConfig()).baseline_file
 
     @model_validator(mode="after")
     def _known_tiers(self) -> Self:
+        if self.default_tier is not None and self.default_tier not in self.tiers:
+            known = ", ".join(self.tiers)
+            msg = f"default-tier: unknown tier {self.default_tier!r} (tiers: {known})"
+            raise ValueError(msg)
         for key, names in (("coverage.tiers", self.coverage.tiers), ("pyramid", self.pyramid)):
             unknown = sorted(set(names) - set(self.tiers))
             if unknown:
@@ -274,11 +290,42 @@ class MemberCoverageConfig(_Section):
     )
 
 
+Paths = tuple[Annotated[str, Field(min_length=1)], ...]
+
+
 class MemberConfig(_Section):
     """``[tool.tiergate]`` in a member's ``pyproject.toml``."""
 
     min_tests: int | None = Field(default=None, ge=1)
     coverage: MemberCoverageConfig = Field(default_factory=MemberCoverageConfig)
+    tests: bool = Field(
+        default=True,
+        description="false: the member is not tested (tests-reason says why; the verdict says so).",
+    )
+    tests_reason: str | None = Field(
+        default=None, min_length=1, description="Why the member is not tested (with tests = false)."
+    )
+    source: Paths | None = Field(
+        default=None,
+        description=(
+            "The member's source: package folders and module files relative to the member; "
+            "default: what its build backend puts in the wheel."
+        ),
+    )
+    tests_paths: Paths | None = Field(
+        default=None,
+        description=(
+            "Where the member's tests are, relative to the member; default: as pytest finds "
+            "them (its testpaths, python_files)."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _reason_given(self) -> Self:
+        if not self.tests and not self.tests_reason:
+            msg = "tests-reason: required with tests = false (say why the member is not tested)"
+            raise ValueError(msg)
+        return self
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -321,13 +368,19 @@ def load_config(root: Path) -> TiergateConfig:
     return parse_config(table, path)
 
 
+def parse_member_config(data: dict[str, Any], path: Path) -> MemberConfig:
+    """Validate the ``[tool.tiergate]`` table of a member's parsed ``pyproject.toml``."""
+    tool = data.get("tool", {})
+    table = tool.get("tiergate", {}) if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        raise ConfigError("tool.tiergate must be a table", path=path)
+    return _validate(MemberConfig, table, path)
+
+
 def load_member_config(member_dir: Path, root: TiergateConfig) -> MemberConfig:
     """Load a member's ``[tool.tiergate]`` overrides; its tiers must be the root's."""
     path = member_dir / PYPROJECT
-    table = read_toml(path).get("tool", {}).get("tiergate", {})
-    if not isinstance(table, dict):
-        raise ConfigError("tool.tiergate must be a table", path=path)
-    config = _validate(MemberConfig, table, path)
+    config = parse_member_config(read_toml(path), path)
     unknown = sorted(set(config.coverage.tiers) - set(root.tiers))
     if unknown:
         known = ", ".join(root.tiers)

@@ -154,16 +154,20 @@ class SourceIndex:
             return False
         return self._include is None or any(self._include.match(one) for one in candidates)
 
-    def files_under(self, source_dir: Path) -> list[str]:
-        """Every file ``coverage report`` would show for ``source = [source_dir]``, sorted.
+    def files_under(self, source: Path) -> list[str]:
+        """Every file ``coverage report`` would show for ``source = [source]``, sorted.
 
         Found by coverage.py's own discovery (importable ``.py`` files: sub-folders
         need an ``__init__.py`` unless ``include_namespace_packages``), minus
-        ``omit``/outside ``include``, so never-imported files count as 0%.
+        ``omit``/outside ``include``, so never-imported files count as 0%. A
+        single-module member's source is its one file.
         """
-        folder = (self.root / source_dir).resolve()
+        folder = (self.root / source).resolve()
         if not folder.is_relative_to(self.root):
             raise WorkspaceError("source folder is outside the workspace root", path=folder)
+        if folder.is_file():
+            path = folder.relative_to(self.root).as_posix()
+            return [path] if self._reported(path) else []
         namespaces = bool(self.coverage.get_option("report:include_namespace_packages"))
         found = (
             Path(path).relative_to(self.root).as_posix()

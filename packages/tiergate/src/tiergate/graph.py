@@ -52,6 +52,31 @@ def topological_order(graph: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
     return tuple(order)
 
 
+def component_order(graph: Mapping[str, Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    """Return the strongly connected components, dependencies first.
+
+    Each component lists its nodes sorted; a component of more than one node is
+    a cycle (allowed in a graph of test-time dependencies). Among ready
+    components the one with the smallest name goes first, as in
+    :func:`topological_order`.
+    """
+    closure = {node: reachable(graph, node) for node in graph}
+    component_of: dict[str, str] = {}
+    for node in sorted(graph):
+        if node not in component_of:
+            for other in (node, *sorted(closure[node])):
+                if other == node or node in closure[other]:
+                    component_of.setdefault(other, node)
+    members: dict[str, list[str]] = {}
+    for node, head in component_of.items():
+        members.setdefault(head, []).append(node)
+    condensed = {
+        head: {component_of[dep] for node in nodes for dep in graph[node]} - {head}
+        for head, nodes in members.items()
+    }
+    return tuple(tuple(sorted(members[head])) for head in topological_order(condensed))
+
+
 def reachable(graph: Mapping[str, Iterable[str]], start: str) -> frozenset[str]:
     """Return the nodes ``start`` depends on, directly or not (``start`` itself excluded)."""
     seen: set[str] = set()

@@ -46,13 +46,13 @@ class Measurements:
     @cached_property
     def members(self) -> list[Member]:
         """Members with source (the only ones coverage is about)."""
-        return [m for m in self.context.workspace.members if m.source_dirs]
+        return [m for m in self.context.workspace.members if m.source]
 
     @cached_property
     def files(self) -> dict[str, list[str]]:
         """Member name -> its measurable files (relative posix paths), sorted."""
         return {
-            m.name: [f for folder in m.source_dirs for f in self.index.files_under(folder)]
+            m.name: [f for path in m.source for f in self.index.files_under(path)]
             for m in self.members
         }
 

@@ -1,7 +1,11 @@
 """What a run must contain: the sessions (member x Python x tier) the workspace expects.
 
-The plan is derived, never configured by hand: a member is expected in a tier
-when one of the tier's paths exists in it, on every Python it supports.
+The plan is derived, never configured by hand. Every member is expected on
+every Python it supports unless its configuration says ``tests = false`` (with
+a reason). Its tiers are those of its test files, found as pytest finds them:
+a file's ``@pytest.mark.tier`` markers, else the tier whose folder holds it,
+else the default tier. A member with no test file at all is still expected, in
+the default tier: it will have collected no tests, which is red.
 """
 
 from __future__ import annotations
@@ -10,8 +14,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tiergate.runfolder import session_name
+from tiergate.testfiles import marked_tiers
+from tiergate.tiers import folder_tiers
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from tiergate.config import TiergateConfig
     from tiergate.workspace import Member, Workspace
 
@@ -26,13 +34,28 @@ class ExpectedSession:
     tiers: tuple[str, ...]
 
 
+def file_tiers(path: Path, root: Path, config: TiergateConfig) -> frozenset[str]:
+    """The tiers the tests of one file are in, as pytest-tiergate will decide them.
+
+    Its marked tests are in their markers' tiers; the others in the tier whose
+    folder (below ``root``) holds the file, else in the default tier.
+    """
+    tiers = {name: tier.paths for name, tier in config.tiers.items()}
+    marked = marked_tiers(path) & tiers.keys()
+    placed = folder_tiers(path, root, tiers)
+    return frozenset(marked | set(placed[:1] or [config.fallback_tier]))
+
+
 def member_tiers(member: Member, config: TiergateConfig) -> tuple[str, ...]:
-    """The configured tiers (in order) that have a test folder in ``member``."""
-    return tuple(
-        name
-        for name, tier in config.tiers.items()
-        if any((member.path / path).is_dir() for path in tier.paths)
-    )
+    """The configured tiers (in order) ``member`` has tests in; none when it is not tested."""
+    if not member.tested:
+        return ()
+    found: set[str] = set()
+    for path in member.test_files:
+        found |= file_tiers(path, member.path, config)
+    if not found:
+        found.add(config.fallback_tier)
+    return tuple(name for name in config.tiers if name in found)
 
 
 def expected_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[ExpectedSession, ...]:
@@ -40,10 +63,14 @@ def expected_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[Exp
     expected: list[ExpectedSession] = []
     for member in workspace.members:
         tiers = member_tiers(member, config)
-        if not tiers:
-            continue
         expected.extend(
             ExpectedSession(session_name("tests", python, member.name), member.name, python, tiers)
             for python in member.pythons
+            if tiers
         )
     return tuple(expected)
+
+
+def type_checked(member: Member) -> bool:
+    """True when ``member`` gets ``type-*`` sessions: it has source or test files."""
+    return bool(member.source or member.test_files)

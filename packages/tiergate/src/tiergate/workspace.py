@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,21 +16,30 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from tiergate.config import read_toml
+from tiergate.config import MemberConfig, parse_member_config, read_toml
 from tiergate.errors import WorkspaceError
 from tiergate.files import quoted_line_of, relative
-from tiergate.graph import DependencyCycleError, reachable, reverse, topological_order
+from tiergate.graph import (
+    DependencyCycleError,
+    component_order,
+    reachable,
+    reverse,
+    topological_order,
+)
 from tiergate.pythons import read_python_versions
+from tiergate.sources import member_source
+from tiergate.testfiles import MemberTests, PytestSettings, find_member_tests
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from pathlib import Path
 
 PYPROJECT = "pyproject.toml"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the :meth:`Workspace.to_json` layout; bumped on incompatible changes."""
 
 _PATCHES = 100
+_NOT_SEARCHED = MemberTests((), (), (), PytestSettings(None, Path(), ()), "not searched yet")
+"""A member read alone: its tests are found once every member's folder is known."""
 _T = TypeVar("_T")
 _TOML_TYPES: dict[type, str] = {str: "a string", list: "an array", dict: "a table"}
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
@@ -43,7 +53,10 @@ class Member:
     group lists its own requirement strings and those of the groups it includes,
     in order, without duplicates. ``version`` is ``""`` when not static.
     ``pythons`` holds each configured ``X.Y`` for which ``requires_python``
-    admits some ``X.Y.Z`` release.
+    admits some ``X.Y.Z`` release. ``source`` is what the member's wheel holds
+    (package folders and single modules, from its build backend, see
+    :mod:`tiergate.sources`); ``tests`` is where pytest finds its tests (see
+    :mod:`tiergate.testfiles`).
     """
 
     name: str
@@ -53,24 +66,60 @@ class Member:
     dependencies: tuple[Requirement, ...]
     dependency_groups: Mapping[str, tuple[str, ...]] = field(hash=False)
     internal_dependencies: tuple[str, ...]
+    """Members it needs at run time or in a dependency group (tests), sorted."""
+    runtime_dependencies: tuple[str, ...]
+    """Members its ``[project].dependencies`` name, sorted: these never form a cycle."""
     pythons: tuple[str, ...]
     is_root: bool
     import_packages: tuple[str, ...]
-    source_dirs: tuple[Path, ...]
-    tests_dir: Path | None
+    source: tuple[Path, ...]
+    source_origin: str
+    tests: MemberTests = field(hash=False)
+    untested_reason: str | None
+    """Why the member is not tested (``tests = false``); ``None``: it is tested."""
+
+    @property
+    def tested(self) -> bool:
+        """False when the member's configuration says ``tests = false`` (with a reason)."""
+        return self.untested_reason is None
+
+    @property
+    def test_files(self) -> tuple[Path, ...]:
+        """The test files pytest would collect for this member."""
+        return self.tests.files
+
+    @property
+    def test_roots(self) -> tuple[Path, ...]:
+        """What pytest is given to find this member's tests."""
+        return self.tests.roots
+
+    @property
+    def test_dependencies(self) -> tuple[str, ...]:
+        """Members only its dependency groups need (test-time edges, which may form cycles)."""
+        return tuple(n for n in self.internal_dependencies if n not in self.runtime_dependencies)
+
+    @property
+    def test_group(self) -> str | None:
+        """The dependency group its tests sessions install: ``test``, else ``dev``, else none."""
+        names = {str(canonicalize_name(name)): name for name in self.dependency_groups}
+        return next((names[g] for g in ("test", "dev") if g in names), None)
 
 
 @dataclass(frozen=True)
 class Workspace:
-    """A uv workspace: its root, configured Pythons and members in topological order.
+    """A uv workspace: its root, configured Pythons and members, dependencies first.
 
-    The order follows runtime dependencies only: a dependency group (tests) may
-    depend back on a member that depends on it, as a pytest plugin does.
+    Runtime dependencies form a DAG (a cycle is an error). Dependency groups
+    (tests) may depend back on a member that depends on them, as a pytest plugin
+    does: the order is over the strongly connected components of every edge, and
+    the members of one component (a test-time cycle) are listed together.
     """
 
     root: Path
     pythons: tuple[str, ...]
     members: tuple[Member, ...]
+    components: tuple[tuple[str, ...], ...] = ()
+    """Members grouped by test-time cycles, dependencies first (a group of one is no cycle)."""
 
     def member(self, name: str) -> Member:
         """Return the member named ``name`` (PEP 503 normalized); unknown is a WorkspaceError."""
@@ -104,6 +153,7 @@ class Workspace:
         return {
             "schema_version": SCHEMA_VERSION,
             "pythons": list(self.pythons),
+            "order": [list(component) for component in self.components],
             "members": [self._member_json(m, users[m.name]) for m in self.members],
         }
 
@@ -121,18 +171,27 @@ class Workspace:
             "dependencies": [str(requirement) for requirement in member.dependencies],
             "dependency_groups": {k: list(v) for k, v in sorted(member.dependency_groups.items())},
             "internal_dependencies": list(member.internal_dependencies),
+            "runtime_dependencies": list(member.runtime_dependencies),
+            "test_dependencies": list(member.test_dependencies),
             "dependents": list(dependents),
+            "transitive_dependents": list(self.dependents_of(member.name, transitive=True)),
             "import_packages": list(member.import_packages),
-            "source_dirs": [relative(path, self.root) for path in member.source_dirs],
-            "tests_dir": None
-            if member.tests_dir is None
-            else relative(member.tests_dir, self.root),
+            "source": [relative(path, self.root) for path in member.source],
+            "source_origin": member.source_origin,
+            "tested": member.tested,
+            "untested_reason": member.untested_reason,
+            "test_group": member.test_group,
+            "tests": {
+                "looked_in": member.tests.looked_in,
+                "roots": [relative(path, self.root) for path in member.tests.roots],
+                "files": [relative(path, self.root) for path in member.tests.files],
+            },
         }
 
 
 @dataclass(frozen=True)
 class _Draft:
-    """A member read alone: its workspace-wide fields are still empty."""
+    """A member read alone: the fields that need the other members are still empty."""
 
     member: Member
     file: Path
@@ -141,6 +200,8 @@ class _Draft:
     """Every ``(raw string, requirement)`` of its ``[project].dependencies``."""
     group_requirements: tuple[Requirement, ...]
     """The requirements of its dependency groups (test tools may depend back on it)."""
+    tests_paths: tuple[str, ...] | None
+    """``[tool.tiergate] tests-paths`` of the member, if set."""
 
     @property
     def name(self) -> str:
@@ -181,8 +242,33 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         grouped = {canonicalize_name(req.name) for req in draft.group_requirements} - {own}
         graph[draft.name] = tuple(sorted(by_name[k].name for k in runtime if k in by_name))
         uses[draft.name] = tuple(sorted(by_name[k].name for k in runtime | grouped if k in by_name))
+    _check_runtime_dag(graph, by_name)
+    components = component_order(uses)
+    folders = [draft.member.path for draft in drafts]
+    members = []
+    for component in components:
+        for name in component:
+            draft = by_name[canonicalize_name(name)]
+            member = draft.member
+            others = [folder for folder in folders if folder != member.path]
+            members.append(
+                replace(
+                    member,
+                    internal_dependencies=uses[member.name],
+                    runtime_dependencies=graph[member.name],
+                    pythons=_admitted(member.requires_python, configured),
+                    tests=find_member_tests(
+                        member.path, root, other_members=others, override=draft.tests_paths
+                    ),
+                )
+            )
+    return Workspace(root=root, pythons=configured, members=tuple(members), components=components)
+
+
+def _check_runtime_dag(graph: dict[str, tuple[str, ...]], by_name: dict[str, _Draft]) -> None:
+    """A cycle of runtime dependencies is an error naming the dependency line that closes it."""
     try:
-        order = topological_order(graph)
+        topological_order(graph)
     except DependencyCycleError as error:
         first = by_name[canonicalize_name(error.cycle[0])]
         following = canonicalize_name(error.cycle[1])
@@ -190,19 +276,6 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         raise WorkspaceError(
             f"dependency cycle: {error}", path=first.file, line=quoted_line_of(first.text, raw)
         ) from None
-    members = (by_name[canonicalize_name(name)].member for name in order)
-    return Workspace(
-        root=root,
-        pythons=configured,
-        members=tuple(
-            replace(
-                member,
-                internal_dependencies=uses[member.name],
-                pythons=_admitted(member.requires_python, configured),
-            )
-            for member in members
-        ),
-    )
 
 
 def _index(drafts: Iterable[_Draft]) -> dict[str, _Draft]:
@@ -291,7 +364,9 @@ def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root
     dependencies = _requirements(raw_dependencies, file, text)
     groups = _dependency_groups(data.get("dependency-groups", {}), file, text)
     in_groups = _requirements([raw for entries in groups.values() for raw in entries], file, text)
-    source_dirs = _source_dirs(folder / "src")
+    # The root's [tool.tiergate] is the workspace's configuration, not a member's overrides.
+    settings = MemberConfig() if is_root else parse_member_config(data, file)
+    source = member_source(folder, data, name=name, file=file, text=text, override=settings.source)
     member = Member(
         name=name,
         version=version,
@@ -300,13 +375,18 @@ def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root
         dependencies=tuple(req for _, req in dependencies),
         dependency_groups=MappingProxyType(groups),
         internal_dependencies=(),
+        runtime_dependencies=(),
         pythons=(),
         is_root=is_root,
-        import_packages=tuple(path.name for path in source_dirs),
-        source_dirs=source_dirs,
-        tests_dir=folder / "tests" if (folder / "tests").is_dir() else None,
+        import_packages=source.import_names,
+        source=source.paths,
+        source_origin=source.origin,
+        tests=_NOT_SEARCHED,
+        untested_reason=None if settings.tests else settings.tests_reason,
     )
-    return _Draft(member, file, text, dependencies, tuple(req for _, req in in_groups))
+    return _Draft(
+        member, file, text, dependencies, tuple(req for _, req in in_groups), settings.tests_paths
+    )
 
 
 def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Requirement], ...]:
@@ -365,16 +445,6 @@ def _dependency_groups(raw: object, file: Path, text: str) -> dict[str, tuple[st
         return list(dict.fromkeys(entries))
 
     return {key: tuple(resolve(key, (key,))) for key in raw}
-
-
-def _source_dirs(src: Path) -> tuple[Path, ...]:
-    """Return ``src/<pkg>`` folders holding an ``__init__.py`` or a ``py.typed``, by name."""
-    if not src.is_dir():
-        return ()
-    found = [
-        p for p in src.iterdir() if (p / "__init__.py").is_file() or (p / "py.typed").is_file()
-    ]
-    return tuple(sorted(found, key=lambda p: p.name))
 
 
 def _admitted(requires_python: SpecifierSet, configured: Sequence[str]) -> tuple[str, ...]:

@@ -69,9 +69,10 @@ def test_globs_find_members_and_exclude_drops_one(
 def test_member_fields_are_read_from_its_pyproject(ws_root: Path, add_member: AddMember) -> None:
     add_member("lib", "requests>=2", 'tomli; python_version < "3.11"', package="lib", tests=True)
     package = ws_root / "packages/lib/src"
-    (package / "typed_only").mkdir()
-    (package / "typed_only" / "py.typed").touch()
+    (package / "other").mkdir()
+    (package / "other" / "__init__.py").touch()
     (package / "not_a_package").mkdir()
+    (ws_root / "packages/lib/tests/test_lib.py").write_text("def test_a():\n    pass\n")
 
     member = load_workspace(ws_root).member("lib")
 
@@ -82,15 +83,16 @@ def test_member_fields_are_read_from_its_pyproject(ws_root: Path, add_member: Ad
         Requirement('tomli; python_version < "3.11"'),
     )
     assert member.internal_dependencies == ()
-    assert member.import_packages == ("lib", "typed_only")
-    assert member.source_dirs == (package.resolve() / "lib", package.resolve() / "typed_only")
-    assert member.tests_dir == (ws_root / "packages/lib/tests").resolve()
+    assert member.import_packages == ("lib", "other")
+    assert member.source == (package.resolve() / "lib", package.resolve() / "other")
+    assert member.test_files == ((ws_root / "packages/lib/tests/test_lib.py").resolve(),)
 
 
 def test_member_without_src_or_tests(ws_root: Path, add_member: AddMember) -> None:
     add_member("bare")
     member = load_workspace(ws_root).member("bare")
-    assert (member.import_packages, member.source_dirs, member.tests_dir) == ((), (), None)
+    assert (member.import_packages, member.source, member.test_files) == ((), (), ())
+    assert member.tests.looked_in == "packages/bare (no testpaths)"
 
 
 @pytest.mark.req("FR-001")
@@ -112,14 +114,18 @@ def test_root_project_is_a_member(
         """,
     )
     (ws_root / "tests").mkdir()
-    add_member("lib")
+    (ws_root / "tests/test_root.py").write_text("def test_a():\n    pass\n")
+    add_member("lib", tests=True)
+    (ws_root / "packages/lib/tests/test_lib.py").write_text("def test_b():\n    pass\n")
 
     workspace = load_workspace(ws_root)
 
     root = workspace.member("the-root")
     assert root.is_root
     assert root.path == ws_root.resolve()
-    assert root.tests_dir == ws_root.resolve() / "tests"
+    # The root's tests are its own: the members nested in it are left to them.
+    assert root.test_files == (ws_root.resolve() / "tests/test_root.py",)
+    assert root.tests.ignore == (ws_root.resolve() / "packages/lib",)
     assert root.internal_dependencies == ("lib",)
     assert [m.name for m in workspace.members] == ["lib", "the-root"]
     assert not workspace.member("lib").is_root
@@ -173,7 +179,9 @@ def test_dependency_group_makes_an_internal_dependency(
     assert app.dependencies == (Requirement("click"),)
     assert app.internal_dependencies == ("testkit",)
     assert workspace.dependents_of("testkit") == ("app",)
-    assert [m.name for m in workspace.members] == ["app", "testkit"]  # order: runtime deps only
+    assert app.runtime_dependencies == ()
+    assert app.test_dependencies == ("testkit",)
+    assert [m.name for m in workspace.members] == ["testkit", "app"]  # test edges order too
 
 
 def test_include_group_entries_are_resolved(ws_root: Path, write_file: WriteFile) -> None:
@@ -431,7 +439,8 @@ def test_json_is_stable_and_relative(ws_root: Path, add_member: AddMember) -> No
 
     assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
     assert json.loads(json.dumps(first)) == first
-    assert first["schema_version"] == 1
+    assert first["schema_version"] == 2
+    assert first["order"] == [["c"], ["b"]]
     assert first["pythons"] == ["3.11", "3.12", "3.13"]
     members = first["members"]
     assert isinstance(members, list)
@@ -446,24 +455,36 @@ def test_json_is_stable_and_relative(ws_root: Path, add_member: AddMember) -> No
         "dependencies": ["c"],
         "dependency_groups": {"test": ["pytest"]},
         "internal_dependencies": ["c"],
+        "runtime_dependencies": ["c"],
+        "test_dependencies": [],
         "dependents": [],
+        "transitive_dependents": [],
         "import_packages": ["b_pkg"],
-        "source_dirs": ["packages/b/src/b_pkg"],
-        "tests_dir": None,
+        "source": ["packages/b/src/b_pkg"],
+        "source_origin": "virtual project: packages in src/",
+        "tested": True,
+        "untested_reason": None,
+        "test_group": "test",
+        "tests": {"looked_in": "packages/b (no testpaths)", "roots": ["packages/b"], "files": []},
     }
     assert members[0]["dependents"] == ["b"]
-    assert members[0]["tests_dir"] == "packages/c/tests"
+    assert members[0]["tests"]["roots"] == ["packages/c"]
 
 
 # --------------------------------------------------------- this repository
 
 
+@pytest.mark.req("FR-090")
 def test_this_repository() -> None:
     workspace = load_workspace(REPOSITORY)
-    order = [member.name for member in workspace.members]
-    assert {"tiergate", "pytest-tiergate", "tiergate-nox", "tiergate-monorepo"} <= set(order)
-    assert order.index("tiergate") < order.index("pytest-tiergate")
-    assert order.index("tiergate") < order.index("tiergate-nox")
+    # tiergate's tests use pytest-tiergate, which depends on tiergate: a test-time cycle,
+    # listed as one group; the root's tests use tiergate-nox, so the root comes last.
+    together = next(group for group in workspace.components if "tiergate" in group)
+    assert {"tiergate", "pytest-tiergate"} <= set(together)
+    assert workspace.components[-1] == ("tiergate-monorepo",)
+    assert workspace.member("pytest-tiergate").runtime_dependencies == ("tiergate",)
+    assert "pytest-tiergate" in workspace.member("tiergate").test_dependencies
+    assert workspace.member("tiergate-monorepo").runtime_dependencies == ()
     assert workspace.member("tiergate-monorepo").is_root
     assert workspace.member("tiergate").import_packages == ("tiergate",)
     assert "tiergate" in workspace.dependencies_of("pytest-tiergate")
@@ -480,8 +501,27 @@ def test_workspace_command_prints_table_and_json(
 
     assert main(["--root", str(ws_root), "workspace"]) == 0
     table = capsys.readouterr().out
-    assert "topological order (dependencies first): core, app" in table
+    assert "order (dependencies first): core, app" in table
     assert "none" in table  # app admits none of the configured Pythons
 
     assert main(["--root", str(ws_root), "workspace", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == load_workspace(ws_root).to_json()
+
+
+@pytest.mark.req("FR-090")
+def test_members_whose_tests_use_each_other_are_one_group_never_an_order(
+    ws_root: Path, add_member: AddMember, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_member("api", "core", groups={"test": ["client"]})
+    add_member("client", groups={"test": ["api"]})
+    add_member("core")
+
+    workspace = load_workspace(ws_root)
+
+    assert workspace.components == (("core",), ("api", "client"))
+    assert workspace.member("api").runtime_dependencies == ("core",)
+    assert workspace.member("api").test_dependencies == ("client",)
+    assert workspace.dependents_of("core", transitive=True) == ("api", "client")
+    assert main(["--root", str(ws_root), "workspace"]) == 0
+    out = capsys.readouterr().out
+    assert "order (dependencies first): core, {api, client} (test-time cycle)" in out

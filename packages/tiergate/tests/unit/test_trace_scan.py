@@ -169,26 +169,25 @@ def test_what_a_static_scan_cannot_read_is_an_error_naming_file_and_line(
     assert str(caught.value).startswith(f"{tmp_path / 'tests/unit/test_x.py'}:{line}: {message}")
 
 
-def test_naming_follows_the_pytest_configuration(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
-        "[tool.pytest.ini_options]\n"
+def test_the_workspace_scan_follows_each_members_pytest_naming(
+    ws_root: Path, add_member: Callable[..., Path]
+) -> None:
+    alpha = add_member("alpha", tests=True)
+    (alpha / "pyproject.toml").write_text(
+        (alpha / "pyproject.toml").read_text() + "\n[tool.pytest.ini_options]\n"
         'python_files = "check_*.py"\n'
         'python_classes = ["Check", "*Suite"]\n'
         'python_functions = ["check_*"]\n'
     )
-    naming = Naming.of(tmp_path)
-    assert naming == Naming(("check_*.py",), ("Check", "*Suite"), ("check_*",))
     source = (
         "import pytest\n\n@pytest.mark.req('FR-1')\nclass MySuite:\n"
         "    def check_a(self): ...\n    def test_b(self): ...\n"
     )
-    path = tmp_path / "tests/unit/check_x.py"
+    path = alpha / "tests/unit/check_x.py"
     path.parent.mkdir(parents=True)
     path.write_text(source)
-    tests = scan_file(path, tmp_path, TIERS, naming)
-    assert [t.id for t in tests] == ["tests/unit/check_x.py::MySuite::check_a"]
-    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\npython_files = 3\n")
-    assert Naming.of(tmp_path) == Naming()
+    found = scan_workspace(load_workspace(ws_root), TiergateConfig())
+    assert [t.id for t in found] == ["packages/alpha/tests/unit/check_x.py::MySuite::check_a"]
 
 
 @pytest.mark.req("FR-053")
@@ -206,7 +205,7 @@ def test_the_workspace_scan_covers_each_member_tests_and_tier_folders(
     found = scan_workspace(load_workspace(ws_root), TiergateConfig())
     assert [(t.id, t.tier, t.package) for t in found] == [
         ("packages/alpha/tests/e2e/sub/test_deep.py::test_a", "e2e", "alpha"),
-        ("packages/alpha/tests/test_top.py::test_a", None, "alpha"),
+        ("packages/alpha/tests/test_top.py::test_a", "unit", "alpha"),  # the default tier
         ("packages/alpha/tests/unit/test_u.py::test_a", "unit", "alpha"),
     ]
 

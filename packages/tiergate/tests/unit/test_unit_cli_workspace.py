@@ -45,12 +45,17 @@ def test_the_table_lists_members_in_order_with_pythons_and_both_directions(
     title = "".join(lines[:border]).replace(" ", "")
     assert title == f"workspace{app_and_core.resolve()}".replace(" ", "")
     assert lines[border + 1 :] == [
-        "┃ member ┃ version ┃ path          ┃ pythons    ┃ depends on ┃ used by ┃",
-        "┡━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━┩",
-        "│ core   │ 1.0     │ packages/core │ none       │            │ app     │",
-        "│ app    │ 1.0     │ packages/app  │ 3.12, 3.13 │ core       │         │",
-        "└────────┴─────────┴───────────────┴────────────┴────────────┴─────────┘",
-        "topological order (dependencies first): core, app",
+        "┃ member ┃ pythons    ┃ tests   ┃ source ┃ depends on ┃ test-only ┃ used by (transitively) ┃",
+        "┡━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━┩",
+        "│ core   │ none       │ 0 files │ core   │            │           │ app                    │",
+        "│ app    │ 3.12, 3.13 │ 0 files │ none   │ core       │           │                        │",
+        "└────────┴────────────┴─────────┴────────┴────────────┴───────────┴────────────────────────┘",
+        "order (dependencies first): core, app",
+        "where tiergate looked:",
+        "  core (packages/core): source from virtual project: packages in src/; "
+        "tests in packages/core (no testpaths)",
+        "  app (packages/app): source from virtual project (no build system); "
+        "tests in packages/app (no testpaths)",
     ]
 
 
@@ -66,8 +71,9 @@ def test_json_is_the_model_with_relative_paths_and_the_same_bytes_twice(
 
     document = json.loads(first)
     assert document == load_workspace(app_and_core).to_json()
-    assert list(document) == ["members", "pythons", "schema_version"]  # keys sorted
-    assert (document["schema_version"], document["pythons"]) == (1, ["3.11", "3.12", "3.13"])
+    assert list(document) == ["members", "order", "pythons", "schema_version"]  # keys sorted
+    assert (document["schema_version"], document["pythons"]) == (2, ["3.11", "3.12", "3.13"])
+    assert document["order"] == [["core"], ["app"]]
     core, app = document["members"]
     assert core == {
         "dependencies": [],
@@ -80,14 +86,25 @@ def test_json_is_the_model_with_relative_paths_and_the_same_bytes_twice(
         "path": "packages/core",
         "pythons": [],
         "requires_python": "<3.11",
-        "source_dirs": ["packages/core/src/core"],
-        "tests_dir": "packages/core/tests",
+        "runtime_dependencies": [],
+        "source": ["packages/core/src/core"],
+        "source_origin": "virtual project: packages in src/",
+        "test_dependencies": [],
+        "test_group": None,
+        "tested": True,
+        "tests": {
+            "files": [],
+            "looked_in": "packages/core (no testpaths)",
+            "roots": ["packages/core"],
+        },
+        "transitive_dependents": ["app"],
+        "untested_reason": None,
         "version": "1.0",
     }
-    assert (app["dependencies"], app["dependency_groups"], app["tests_dir"]) == (
+    assert (app["dependencies"], app["dependency_groups"], app["test_group"]) == (
         ["core>=2"],
         {"test": ["pytest"]},
-        None,
+        "test",
     )
 
 

@@ -155,7 +155,9 @@ def test_coverage_data_is_required_only_of_a_member_with_source(
     del alpha
     docs = add_member("docs", tests=True)
     (docs / "tests/unit").mkdir()
-    run.tests("docs", {"unit": Tier(passing(1), roles=("junit", "records"))})
+    (docs / "tests/unit/test_docs.py").write_text("def test_0():\n    pass\n")
+    docs_test = record("packages/docs/tests/unit/test_docs.py::test_0")
+    run.tests("docs", {"unit": Tier((docs_test,), roles=("junit", "records"))})
     run.tests(
         "alpha",
         {
@@ -170,3 +172,66 @@ def test_coverage_data_is_required_only_of_a_member_with_source(
         "tier unit: no coverage data",
         "tier integration: no coverage data",
     )
+
+
+@pytest.mark.req("FR-093")
+def test_a_test_file_that_no_tier_ran_is_red_and_named(alpha: Path, run: RunFolder) -> None:
+    (alpha / "tests" / "test_flat.py").write_text("def test_forgotten():\n    pass\n")
+    _complete(run)
+    result = _results(run.context())[f"sessions/{ALPHA_311}"]
+    assert result.status == "failed"
+    assert result.measured == ("1 test file(s) that no tier ran: packages/alpha/tests/test_flat.py")
+
+
+@pytest.mark.req("FR-093")
+def test_a_member_with_no_test_file_is_red_naming_where_it_looked(
+    workspace: Path, add_member: Callable[..., Path], run: RunFolder
+) -> None:
+    add_member("bare", package="bare")
+    run.tests("bare", {"unit": Tier((), None)})
+    result = _results(run.context())["sessions/tests-3.11(package='bare')"]
+    assert result.status == "failed"
+    assert result.measured == "no test files found (looked in packages/bare (no testpaths))"
+    del workspace
+
+
+@pytest.mark.req("FR-091")
+def test_a_member_not_tested_is_listed_with_its_reason_and_expects_no_session(
+    workspace: Path, add_member: Callable[..., Path], run: RunFolder
+) -> None:
+    member = add_member("stubs", package="stubs")
+    pyproject = member / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + '\n[tool.tiergate]\ntests = false\ntests-reason = "generated code, tested through api"\n'
+    )
+    [result] = sessions.GATE.evaluate(run.context())
+    assert (result.gate, result.status, result.measured) == (
+        "sessions/not-tested/stubs",
+        "passed",
+        "not tested: generated code, tested through api",
+    )
+    del workspace
+
+
+@pytest.mark.req("FR-094")
+def test_a_session_whose_every_test_skipped_ran_no_test(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    skipped = tuple(
+        record(
+            f"packages/alpha/tests/{tier}/test_calc.py::test_0",
+            "skipped",
+            tier=tier,
+            skip_reason="no database",
+            skip_allowed=True,
+        )
+        for tier in ("unit", "integration")
+    )
+    run.tests(
+        "alpha",
+        {"unit": Tier(skipped[:1], DATA), "integration": Tier(skipped[1:], DATA)},
+    )
+    local = _results(run.context())[f"sessions/{ALPHA_311}"]
+    assert (local.status, local.measured) == ("warning", "ran no test: all 2 skipped")
+    strict = _results(run.context(strict=True))[f"sessions/{ALPHA_311}"]
+    assert strict.status == "failed"

@@ -41,8 +41,10 @@ def test_coverage_is_shown_per_member_and_tier_and_for_all_members(
     alpha: Path, add_member: Callable[..., Path], run: RunFolder
 ) -> None:
     del alpha
-    gamma = add_member("gamma", package="gamma")  # source, and no tests at all
+    gamma = add_member("gamma", package="gamma")  # source, and not tested by choice
     (gamma / "src/gamma/__init__.py").write_text("G = 1\n")
+    with (gamma / "pyproject.toml").open("a") as pyproject:
+        pyproject.write('[tool.tiergate]\ntests = false\ntests-reason = "constants only"\n')
     _ran(run)
     rows = coverage_rows(run.verdict(only=("tests",)))
     assert rows == (

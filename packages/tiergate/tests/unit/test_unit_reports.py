@@ -46,6 +46,7 @@ def red(
     )
     beta = add_member("beta", tests=True)  # tests, no source: no coverage expected of it
     (beta / "tests/unit").mkdir()
+    (beta / "tests/unit/test_beta.py").write_text("def test_0():\n    pass\n")
     configure("[tool.tiergate.coverage]\ncombined = 90\ntiers = { unit = 50 }\n")
     unit = (*passing(1), record(HOSTILE, "failed"))
     run.tests(
@@ -55,7 +56,8 @@ def red(
             "integration": Tier(passing(1, "integration"), {CALC_PATH: IMPORTED}),
         },
     )
-    run.tests("beta", {"unit": Tier(passing(1, module="test_beta"), roles=("junit", "records"))})
+    beta_test = record("packages/beta/tests/unit/test_beta.py::test_0")
+    run.tests("beta", {"unit": Tier((beta_test,), roles=("junit", "records"))})
     return run.verdict(only=ONLY)
 
 

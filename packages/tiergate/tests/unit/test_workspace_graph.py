@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from tiergate.graph import DependencyCycleError, reachable, reverse, topological_order
+from tiergate.graph import (
+    DependencyCycleError,
+    component_order,
+    reachable,
+    reverse,
+    topological_order,
+)
 
 
 def test_empty_graph_has_empty_order() -> None:
@@ -57,3 +63,35 @@ def test_reachable_is_transitive_and_excludes_the_start() -> None:
 def test_reverse_lists_dependents_sorted_and_keeps_every_node() -> None:
     graph = {"a": ["c"], "b": ["c"], "c": [], "d": []}
     assert reverse(graph) == {"a": (), "b": (), "c": ("a", "b"), "d": ()}
+
+
+@pytest.mark.req("FR-090")
+def test_components_of_an_acyclic_graph_are_single_nodes_in_topological_order() -> None:
+    graph = {"d": ["b", "c"], "b": ["a"], "c": ["a"], "a": []}
+    assert component_order(graph) == (("a",), ("b",), ("c",), ("d",))
+
+
+@pytest.mark.req("FR-090")
+def test_a_test_time_cycle_is_one_component_placed_after_its_dependencies() -> None:
+    # tiergate's tests use pytest-tiergate, which depends on tiergate; the root's tests use all.
+    graph = {
+        "tiergate": ["pytest-tiergate"],
+        "pytest-tiergate": ["tiergate"],
+        "tiergate-nox": ["tiergate"],
+        "monorepo": ["pytest-tiergate", "tiergate", "tiergate-nox"],
+    }
+    assert component_order(graph) == (
+        ("pytest-tiergate", "tiergate"),
+        ("tiergate-nox",),
+        ("monorepo",),
+    )
+
+
+def test_components_do_not_depend_on_insertion_order() -> None:
+    graph = {"a": ["b"], "b": ["c"], "c": ["a"], "x": ["c"], "w": []}
+    assert component_order(graph) == component_order(dict(reversed(graph.items())))
+    assert component_order(graph) == (("a", "b", "c"), ("w",), ("x",))
+
+
+def test_a_self_loop_is_a_component_of_one() -> None:
+    assert component_order({"a": ["a"], "b": ["a"]}) == (("a",), ("b",))

@@ -17,13 +17,15 @@ from tiergate.workspace import load_workspace
 if TYPE_CHECKING:
     import argparse
 
+    from tiergate.workspace import Member
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--json``."""
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print the workspace model as JSON (schema_version 1) instead of a table",
+        help="print the workspace model as JSON (schema_version 2) instead of a table",
     )
 
 
@@ -34,22 +36,45 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(workspace.to_json(), indent=2, sort_keys=True) + "\n")
         return int(ExitCode.OK)
     table = Table(title=escape(f"workspace {workspace.root}"))
-    for column in ("member", "version", "path", "pythons"):
+    for column in ("member", "pythons", "tests"):
         table.add_column(column, no_wrap=True)
-    for column in ("depends on", "used by"):
-        table.add_column(column, overflow="fold")
+    for column in ("source", "depends on", "test-only", "used by (transitively)"):
+        table.add_column(column, ratio=1, overflow="fold")
     for member in workspace.members:
-        pythons = ", ".join(member.pythons) or "[bold red]none[/]"
         table.add_row(
             member.name,
-            member.version,
-            escape(os.path.relpath(member.path, workspace.root)),
-            pythons,
-            ", ".join(member.internal_dependencies),
-            ", ".join(workspace.dependents_of(member.name)),
+            ", ".join(member.pythons) or "[bold red]none[/]",
+            _tests(member),
+            escape(", ".join(member.import_packages)) or "[dim]none[/]",
+            ", ".join(member.runtime_dependencies),
+            ", ".join(member.test_dependencies),
+            ", ".join(workspace.dependents_of(member.name, transitive=True)),
         )
     console = Console(highlight=False, width=max(120, Console().width))
     console.print(table)
-    order = ", ".join(member.name for member in workspace.members)
-    console.print(f"topological order (dependencies first): {order}")
+    console.print(f"order (dependencies first): {escape(order_text(workspace.components))}")
+    console.print("where tiergate looked:")
+    for member in workspace.members:
+        console.print(
+            f"  {member.name} ({escape(os.path.relpath(member.path, workspace.root))}): "
+            f"source from {escape(member.source_origin)}; "
+            f"tests in {escape(member.tests.looked_in)}",
+            soft_wrap=True,
+        )
     return int(ExitCode.OK)
+
+
+def order_text(components: tuple[tuple[str, ...], ...]) -> str:
+    """``a, {b, c} (test-time cycle), d``: a cycle is shown as one group, never as an order."""
+    return ", ".join(
+        group[0] if len(group) == 1 else "{" + ", ".join(group) + "} (test-time cycle)"
+        for group in components
+    )
+
+
+def _tests(member: Member) -> str:
+    if not member.tested:
+        return f"[yellow]not tested: {escape(member.untested_reason or '')}[/]"
+    found = len(member.test_files)
+    text = f"{found} file{'s' if found != 1 else ''}"
+    return text if found else f"[bold red]{text}[/]"

@@ -2,57 +2,114 @@
 
 A session with no manifest is "not run" (or "Python X.Y not found", which is a
 warning locally and red in strict mode); a tier that did not run, a crashed
-session and a member with source but no (or empty) coverage data are red.
+session, a member with source but no (or empty) coverage data, a member with no
+test file, and a test file that no tier collected are red. A session whose every
+test was skipped (even by the allow-list) ran no test: a warning locally, red
+in strict mode. A member configured with ``tests = false`` is listed with its
+reason.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tiergate.files import relative
 from tiergate.gates.base import Context, GateResult, not_run
 from tiergate.junit import read_junit_totals
 from tiergate.records import read_records
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
 
     from tiergate.plan import ExpectedSession
+    from tiergate.records import TestRecord
+    from tiergate.workspace import Member
     from tiergate.runfolder import SessionManifest
 
 NAME = "sessions"
 _BOUND = "every tier ran and left results"
+_SHOWN = 5
 
 
 class SessionsGate:
-    """One result per expected tests session."""
+    """One result per expected tests session, and one per member that is not tested."""
 
     name = NAME
 
     def evaluate(self, context: Context) -> Iterator[GateResult]:
         """Check each expected session of the plan against the run."""
+        for member in context.workspace.members:
+            if not member.tested:
+                yield GateResult(
+                    f"{NAME}/not-tested/{member.name}",
+                    f"member {member.name}",
+                    "passed",
+                    f"not tested: {member.untested_reason}",
+                    "tests = false with a reason",
+                )
+        records = _records_by_session(context)
         for expected in context.expected:
             entry = context.sessions.get(expected.name)
+            gate, title = f"{NAME}/{expected.name}", f"session {expected.name}"
             if entry is None:
                 status, measured, details = not_run(context, expected.name, expected.python)
+                yield GateResult(gate, title, status, measured, _BOUND, details)
+                continue
+            # Which files ran is only worth asking once every tier ran.
+            member = context.workspace.member(expected.package)
+            problems = (
+                _no_test_files(member)
+                or list(_problems(context, expected, *entry))
+                or _uncollected(context, member, records.get(expected.name, ()))
+            )
+            if problems:
                 yield GateResult(
-                    f"{NAME}/{expected.name}",
-                    f"session {expected.name}",
-                    status,
-                    measured,
-                    _BOUND,
-                    details,
+                    gate, title, "failed", "; ".join(problems), _BOUND, tuple(problems)
                 )
                 continue
-            problems = list(_problems(context, expected, *entry))
-            yield GateResult(
-                gate=f"{NAME}/{expected.name}",
-                title=f"session {expected.name}",
-                status="failed" if problems else "passed",
-                measured="; ".join(problems) if problems else "ran: " + ", ".join(expected.tiers),
-                bound=_BOUND,
-                details=tuple(problems),
-            )
+            ran = [r for r in records.get(expected.name, ()) if r.outcome != "skipped"]
+            if not ran:
+                total = len(records.get(expected.name, ()))
+                yield GateResult(
+                    gate,
+                    title,
+                    "failed" if context.strict else "warning",
+                    f"ran no test: all {total} skipped",
+                    _BOUND,
+                    ("a session whose every test is skipped proves nothing",),
+                )
+                continue
+            yield GateResult(gate, title, "passed", "ran: " + ", ".join(expected.tiers), _BOUND)
+
+
+def _records_by_session(context: Context) -> dict[str, list[TestRecord]]:
+    found: dict[str, list[TestRecord]] = {}
+    for artifacts, records in context.records:
+        found.setdefault(artifacts.session.name, []).extend(records)
+    return found
+
+
+def _no_test_files(member: Member) -> list[str]:
+    if member.test_files:
+        return []
+    return [f"no test files found (looked in {member.tests.looked_in})"]
+
+
+def _uncollected(context: Context, member: Member, records: Sequence[TestRecord]) -> list[str]:
+    """The member's test files (found as pytest finds them) that no tier ran a test of."""
+    ran = {record.nodeid.partition("::")[0] for record in records}
+    missed = [
+        relative(path, context.root)
+        for path in member.test_files
+        if relative(path, context.root) not in ran
+    ]
+    if not missed:
+        return []
+    shown = ", ".join(missed[:_SHOWN]) + (
+        f" and {len(missed) - _SHOWN} more" if len(missed) > _SHOWN else ""
+    )
+    return [f"{len(missed)} test file(s) that no tier ran: {shown}"]
 
 
 def _problems(
@@ -60,7 +117,7 @@ def _problems(
 ) -> Iterator[str]:
     if manifest.outcome == "crashed":
         yield f"crashed: {manifest.message or 'no reason given'}"
-    has_source = bool(context.workspace.member(expected.package).source_dirs)
+    has_source = bool(context.workspace.member(expected.package).source)
     for tier in expected.tiers:
         run = manifest.tiers.get(tier)
         if run is None:

@@ -12,22 +12,20 @@ argument of ``req`` is an error.
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tiergate.config import PYPROJECT, read_toml
 from tiergate.errors import SpecError
 from tiergate.files import relative
 from tiergate.tiers import folder_tiers, is_requirement_id
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
+    from pathlib import Path
 
     from tiergate.config import TiergateConfig
-    from tiergate.workspace import Member, Workspace
+    from tiergate.workspace import Workspace
 
 _REQ = "req"
 _TIER = "tier"
@@ -65,71 +63,43 @@ class Naming:
     classes: tuple[str, ...] = ("Test",)
     functions: tuple[str, ...] = ("test",)
 
-    @classmethod
-    def of(cls, root: Path) -> Naming:
-        """The naming configured in ``root``'s ``pyproject.toml``, else pytest's defaults."""
-        options = read_toml(root / PYPROJECT).get("tool", {}).get("pytest", {})
-        options = options.get("ini_options", {}) if isinstance(options, dict) else {}
-        default = cls()
-
-        def listed(key: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
-            value = options.get(key)
-            if isinstance(value, str):
-                return tuple(value.split())
-            if isinstance(value, list) and all(isinstance(v, str) for v in value):
-                return tuple(value)
-            return fallback
-
-        return cls(
-            listed("python_files", default.files),
-            listed("python_classes", default.classes),
-            listed("python_functions", default.functions),
-        )
-
-
-def folders_to_scan(member: Member, config: TiergateConfig) -> list[Path]:
-    """A member's ``tests`` folder and tier folders, those that exist."""
-    candidates = [member.path / path for tier in config.tiers.values() for path in tier.paths]
-    if member.tests_dir is not None:
-        candidates.append(member.tests_dir)
-    return sorted({path for path in candidates if path.is_dir()})
-
-
-def files_to_scan(folders: Iterable[Path], naming: Naming) -> list[Path]:
-    """The files pytest would collect in ``folders``, sorted, each once."""
-    found: set[Path] = set()
-    for folder in folders:
-        for current, dirs, names in os.walk(folder):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__pycache__"]
-            found.update(
-                Path(current, name)
-                for name in names
-                if any(fnmatchcase(name, pattern) for pattern in naming.files)
-            )
-    return sorted(found)
-
 
 def scan_workspace(workspace: Workspace, config: TiergateConfig) -> list[MarkedTest]:
-    """Every test of the workspace's members that names requirements, member by member."""
-    naming = Naming.of(workspace.root)
+    """Every test of the workspace's members that names requirements, member by member.
+
+    The files are those pytest collects for each member (:mod:`tiergate.testfiles`),
+    with the member's own pytest naming rules.
+    """
     tiers = {name: tier.paths for name, tier in config.tiers.items()}
     found: list[MarkedTest] = []
     seen: set[Path] = set()
     for member in workspace.members:
-        files = [f for f in files_to_scan(folders_to_scan(member, config), naming) if f not in seen]
+        settings = member.tests.settings
+        naming = Naming(settings.python_files, settings.python_classes, settings.python_functions)
+        files = [path for path in member.test_files if path not in seen]
         seen.update(files)
         found.extend(
             replace(test, package=member.name)
             for path in files
-            for test in scan_file(path, workspace.root, tiers, naming)
+            for test in scan_file(
+                path, workspace.root, tiers, naming, fallback=config.fallback_tier
+            )
         )
     return found
 
 
 def scan_file(
-    path: Path, root: Path, tiers: Mapping[str, tuple[str, ...]], naming: Naming
+    path: Path,
+    root: Path,
+    tiers: Mapping[str, tuple[str, ...]],
+    naming: Naming,
+    *,
+    fallback: str | None = None,
 ) -> list[MarkedTest]:
-    """The tests of one file that name requirements; unparsable source is a SpecError."""
+    """The tests of one file that name requirements; unparsable source is a SpecError.
+
+    ``fallback``: the tier of a test no mark and no folder places (``default-tier``).
+    """
     try:
         source = path.read_bytes()
     except OSError as error:
@@ -142,7 +112,8 @@ def scan_file(
         line = error.lineno if isinstance(error, SyntaxError) else None
         message = error.msg if isinstance(error, SyntaxError) else str(error)
         raise SpecError(f"cannot parse: {message}", path=path, line=line) from None
-    module = _Module(path, relative(path, root), tuple(folder_tiers(path, root, tiers)), naming)
+    placed = tuple(folder_tiers(path, root, tiers))
+    module = _Module(path, relative(path, root), placed, naming, fallback)
     return list(module.tests(tree.body, module.name, ()))
 
 
@@ -160,6 +131,7 @@ class _Module:
     name: str
     folder_tiers: tuple[str, ...]
     naming: Naming
+    fallback: str | None
 
     def tests(
         self, body: list[ast.stmt], prefix: str, inherited: tuple[_Mark, ...]
@@ -193,6 +165,8 @@ class _Module:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
         }
         tiers.update(self.folder_tiers)
+        if not tiers and self.fallback is not None:
+            tiers.add(self.fallback)
         tier = next(iter(tiers)) if len(tiers) == 1 else None
         return MarkedTest(node_id, line, tier, tuple(sorted(requirements)))
 
