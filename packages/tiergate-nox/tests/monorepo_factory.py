@@ -15,7 +15,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[3]
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 OTHER_PYTHON = "3.13" if PYTHON != "3.13" else "3.12"
-ADVISORY_DB = REPO.parent / "shared" / "advisory-db"
+ADVISORY_DB = REPO / "packages" / "tiergate" / "tests" / "fixtures" / "advisory-db"
+"""Real OSV records kept in the repository, so that the security session audits offline."""
 
 ROOT_PYPROJECT = """
 [tool.uv.workspace]

@@ -23,6 +23,8 @@ ROOT_PYPROJECT = """\
 [tool.uv.workspace]
 members = ["packages/*"]
 """
+ADVISORY_DB = Path(__file__).parent / "fixtures" / "advisory-db"
+"""Real OSV records copied from the PyPA advisory database (its README.md says which)."""
 
 
 def _write(path: Path, text: str) -> Path:
@@ -38,6 +40,12 @@ def ws_root(tmp_path: Path) -> Path:
     _write(root / "pyproject.toml", ROOT_PYPROJECT)
     _write(root / ".python-version", "3.11\n3.12\n3.13\n")
     return root
+
+
+@pytest.fixture(scope="session")
+def advisory_db() -> Path:
+    """The repository's OSV fixture: nine PyPA records, the newest modified on 2024-10-10."""
+    return ADVISORY_DB
 
 
 @pytest.fixture

@@ -77,3 +77,25 @@ def test_a_missing_interpreter_is_a_loud_warning_locally(monorepo_two_pythons: M
     assert f"not run: Python {OTHER_PYTHON} not found" in gates.stdout
     assert "WARNING" in gates.stdout
     assert "did NOT look" in gates.stdout
+
+
+@pytest.mark.req("FR-096")
+def test_a_test_group_without_pytest_tiergate_names_what_to_add(monorepo: Monorepo) -> None:
+    pyproject = monorepo.root / "packages/calc/pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'test = ["pytest", "coverage", "pytest-tiergate"]', 'test = ["pytest", "coverage"]'
+        )
+    )
+    monorepo.lock()
+    env = monorepo.env(TIERGATE_RUN_ID="r5")
+    result = monorepo.run("nox", "--session", f"tests-{PYTHON}(package='calc')", env=env)
+    assert result.returncode != 0
+    hint = (
+        "pytest_tiergate not installed in calc's test environment: "
+        "add pytest-tiergate to its 'test' dependency group"
+    )
+    assert hint in result.stderr
+    folder = monorepo.root / f".tiergate/runs/r5/sessions/tests-{PYTHON}-calc"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["outcome"], manifest["message"]) == ("crashed", hint)

@@ -336,10 +336,10 @@ def test_requirements_export_is_parsed_into_normalised_pins() -> None:
         ("requests>=2.0", "not pinned"),
         ("requests", "not pinned"),
         ("requests==2.*", "not a valid version"),
-        ("foo @ git+https://example.invalid/foo", "URL"),
         ("-r other.txt", "unsupported option '-r'"),
         ("--constraint c.txt", "unsupported option"),
-        ("./packages/thing", "invalid requirement"),
+        ("foo @ not a url", "invalid requirement"),
+        ("-e", "-e without a path or URL"),
     ],
 )
 def test_unauditable_lines_are_errors_naming_file_and_line(line: str, message: str) -> None:

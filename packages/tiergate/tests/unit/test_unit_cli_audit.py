@@ -2,7 +2,8 @@
 
 Every test audits offline, or with pip-audit made unavailable (not importable, not on
 PATH): pip-audit's real runs, which start a process and need a service, are the
-integration tier's. The shared PyPA snapshot is used where it is present.
+integration tier's. Real PyPA records come from the repository's fixture
+(``tests/fixtures/advisory-db``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
-SHARED_DB = REPO_ROOT.parent / "shared" / "advisory-db"
 OLD = datetime(2024, 10, 10, 17, 22, tzinfo=UTC)
 RECORD = """\
 id: {id}
@@ -147,6 +147,34 @@ def test_a_clean_audit_with_a_fresh_configured_database_passes(
         "1 invalid version string(s) in the database were skipped",
         "PASSED: no known vulnerabilities in 2 packages",
     ]
+
+
+@pytest.mark.req("FR-122", "FR-123")
+def test_local_requirements_are_named_and_the_pinned_ones_audited(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (root / "requirements.txt").write_text(
+        "-e ./packages/app\n./libs/helper\n" + PINS + "../wheels/w-1.0-py3-none-any.whl\n"
+    )
+    args = ("--offline", "--advisory-db", "advisory-db", "--requirements", "requirements.txt")
+    assert _audit(root, *args, "--json-output", "audit.json") == 1
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2:7] == [
+        "packages audited: 2",
+        "not auditable (local): 3",
+        "  line 1: editable path ./packages/app",
+        "  line 2: path ./libs/helper",
+        "  line 6: w: path ../wheels/w-1.0-py3-none-any.whl",
+    ]
+    assert lines[-1] == "FAILED: 1 known vulnerability(ies) in 1 package(s)"
+    document = json.loads((root / "audit.json").read_text())
+    assert [(e["line"], e["kind"], e["editable"]) for e in document["not_auditable"]] == [
+        (1, "path", True),
+        (2, "path", False),
+        (6, "path", False),
+    ]
+    assert document["packages_audited"] == 2
 
 
 def test_the_environment_names_the_database_and_json_output_is_written(
@@ -352,22 +380,15 @@ def test_an_unreadable_database_is_an_advisory_error(tmp_path: Path) -> None:
     assert caught.value.exit_code == ExitCode.BAD_INPUT
 
 
-# --------------------------------------------------------- the shared snapshot
-
-
-@pytest.fixture
-def shared_db() -> Path:
-    if not (SHARED_DB / "vulns").is_dir():
-        pytest.skip(f"the offline advisory snapshot is not at {SHARED_DB}")
-    return SHARED_DB
+# ------------------------------------------------------------- real PyPA records
 
 
 @pytest.mark.req("FR-037")
 def test_the_pypa_snapshot_finds_the_requests_advisory(
-    root: Path, shared_db: Path, capsys: pytest.CaptureFixture[str]
+    root: Path, advisory_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (root / "requirements.txt").write_text("requests==2.19.0\nidna==3.10\n")
-    args = ("--offline", "--advisory-db", str(shared_db), "--requirements", "requirements.txt")
+    args = ("--offline", "--advisory-db", str(advisory_db), "--requirements", "requirements.txt")
     assert _audit(root, *args) == 1
     out = capsys.readouterr().out
     assert f"advisory database from 2024-10-10, {age_in_days(OLD)} days old" in out

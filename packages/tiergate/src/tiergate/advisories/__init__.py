@@ -11,6 +11,7 @@ from tiergate.advisories.audit import (
     export_requirements,
     resolve_advisory_db,
 )
+from tiergate.advisories.local import LocalRequirement
 from tiergate.advisories.osv import (
     Advisory,
     AdvisoryDatabase,
@@ -20,7 +21,12 @@ from tiergate.advisories.osv import (
     match_advisories,
     parse_advisory,
 )
-from tiergate.advisories.requirements import PinnedRequirement, parse_requirements
+from tiergate.advisories.requirements import (
+    PinnedRequirement,
+    Requirements,
+    parse_requirements,
+    read_requirements,
+)
 
 __all__ = [
     "ADVISORY_DB_ENV",
@@ -28,7 +34,9 @@ __all__ = [
     "AdvisoryDatabase",
     "AuditResult",
     "Finding",
+    "LocalRequirement",
     "PinnedRequirement",
+    "Requirements",
     "age_in_days",
     "audit",
     "audit_offline",
@@ -38,5 +46,6 @@ __all__ = [
     "match_advisories",
     "parse_advisory",
     "parse_requirements",
+    "read_requirements",
     "resolve_advisory_db",
 ]

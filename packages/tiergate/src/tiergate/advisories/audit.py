@@ -2,6 +2,8 @@
 
 An audit never passes without looking: when neither source answers, the result
 is ``source="none"`` (status ``not-audited``), never an empty list of findings.
+Local requirements (paths, files, URLs, VCS, editables) cannot be looked up at
+all: the result lists them as ``not_auditable``, beside what was audited.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from tiergate.advisories.osv import (
     database_date,
     finding_order,
 )
+from tiergate.advisories.requirements import Requirements
 from tiergate.errors import AdvisoryError, ToolError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from datetime import datetime
 
+    from tiergate.advisories.local import LocalRequirement
     from tiergate.advisories.requirements import PinnedRequirement
 
 Source = Literal["online", "offline", "none"]
@@ -78,6 +82,8 @@ class AuditResult:
     database_date: datetime | None = None
     database_age_days: int | None = None
     messages: tuple[str, ...] = ()
+    not_auditable: tuple[LocalRequirement, ...] = ()
+    """Requirements that name no release of an index ("not auditable (local)")."""
 
     @property
     def status(self) -> Status:
@@ -110,6 +116,7 @@ class AuditResult:
                 for f in sorted(self.findings, key=finding_order)
             ],
             "messages": list(self.messages),
+            "not_auditable": [local.to_dict() for local in self.not_auditable],
         }
 
     def to_json(self) -> str:
@@ -315,7 +322,7 @@ def audit_offline(requirements: Sequence[PinnedRequirement], folder: Path) -> Au
 
 
 def audit(
-    requirements: Sequence[PinnedRequirement],
+    requirements: Requirements | Sequence[PinnedRequirement],
     *,
     advisory_db: Path | None,
     online: bool = True,
@@ -325,9 +332,14 @@ def audit(
     """Audit ``requirements``: online first (unless ``online`` is False), then offline.
 
     ``online_args`` are extra pip-audit options (e.g. ``--vulnerability-service osv``).
+    Given :class:`Requirements`, its local ones are the result's ``not_auditable``.
 
     An empty ``requirements`` is an :class:`AdvisoryError`: an audit of nothing proves nothing.
     """
+    local: tuple[LocalRequirement, ...] = ()
+    if isinstance(requirements, Requirements):
+        local = requirements.local
+        requirements = requirements.pinned
     if not requirements:
         raise AdvisoryError("no pinned requirements: nothing to audit")
     messages: list[str] = []
@@ -344,15 +356,22 @@ def audit(
                 messages=(
                     f"online: pip-audit {' '.join(online_args) or '(PyPI advisory service)'}",
                 ),
+                not_auditable=local,
             )
     else:
         messages.append("online audit skipped (offline mode)")
     if advisory_db is not None:
         result = audit_offline(requirements, advisory_db)
-        return replace(result, messages=(*messages, *result.messages))
+        return replace(result, messages=(*messages, *result.messages), not_auditable=local)
     messages.append(
         f"no offline advisory database (set [tool.tiergate.security] advisory-db or "
         f"{ADVISORY_DB_ENV})"
     )
     messages.append(f"{len(requirements)} package(s) were NOT audited")
-    return AuditResult(source="none", findings=(), packages_audited=0, messages=tuple(messages))
+    return AuditResult(
+        source="none",
+        findings=(),
+        packages_audited=0,
+        messages=tuple(messages),
+        not_auditable=local,
+    )

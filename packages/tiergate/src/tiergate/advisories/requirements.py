@@ -1,9 +1,11 @@
-"""Read a requirements export (``uv export --format requirements.txt``) into pinned releases.
+"""Read a requirements export (``uv export --format requirements.txt``) for the audit.
 
-Every third-party requirement must be pinned to one release (``name==version``):
+A requirement from an index must be pinned to one release (``name==version``):
 anything else cannot be matched against advisories, so it is an error rather
-than a package silently left out of the audit. Editable lines (``-e``, the
-workspace members) are skipped; they are the code under audit, not dependencies.
+than a package silently left out of the audit. Path, ``file:``, URL, VCS and
+editable requirements name no release at all: they are kept apart as
+:class:`~tiergate.advisories.local.LocalRequirement` ("not auditable (local)"),
+listed with their line, never dropped without a word.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from tiergate.advisories.local import LocalRequirement, editable_requirement, local_requirement
 from tiergate.errors import AdvisoryError
 
 if TYPE_CHECKING:
@@ -23,7 +26,6 @@ if TYPE_CHECKING:
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _HASH_OPTION = re.compile(r"\s--hash[=\s]\S+")
-_EDITABLE = ("-e", "--editable")
 _IGNORED_OPTIONS = (
     "-i",
     "--index-url",
@@ -107,28 +109,55 @@ def parse_requirement_line(line: str, *, number: int | None = None) -> PinnedReq
     return PinnedRequirement(canonicalize_name(requirement.name), version, marker, number)
 
 
+@dataclass(frozen=True)
+class Requirements:
+    """A requirements export as the audit sees it: releases to audit, and local requirements."""
+
+    pinned: tuple[PinnedRequirement, ...]
+    """Releases pinned from an index, de-duplicated and sorted by name and version."""
+    local: tuple[LocalRequirement, ...]
+    """Path, file, URL, VCS and editable requirements, in the order of their lines."""
+
+
+def read_requirements(text: str, *, source: Path | str | None = None) -> Requirements:
+    """The pinned releases and the local requirements of a requirements text.
+
+    Raises :class:`AdvisoryError` (naming ``source`` and the line) for a line that
+    is neither (an unpinned or invalid requirement), or an option that would pull
+    in other files.
+    """
+    found: dict[tuple[str, Version], PinnedRequirement] = {}
+    local: dict[tuple[str, str, bool], LocalRequirement] = {}
+    for number, raw in _logical_lines(text):
+        line = _HASH_OPTION.sub("", f" {raw}").strip()
+        try:
+            entry = _entry(line, number)
+        except AdvisoryError as error:
+            raise AdvisoryError(error.message, path=source, line=number) from None
+        if isinstance(entry, LocalRequirement):
+            local.setdefault((entry.kind, entry.target, entry.editable), entry)
+        elif entry is not None:
+            found.setdefault((entry.name, entry.parsed_version), entry)
+    return Requirements(tuple(found[key] for key in sorted(found)), tuple(local.values()))
+
+
+def _entry(line: str, number: int) -> PinnedRequirement | LocalRequirement | None:
+    """One logical line: a release, a local requirement, or None for an ignored option."""
+    if line.startswith("-"):
+        editable = editable_requirement(line, number=number)
+        if editable is not None:
+            return editable
+        option = _option_name(line)
+        if option in _IGNORED_OPTIONS:
+            return None
+        raise AdvisoryError(
+            f"unsupported option {option!r}: only a flat export can be audited", line=number
+        )
+    return local_requirement(line, number=number) or parse_requirement_line(line, number=number)
+
+
 def parse_requirements(
     text: str, *, source: Path | str | None = None
 ) -> tuple[PinnedRequirement, ...]:
-    """The pinned releases of a requirements text, de-duplicated and sorted by name and version.
-
-    Raises :class:`AdvisoryError` (naming ``source`` and the line) for a line that
-    is not a pinned release, or an option that would pull in other files.
-    """
-    found: dict[tuple[str, Version], PinnedRequirement] = {}
-    for number, line in _logical_lines(text):
-        if line.startswith("-"):
-            option = _option_name(line)
-            if option in _EDITABLE or option in _IGNORED_OPTIONS:
-                continue
-            raise AdvisoryError(
-                f"unsupported option {option!r}: only a flat export can be audited",
-                path=source,
-                line=number,
-            )
-        try:
-            pinned = parse_requirement_line(line, number=number)
-        except AdvisoryError as error:
-            raise AdvisoryError(error.message, path=source, line=number) from None
-        found.setdefault((pinned.name, pinned.parsed_version), pinned)
-    return tuple(found[key] for key in sorted(found))
+    """The pinned releases of a requirements text (:func:`read_requirements` without the rest)."""
+    return read_requirements(text, source=source).pinned

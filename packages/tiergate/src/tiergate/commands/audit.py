@@ -3,6 +3,8 @@
 Online with pip-audit first, else the offline OSV database of
 ``[tool.tiergate.security]``; when neither answers the dependencies were NOT
 audited, which fails in CI (or with ``--strict``) and warns loudly elsewhere.
+Local requirements (paths, files, URLs, VCS, editables) are named, line by line,
+as "not auditable (local)".
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tiergate.advisories.audit import (
     export_requirements,
     resolve_advisory_db,
 )
-from tiergate.advisories.requirements import parse_requirements
+from tiergate.advisories.requirements import read_requirements
 from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import AdvisoryError, ExitCode
@@ -86,6 +88,13 @@ def _read_requirements(root: Path, requirements: Path | None) -> tuple[str, Path
         ) from None
 
 
+def _print_not_auditable(console: Console, result: AuditResult) -> None:
+    if result.not_auditable:
+        console.print(f"not auditable (local): {len(result.not_auditable)}")
+        for local in result.not_auditable:
+            console.print(f"  line {local.line}: {escape(local.describe())}")
+
+
 def _print(console: Console, result: AuditResult) -> None:
     if result.source == "offline" and result.database_path is not None:
         console.print(f"source: offline advisory database {escape(str(result.database_path))}")
@@ -99,6 +108,7 @@ def _print(console: Console, result: AuditResult) -> None:
             age += " [yellow](stale: later advisories are unknown to this audit)[/]"
         console.print(f"advisory database from {age}")
     console.print(f"packages audited: {result.packages_audited}")
+    _print_not_auditable(console, result)
     for message in result.messages:
         console.print(f"[dim]{escape(message)}[/]")
     if result.findings:
@@ -121,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     root = args.root
     security = load_config(root).security
     text, source = _read_requirements(root, args.requirements)
-    requirements = parse_requirements(text, source=source)
+    requirements = read_requirements(text, source=source)
     if args.no_advisory_db:
         database = None
     elif args.advisory_db is not None:
