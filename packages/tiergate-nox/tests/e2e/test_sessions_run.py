@@ -99,3 +99,26 @@ def test_a_test_group_without_pytest_tiergate_names_what_to_add(monorepo: Monore
     folder = monorepo.root / f".tiergate/runs/r5/sessions/tests-{PYTHON}-calc"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert (manifest["outcome"], manifest["message"]) == ("crashed", hint)
+
+
+@pytest.mark.req("FR-092", "FR-093")
+def test_tests_in_a_flat_folder_run_in_the_default_tier_and_a_failure_is_red(
+    monorepo: Monorepo,
+) -> None:
+    # Once, a member whose tests were in no tier folder was not expected at all: green, 0 tests.
+    for package in ("calc", "report"):
+        (monorepo.root / f"packages/{package}/tests/unit/test_{package}.py").rename(
+            monorepo.root / f"packages/{package}/tests/test_{package}.py"
+        )
+    monorepo.write(
+        "packages/calc/tests/test_more.py", "def test_wrong() -> None:\n    assert 1 == 2\n"
+    )
+    env = monorepo.env(TIERGATE_RUN_ID="r6")
+    result = monorepo.run("nox", "--session", f"tests-{PYTHON}", env=env)
+    assert result.returncode != 0
+    gates = monorepo.run("tiergate", "gates", *ONLY, env=env)
+    assert gates.returncode == 1, gates.stdout
+    assert "1 failed or errored of 3" in gates.stdout
+    assert "packages/calc/tests/test_more.py::test_wrong" in gates.stdout
+    for package in ("calc", "report"):
+        assert f"tests-{PYTHON}(package='{package}')" in gates.stdout
