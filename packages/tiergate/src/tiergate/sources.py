@@ -104,7 +104,19 @@ def member_source(  # noqa: PLR0913 - the member's folder, data, name, file and 
     )
     if is_virtual(pyproject):
         return _virtual(member)
+    if _ships_nothing(member):
+        return MemberSource((), (), "hatchling bypass-selection (a wheel of metadata only)")
     return _discover(member).source()
+
+
+def _ships_nothing(member: _Member) -> bool:
+    """A hatchling wheel with ``bypass-selection`` and nothing named: a meta-package."""
+    if _backend_reader(member) is not _hatchling:
+        return False
+    wheel = member.table("tool", "hatch", "build", "targets", "wheel")
+    return wheel.get("bypass-selection") is True and not any(
+        key in wheel for key in ("packages", "only-include", "force-include")
+    )
 
 
 def _virtual(member: _Member) -> MemberSource:

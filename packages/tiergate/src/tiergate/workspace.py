@@ -26,6 +26,7 @@ from tiergate.graph import (
     reverse,
     topological_order,
 )
+from tiergate.lockfile import locked_member_dependencies
 from tiergate.pythons import read_python_versions
 from tiergate.sources import member_source
 from tiergate.testfiles import MemberTests, PytestSettings, find_member_tests
@@ -225,13 +226,21 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         )
     configured = tuple(pythons) if pythons is not None else read_python_versions(root)
     drafts: list[_Draft] = []
+    locked = locked_member_dependencies(root)
     if "project" in data:
-        drafts.append(_draft(root, root_file, data, text, is_root=True))
+        drafts.append(_draft(root, root_file, data, text, is_root=True, locked=locked))
     for folder in _member_folders(root, root_file, text, table):
         if folder != root:
             file = folder / PYPROJECT
             drafts.append(
-                _draft(folder, file, read_toml(file), file.read_text("utf-8"), is_root=False)
+                _draft(
+                    folder,
+                    file,
+                    read_toml(file),
+                    file.read_text("utf-8"),
+                    is_root=False,
+                    locked=locked,
+                )
             )
     by_name = _index(drafts)
     graph: dict[str, tuple[str, ...]] = {}  # runtime dependencies: must be acyclic
@@ -251,9 +260,20 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
             draft = by_name[canonicalize_name(name)]
             member = draft.member
             others = [folder for folder in folders if folder != member.path]
+            owned = [
+                (path, name)
+                for path, name in zip(member.source, member.import_packages, strict=True)
+                if not any(
+                    path.is_relative_to(other)
+                    for other in others
+                    if other.is_relative_to(member.path)
+                )
+            ]  # a nested member's code is its own, never the root's
             members.append(
                 replace(
                     member,
+                    source=tuple(path for path, _ in owned),
+                    import_packages=tuple(name for _, name in owned),
                     internal_dependencies=uses[member.name],
                     runtime_dependencies=graph[member.name],
                     pythons=_admitted(member.requires_python, configured),
@@ -335,8 +355,19 @@ def _glob(root: Path, glob: str, root_file: Path, text: str) -> list[Path]:
         ) from None
 
 
-def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root: bool) -> _Draft:
-    """Read one member's ``pyproject.toml`` data, every field but the workspace-wide ones."""
+def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and the lock
+    folder: Path,
+    file: Path,
+    data: dict[str, Any],
+    text: str,
+    *,
+    is_root: bool,
+    locked: Mapping[str, tuple[str, ...]],
+) -> _Draft:
+    """Read one member's ``pyproject.toml`` data, every field but the workspace-wide ones.
+
+    ``locked``: the members' dependencies in ``uv.lock``, for dynamic ones.
+    """
     project = data.get("project")
     if not isinstance(project, dict):
         raise WorkspaceError("no [project] table: a workspace member needs one", path=file)
@@ -361,6 +392,9 @@ def _draft(folder: Path, file: Path, data: dict[str, Any], text: str, *, is_root
     raw_dependencies = _expect(
         project.get("dependencies", []), list, "[project].dependencies", file, text
     )
+    if "dependencies" in _expect(project.get("dynamic", []), list, "[project].dynamic", file, text):
+        # A build hook computes them: uv.lock is where uv wrote what it found.
+        raw_dependencies = list(locked.get(str(canonicalize_name(name)), ()))
     dependencies = _requirements(raw_dependencies, file, text)
     groups = _dependency_groups(data.get("dependency-groups", {}), file, text)
     in_groups = _requirements([raw for entries in groups.values() for raw in entries], file, text)

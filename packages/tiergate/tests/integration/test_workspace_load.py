@@ -525,3 +525,95 @@ def test_members_whose_tests_use_each_other_are_one_group_never_an_order(
     assert main(["--root", str(ws_root), "workspace"]) == 0
     out = capsys.readouterr().out
     assert "order (dependencies first): core, {api, client} (test-time cycle)" in out
+
+
+LOCK = """\
+version = 1
+requires-python = ">=3.11"
+
+[manifest]
+members = ["app", "core"]
+
+[[package]]
+name = "app"
+source = { editable = "packages/app" }
+dependencies = [
+    { name = "core" },
+    { name = "requests" },
+]
+
+[[package]]
+name = "core"
+source = { editable = "packages/core" }
+
+[[package]]
+name = "requests"
+version = "2.32.3"
+source = { registry = "https://pypi.org/simple" }
+"""
+
+
+@pytest.mark.req("FR-002")
+def test_dynamic_dependencies_are_read_from_the_lock(
+    ws_root: Path, add_member: AddMember, write_file: WriteFile
+) -> None:
+    # A build hook computes app's dependencies: only uv.lock says app needs core.
+    app = add_member("app")
+    pyproject = app / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("dependencies = []", 'dynamic = ["dependencies"]')
+    )
+    add_member("core")
+    assert load_workspace(ws_root).member("app").runtime_dependencies == ()
+    write_file("uv.lock", LOCK)
+
+    workspace = load_workspace(ws_root)
+
+    assert workspace.member("app").runtime_dependencies == ("core",)
+    assert workspace.member("app").dependencies == (Requirement("core"), Requirement("requests"))
+    assert [m.name for m in workspace.members] == ["core", "app"]
+
+
+@pytest.mark.req("FR-100")
+def test_the_root_never_owns_the_code_of_a_member_nested_in_it(
+    ws_root: Path, write_file: WriteFile
+) -> None:
+    # hatchling's default for "calc" finds calc_slim/calc/: that folder is the member's.
+    write_file(
+        "pyproject.toml",
+        """\
+        [project]
+        name = "calc"
+        version = "1.0"
+
+        [build-system]
+        requires = ["hatchling"]
+        build-backend = "hatchling.build"
+
+        [tool.uv.workspace]
+        members = ["calc_slim"]
+        """,
+    )
+    write_file(
+        "calc_slim/pyproject.toml",
+        '[project]\nname = "calc-slim"\nversion = "1.0"\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["calc"]\n',
+    )
+    write_file("calc_slim/calc/__init__.py", "")
+    write_file("calc/__init__.py", "")
+
+    workspace = load_workspace(ws_root)
+
+    assert workspace.member("calc").source == ((ws_root / "calc").resolve(),)
+    assert workspace.member("calc-slim").source == ((ws_root / "calc_slim/calc").resolve(),)
+
+
+def test_a_broken_lock_is_an_error_naming_it_and_its_line(
+    ws_root: Path, add_member: AddMember, write_file: WriteFile
+) -> None:
+    add_member("app")
+    lock = write_file("uv.lock", "version = 1\n[[package]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(ws_root)
+    assert (caught.value.path, caught.value.line) == (lock, 2)

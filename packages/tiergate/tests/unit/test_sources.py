@@ -518,3 +518,16 @@ def test_an_empty_override_is_an_error(tmp_path: Path) -> None:
     caught = error(folder, [])
     assert caught.message == "[tool.tiergate] source is empty: name at least one path"
     assert caught.line == line(folder, "source")
+
+
+@pytest.mark.req("FR-101")
+def test_a_hatchling_meta_package_that_bypasses_selection_ships_no_source(tmp_path: Path) -> None:
+    # Its wheel is metadata only; the packages beside it belong to other members.
+    folder = member(
+        tmp_path / "m",
+        HATCH + "[tool.hatch.build.targets.wheel]\nbypass-selection = true\n",
+        "calc_slim/calc/__init__.py",
+    )
+    assert source(folder) == MemberSource(
+        (), (), "hatchling bypass-selection (a wheel of metadata only)"
+    )

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
     from tiergate.plan import ExpectedSession
     from tiergate.records import TestRecord
-    from tiergate.workspace import Member
     from tiergate.runfolder import SessionManifest
+    from tiergate.workspace import Member
 
 NAME = "sessions"
 _BOUND = "every tier ran and left results"
