@@ -129,7 +129,12 @@ def test(ctx: Context, python: str | None = None, package: str | None = None) ->
 
 @task
 def gates(ctx: Context) -> None:
-    """Check the latest run folder (``tiergate gates``)."""
+    """Evaluate the newest complete run folder and record it (``tiergate gates``, no ``--run``).
+
+    Complete: every session in it has finished (written its manifest); newest: its
+    last session finished last, ``local`` (sessions run by hand) included. With
+    ``TIERGATE_RUN_ID`` set, that run instead. A run already recorded is not recorded again.
+    """
     _run(ctx, sys.executable, "-m", "tiergate", "gates")
 
 

@@ -10,7 +10,8 @@ Layout (version 1)::
             findings.json   tool sessions: the tool's own JSON output
 
 Every session writes its ``manifest.json`` last, so a folder without one is a
-session that did not finish. The engine only reads these files; it never
+session that did not finish (still running, or killed), and a run with such a
+folder is not complete. The engine only reads these files; it never
 re-runs anything. The manifest's JSON Schema is published as
 ``schemas/session-manifest.schema.json`` (generated from :class:`SessionManifest`).
 """
@@ -107,12 +108,17 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
 
 
-def current_run_id() -> str:
-    """The run id from ``TIERGATE_RUN_ID``, else ``local``."""
-    run_id = os.environ.get(RUN_ID_ENV, "").strip() or DEFAULT_RUN_ID
+def named_run_id() -> str | None:
+    """The run id that ``TIERGATE_RUN_ID`` names, or ``None`` when it is not set (or empty)."""
+    run_id = os.environ.get(RUN_ID_ENV, "").strip()
     if _UNSAFE.search(run_id):
         raise ArtifactError(f"{RUN_ID_ENV}={run_id!r}: use letters, digits, '.', '_' and '-' only")
-    return run_id
+    return run_id or None
+
+
+def current_run_id() -> str:
+    """The run id from ``TIERGATE_RUN_ID``, else ``local`` (the folder of sessions run by hand)."""
+    return named_run_id() or DEFAULT_RUN_ID
 
 
 def session_dir(run_dir: Path, session: str) -> Path:
@@ -160,6 +166,52 @@ def merge_runs(run_dirs: Sequence[Path]) -> dict[str, tuple[Path, SessionManifes
                 raise ArtifactError(msg, path=folder / MANIFEST)
             merged[name] = (folder, manifest)
     return merged
+
+
+def finished_at(run_dir: Path) -> datetime | None:
+    """When a complete run's last session finished (UTC); ``None`` when the run is not complete.
+
+    Complete: ``sessions/`` holds at least one session folder, and every session
+    folder holds its ``manifest.json`` (one without is still running, or was killed).
+    A manifest that cannot be read is an :class:`ArtifactError` naming it.
+    """
+    sessions_root = run_dir / SESSIONS
+    if not sessions_root.is_dir():
+        return None
+    folders = [entry for entry in sessions_root.iterdir() if entry.is_dir()]
+    if not folders or not all((folder / MANIFEST).is_file() for folder in folders):
+        return None
+    return max(utc_time(read_manifest(folder / MANIFEST).finished_at) for folder in folders)
+
+
+def find_newest_complete_run(run_root: Path) -> Path | None:
+    """The complete run folder under ``run_root`` whose last session finished last, if any.
+
+    Every folder competes, ``local`` (sessions run by hand) included; a tie goes
+    to the greater folder name, so that the choice never depends on the file system.
+    """
+    if not run_root.is_dir():
+        return None
+    found = [
+        (moment, run_dir.name, run_dir)
+        for run_dir in run_root.iterdir()
+        if run_dir.is_dir() and (moment := finished_at(run_dir)) is not None
+    ]
+    return max(found)[2] if found else None
+
+
+def newest_complete_run(run_root: Path) -> Path:
+    """:func:`find_newest_complete_run`, or an :class:`ArtifactError` naming ``run_root``."""
+    found = find_newest_complete_run(run_root)
+    if found is None:
+        msg = "no complete run in this folder: run `uv run invoke check` first (or pass --run DIR)"
+        raise ArtifactError(msg, path=run_root)
+    return found
+
+
+def utc_time(moment: datetime) -> datetime:
+    """``moment`` in UTC; a manifest's time without a zone is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def manifest_json_schema() -> dict[str, Any]:

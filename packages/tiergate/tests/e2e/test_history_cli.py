@@ -58,7 +58,7 @@ def test_gates_records_history_lists_and_baseline_saves(ws_root: Path, ran: Path
     assert results["ratchet/baseline"]["status"] == "warning"
     assert gates.stderr == "history: recorded run r1 in sqlite:///.tiergate/history.db\n"
     again = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1")
-    assert "already recorded (the first record is kept): run r1" in again.stderr
+    assert again.stderr == "history: run r1 already recorded in sqlite:///.tiergate/history.db\n"
     only = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--only", "tests")
     assert only.stderr == "history: not recorded: --only evaluates part of the gates\n"
     skipped = tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1", "--no-record")
@@ -124,11 +124,11 @@ def test_bad_stores_are_one_line_errors(ws_root: Path, ran: Path) -> None:
     assert not (ws_root / "tiergate-baseline.json").exists()
     tiergate(ws_root, "gates", "--run", ".tiergate/runs/r1")
     with closing(sqlite3.connect(ws_root / ".tiergate/history.db")) as raw, raw:
-        raw.execute("INSERT INTO schema_migrations VALUES (2, '0002_future.sql', 'later')")
+        raw.execute("INSERT INTO schema_migrations VALUES (99, '0099_future.sql', 'later')")
     _one_line_error(
         tiergate(ws_root, "history"),
         2,
-        f"{ws_root / '.tiergate/history.db'}: the history store has schema version 2",
+        f"{ws_root / '.tiergate/history.db'}: the history store has schema version 99",
     )
     _one_line_error(
         tiergate(ws_root, "history", TIERGATE_HISTORY_URL=f"mysql://ci:{SECRET}@db/x"),

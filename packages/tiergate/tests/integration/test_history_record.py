@@ -103,18 +103,23 @@ def test_a_tier_that_did_not_run_is_not_stored_as_a_number(
     assert run.branch is None  # not a git repository
 
 
-def test_runs_by_hand_get_a_fresh_id_each_evaluation(
+@pytest.mark.req("FR-134")
+def test_runs_by_hand_are_recorded_once_until_a_session_runs_again(
     ws_root: Path, app: Path, run_tier: Callable[..., Path]
 ) -> None:
     del app
     run_tier("app", "unit", run_id="local")
     run_tier("app", "integration", run_id="local")
-    verdict = evaluate(ws_root, [ws_root / ".tiergate/runs/local"], strict=False)
-    first = record_verdict(verdict, now=NOW)
-    second = record_verdict(verdict)
-    assert first.run_id.startswith("20260301T090000Z-")
-    assert first.run_id != second.run_id
-    assert second.recorded
+    local = [ws_root / ".tiergate/runs/local"]
+    first = record_verdict(evaluate(ws_root, local, strict=False), now=NOW)
+    second = record_verdict(evaluate(ws_root, local, strict=False))
+    assert first.run_id.startswith("local-")
+    assert (second.run_id, second.recorded) == (first.run_id, False)
+
+    run_tier("app", "integration", run_id="local")  # run again by hand: another state
+    third = record_verdict(evaluate(ws_root, local, strict=False))
+    assert third.run_id != first.run_id
+    assert third.recorded
     trend = load_trend(ws_root, load_config(ws_root), limit=5)
-    assert [run.run_id for run in trend] == [first.run_id, second.run_id]  # oldest first
+    assert [run.run_id for run in trend] == [first.run_id, third.run_id]  # oldest first
     assert load_trend(ws_root, load_config(ws_root), branch="main") == []

@@ -332,9 +332,7 @@ def test_a_run_is_recorded_once_the_first_record_is_kept(
     run.tests("alpha", {"unit": _unit(), "integration": _integration()})  # fixed, same run id
     assert _gates(run.root, *RUN, "--format", "json") == 0
 
-    assert capsys.readouterr().err == (
-        f"history: already recorded (the first record is kept): run r1 in {STORE}\n"
-    )
+    assert capsys.readouterr().err == f"history: run r1 already recorded in {STORE}\n"
     assert _recorded(run.root) == "failed"
 
 
@@ -388,6 +386,14 @@ def test_a_missing_run_folder_is_bad_input_naming_it(
 ) -> None:
     del alpha
     assert _gates(workspace) == 2
+    assert capsys.readouterr() == (
+        "",
+        (
+            f"tiergate: error: {workspace.resolve() / '.tiergate/runs'}: no complete run in "
+            "this folder: run `uv run invoke check` first (or pass --run DIR)\n"
+        ),
+    )
+    assert _gates(workspace, "--run", ".tiergate/runs/local") == 2
     assert capsys.readouterr() == (
         "",
         (

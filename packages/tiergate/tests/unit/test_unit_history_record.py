@@ -60,20 +60,17 @@ def test_a_verdict_is_recorded_once_under_its_run_id_with_commit_and_branch(
     assert [r.recorded_at for r in load_trend(repo, load_config(repo))] == [NOW]
 
 
-def test_a_run_of_sessions_run_by_hand_gets_a_fresh_id_each_time(alpha: Path) -> None:
+@pytest.mark.req("FR-134")
+def test_a_run_of_sessions_run_by_hand_is_recorded_once(alpha: Path) -> None:
     root = alpha.parent.parent
     verdict = _run(root, "local").verdict(only=("tests",))
     first = record_verdict(verdict, now=NOW)
-    second = record_verdict(verdict, now=NOW)
-    assert re.fullmatch(r"20261122T120000Z-[0-9a-f]{4}", first.run_id)
-    assert first.run_id != second.run_id
-    assert (first.recorded, second.recorded) == (True, True)
+    second = record_verdict(verdict, now=NOW + timedelta(hours=1))
+    assert re.fullmatch(r"local-20261122T100030Z-[0-9a-f]{8}", first.run_id)  # newest finish
+    assert (second.run_id, second.recorded) == (first.run_id, False)
     runs = load_trend(root, load_config(root))
     # outside a git repository the commit and branch are unknown, not made up
-    assert [(r.run_id, r.commit, r.branch) for r in runs] == [
-        (first.run_id, None, None),
-        (second.run_id, None, None),
-    ]
+    assert [(r.run_id, r.commit, r.branch) for r in runs] == [(first.run_id, None, None)]
 
 
 @pytest.mark.req("FR-060")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -165,7 +166,16 @@ def test_the_run_id_comes_from_the_run_folders(alpha: Path, run: RunFolder) -> N
 
     local = RunFolder(run.root, "local")
     local.lint()
-    assert stable_run_id(local.context()) is None  # sessions run by hand have no run id
+    by_hand = stable_run_id(local.context())  # made of the sessions run by hand
+    assert by_hand is not None
+    assert re.fullmatch(r"local-20261122T100030Z-[0-9a-f]{8}", by_hand)
+    assert stable_run_id(local.context()) == by_hand
     context = run.context()
     context.sessions = {**context.sessions, **local.context().sessions}
-    assert stable_run_id(context) == "local+r1"
+    assert stable_run_id(context) == f"{by_hand}+r1"
+
+    local.started += timedelta(minutes=5)
+    local.lint()  # run again by hand: another run
+    again = stable_run_id(local.context())
+    assert again is not None
+    assert again.startswith("local-20261122T100530Z-")

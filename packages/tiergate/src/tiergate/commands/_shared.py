@@ -1,13 +1,19 @@
-"""What several commands share: the ``--run`` option, where a run is, writing a report."""
+"""What several commands share: the ``--run`` option, which run to read, writing a report."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.config import load_config
-from tiergate.files import write_whole
-from tiergate.runfolder import RUN_ID_ENV, current_run_id
+from tiergate.files import relative, write_whole
+from tiergate.runfolder import (
+    RUN_ID_ENV,
+    find_newest_complete_run,
+    named_run_id,
+    newest_complete_run,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -23,18 +29,59 @@ def add_run_argument(parser: argparse._ActionsContainer) -> None:
         metavar="DIR",
         action="append",
         type=Path,
-        help=f"a run folder; repeat to merge shards (default: <run-dir>/${RUN_ID_ENV} or local)",
+        help=(
+            f"a run folder; repeat to merge shards (default: <run-dir>/${RUN_ID_ENV}, "
+            "else the newest complete run in <run-dir>)"
+        ),
     )
 
 
+def run_root(root: Path) -> Path:
+    """``<run-dir>`` of the workspace at ``root``: where its run folders are."""
+    return root / load_config(root).run_dir
+
+
 def default_run(root: Path) -> Path:
-    """``<run-dir>/<$TIERGATE_RUN_ID or local>`` of the workspace at ``root``."""
-    return root / load_config(root).run_dir / current_run_id()
+    """The run read without ``--run``: ``<run-dir>/$TIERGATE_RUN_ID``, else the newest complete.
+
+    No complete run is an :class:`~tiergate.errors.ArtifactError` naming ``<run-dir>``.
+    """
+    named = named_run_id()
+    if named is not None:
+        return run_root(root) / named
+    return newest_complete_run(run_root(root))
 
 
-def run_dirs(args: argparse.Namespace, root: Path) -> list[Path]:
-    """The run folders ``--run`` names, else the default one."""
-    return list(args.run) if args.run else [default_run(root)]
+def find_default_run(root: Path) -> Path | None:
+    """:func:`default_run` when that folder exists, else ``None`` (``trace``: the static scan)."""
+    named = named_run_id()
+    if named is None:
+        return find_newest_complete_run(run_root(root))
+    run = run_root(root) / named
+    return run if run.is_dir() else None
+
+
+def run_dirs(args: argparse.Namespace, root: Path, *, machine: bool = False) -> list[Path]:
+    """The run folders ``--run`` names, else the default one (said: see :func:`say_run`)."""
+    if args.run:
+        return list(args.run)
+    run = default_run(root)
+    say_run(run, root, machine=machine)
+    return [run]
+
+
+def say_run(run: Path, root: Path, *, machine: bool) -> None:
+    """Say which run a command reads when it chose the newest one itself.
+
+    One line, on stdout before a report for people, on stderr when the output
+    is for a machine (JSON, Markdown, a file), so that stdout stays that format.
+    A run named by ``$TIERGATE_RUN_ID`` or ``--run`` is the caller's choice and is not said.
+    """
+    if named_run_id() is not None:
+        return
+    shown = relative(run, root) if run.is_relative_to(root) else str(run)
+    line = f"run: {shown} (the newest complete run; --run DIR to choose another)\n"
+    (sys.stderr if machine else sys.stdout).write(line)
 
 
 def emit(text: str, output: Path | None, what: str = "report") -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
-from tiergate.commands._shared import default_run, emit
+from tiergate.commands._shared import emit, find_default_run, say_run
 from tiergate.errors import ExitCode
 from tiergate.files import relative
 from tiergate.gates.base import Context
@@ -36,8 +36,10 @@ def show_matrix(args: argparse.Namespace, workspace: Workspace, config: Tiergate
     root = workspace.root
     runs = list(args.run) if args.run else None
     if runs is None and not args.static:
-        default = default_run(root)
-        runs = [default] if (default / SESSIONS).is_dir() else None
+        default = find_default_run(root)
+        if default is not None and (default / SESSIONS).is_dir():
+            runs = [default]
+            say_run(default, root, machine=args.format != "terminal" or args.output is not None)
     matrix = static_matrix(workspace, config) if runs is None else _from_run(root, runs)
     results = list(judge(matrix))
     if args.format == "terminal" and args.output is None:

@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read the run's coverage data once, rank the gaps, print the best ones."""
     root = args.root
-    runs = run_dirs(args, root)
+    runs = run_dirs(args, root, machine=args.json)
     # Evaluating no gate builds the same context `tiergate gates` reads (shards merged).
     context = Context.load(root, runs, strict=False)
     gaps = ranking(context, args.top)

@@ -1,8 +1,10 @@
 """``tiergate gates``: evaluate every gate over a run folder (or shards of one); one verdict.
 
-The evaluated run is then recorded in the history store, green or red (history
-shows failures too), unless ``--no-record`` is given or ``--only`` evaluated part
-of the gates. Shards are recorded once: by the command that evaluates them merged.
+Without ``--run`` it reads ``<run-dir>/$TIERGATE_RUN_ID``, else the newest complete
+run (and says which). The evaluated run is then recorded in the history store,
+green or red (history shows failures too), unless ``--no-record`` is given or
+``--only`` evaluated part of the gates; a run evaluated again is not recorded again.
+Shards are recorded once: by the command that evaluates them merged.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Evaluate, print or write the report, append Markdown to the CI step summary."""
     root = args.root
-    runs = run_dirs(args, root)
+    runs = run_dirs(args, root, machine=args.format != "terminal" or args.output is not None)
     verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only, base=args.base)
     if args.format == "terminal" and args.output is None:
         render_terminal(verdict, Console(highlight=False, width=max(120, Console().width)))
@@ -85,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.only is not None:
         sys.stderr.write("history: not recorded: --only evaluates part of the gates\n")
     elif not args.no_record:
-        recorded = record_verdict(verdict)
-        what = "recorded" if recorded.recorded else "already recorded (the first record is kept):"
-        sys.stderr.write(f"history: {what} run {recorded.run_id} in {recorded.store}\n")
+        sys.stderr.write(f"history: {record_verdict(verdict).message}\n")
     if args.html is not None:
         write_dashboard(verdict, args.html)
     return int(verdict.exit_code)

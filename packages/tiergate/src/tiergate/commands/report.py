@@ -46,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Evaluate the run, gather the dashboard, write it whole."""
     root = args.root
-    verdict = evaluate(root, run_dirs(args, root), strict=args.strict or is_ci(), base=args.base)
+    runs = run_dirs(args, root, machine=True)  # said beside the dashboard's line, on stderr
+    verdict = evaluate(root, runs, strict=args.strict or is_ci(), base=args.base)
     write_dashboard(verdict, args.html)
     return int(verdict.exit_code)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--run`` (repeatable) or ``--static`` or ``--check``; ``--format``, ``--output``."""
     source = parser.add_mutually_exclusive_group()
-    add_run_argument(source)  # default: the default run when it exists, else the static scan
+    add_run_argument(source)  # default: $TIERGATE_RUN_ID's or the newest complete run, else static
     source.add_argument(
         "--static",
         action="store_true",

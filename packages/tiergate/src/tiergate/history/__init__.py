@@ -16,8 +16,14 @@ from typing import TYPE_CHECKING
 
 from tiergate.git import branch_name, head_commit
 from tiergate.history.connect import open_store, store_exists
-from tiergate.history.store import Store
-from tiergate.history.summary import STAR, RunSummary, build_summary, stable_run_id
+from tiergate.history.store import Recording, Store
+from tiergate.history.summary import (
+    STAR,
+    RunSummary,
+    build_summary,
+    run_sessions,
+    stable_run_id,
+)
 from tiergate.history.url import HISTORY_URL_ENV, StoreURL, redact, resolve_url
 from tiergate.runfolder import new_run_id
 
@@ -31,6 +37,7 @@ __all__ = [
     "HISTORY_URL_ENV",
     "STAR",
     "Recorded",
+    "Recording",
     "RunSummary",
     "Store",
     "StoreURL",
@@ -47,16 +54,38 @@ class Recorded:
     """What recording a verdict did."""
 
     run_id: str
-    recorded: bool
-    """False: a run with this id was already in the store (the first record is kept)."""
+    recording: Recording
     store: StoreURL
+
+    @property
+    def recorded(self) -> bool:
+        """Whether this evaluation is now the run's record (new, or completed)."""
+        return self.recording in {Recording.NEW, Recording.COMPLETED}
+
+    @property
+    def message(self) -> str:
+        """The line ``tiergate gates`` prints about it (without ``history:``)."""
+        where = f"in {self.store}"
+        match self.recording:
+            case Recording.NEW:
+                return f"recorded run {self.run_id} {where}"
+            case Recording.COMPLETED:
+                return f"run {self.run_id} completed with its new sessions {where}"
+            case Recording.SAME:
+                return f"run {self.run_id} already recorded {where}"
+            case Recording.KEPT:
+                return (
+                    f"run {self.run_id} already recorded {where}; its sessions changed "
+                    "since, the first record is kept (a new run needs a new TIERGATE_RUN_ID)"
+                )
 
 
 def record_verdict(verdict: Verdict, *, now: datetime | None = None) -> Recorded:
     """Record an evaluated run (green or red) into the workspace's store, in one transaction.
 
-    The run's id is its run folders' (``TIERGATE_RUN_ID``); a run of sessions
-    run by hand (folder ``local``) is recorded under a fresh id each time.
+    The run's id is its run folders' (``TIERGATE_RUN_ID``; for sessions run by
+    hand, made of what they are): a run evaluated twice is recorded once, and
+    completed when it gained sessions (see :meth:`Store.record_run`).
     """
     context = verdict.context
     moment = now or datetime.now(UTC)
@@ -69,8 +98,8 @@ def record_verdict(verdict: Verdict, *, now: datetime | None = None) -> Recorded
         branch=branch_name(context.root),
     )
     with open_store(url) as store:
-        recorded = store.record(summary)
-    return Recorded(summary.run_id, recorded, url)
+        recording = store.record_run(summary, run_sessions(context))
+    return Recorded(summary.run_id, recording, url)
 
 
 def load_trend(

@@ -7,12 +7,17 @@ all inside one transaction that holds the store's migration lock, so that
 several processes opening a new store at once apply each migration once.
 
 A run is written in one transaction: it is in the store whole or not at all.
-Its ``run_id`` is unique: recording an id that is already there changes
-nothing and says so (:meth:`Store.record` returns ``False``); the first record wins.
+Its ``run_id`` is unique: one run, one record (:meth:`Store.record_run` says
+what recording did, :class:`Recording`). The store remembers the sessions a run
+was evaluated from (name and finishing time): evaluated again from the same
+sessions, nothing is written; from more sessions, every one of the first still
+the same (a shard added later), the record is completed in place; from sessions
+that changed (one run again), the first record is kept.
 """
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import sqlite3
@@ -27,9 +32,10 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from tiergate.errors import HistoryError
 from tiergate.history.summary import RunSummary
+from tiergate.runfolder import utc_time
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from contextlib import AbstractContextManager
     from types import TracebackType
 
@@ -81,6 +87,20 @@ _TESTS_COLUMNS = (
     "duration",
 )
 _GATE_COLUMNS = ("gate", "status", "measured", "bound")
+_CHILD_TABLES = ("coverage", "tests", "gate_results", "run_sessions")
+
+
+class Recording(enum.Enum):
+    """What recording a run did."""
+
+    NEW = "recorded"
+    """The run was not in the store: it is now."""
+    COMPLETED = "completed"
+    """Evaluated from more sessions than before, each earlier one unchanged: record replaced."""
+    SAME = "already recorded"
+    """Evaluated from the sessions it was recorded from (or recorded without them): unchanged."""
+    KEPT = "kept"
+    """Evaluated from sessions that changed since it was recorded: the first record is kept."""
 
 
 class Store(Protocol):
@@ -98,6 +118,10 @@ class Store(Protocol):
 
     def record(self, summary: RunSummary) -> bool:
         """Record a run in one transaction; ``False`` when its id was already recorded."""
+        ...
+
+    def record_run(self, summary: RunSummary, sessions: Mapping[str, datetime]) -> Recording:
+        """Record a run evaluated from ``sessions`` (name -> finished at), one record per id."""
         ...
 
     def runs(self, limit: int, branch: str | None = None) -> list[RunSummary]:
@@ -207,6 +231,11 @@ def _insert(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES (?, {marks})"  # noqa: S608 - constant names  # nosec B608
 
 
+def _utc(moment: datetime | str) -> datetime:
+    """A time as the store gave it back (SQLite: ISO text) or was given, in UTC."""
+    return utc_time(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+
+
 class SQLStore(ABC):
     """The SQL both stores run; a subclass opens the connection and its transactions.
 
@@ -306,37 +335,82 @@ class SQLStore(ABC):
 
     # ----------------------------------------------------------------- writing
     def record(self, summary: RunSummary) -> bool:
-        """Write the run and its rows in one transaction; ``False`` if its id is there already."""
+        """Record a run without its sessions; ``False`` if its id is there already."""
+        return self.record_run(summary, {}) is Recording.NEW
+
+    def record_run(self, summary: RunSummary, sessions: Mapping[str, datetime]) -> Recording:
+        """Record a run evaluated from ``sessions`` (name -> finished at), in one transaction.
+
+        A new id is written whole. A known one is left as it is unless the run
+        grew: its sessions are a strict superset of those it was recorded from,
+        each with the same finishing time; then its rows are replaced by this
+        evaluation's, keeping its place in the history (``seq``).
+        """
         run = summary.model_dump()
         values = [self._value(run[name]) for name in _RUN_FIELDS]
         marks = ", ".join("?" for _ in _RUN_COLUMNS)
+        given = {name: _utc(moment) for name, moment in sessions.items()}
         with self._write() as tx:
             inserted = tx.execute(
                 f"INSERT INTO runs ({', '.join(_RUN_COLUMNS)}) VALUES ({marks}) "  # noqa: S608 - constant names  # nosec B608
                 "ON CONFLICT (run_id) DO NOTHING",
                 values,
             )
-            if not inserted:
-                return False
-            for table, columns, rows in (
-                ("coverage", _COVERAGE_COLUMNS, run["coverage"]),
-                ("tests", _TESTS_COLUMNS, run["tests"]),
-            ):
-                if rows:
-                    tx.many(
-                        _insert(table, columns),
-                        [[summary.run_id, *(row[c] for c in columns)] for row in rows],
-                    )
-            if run["gates"]:
+            if inserted:
+                self._write_rows(tx, summary, given)
+                return Recording.NEW
+            # A no-op update takes the run's row lock (PostgreSQL; SQLite's is the file's), so
+            # that two evaluations completing one run at once are judged one after the other.
+            tx.execute("UPDATE runs SET branch = branch WHERE run_id = ?", [summary.run_id])
+            known = self._recorded_sessions(tx, summary.run_id)
+            if not known or known == given:
+                return Recording.SAME
+            if not known.items() < given.items():
+                return Recording.KEPT
+            settings = ", ".join(f"{column} = ?" for column in _RUN_COLUMNS[1:])
+            tx.execute(
+                f"UPDATE runs SET {settings} WHERE run_id = ?",  # noqa: S608 - constant names  # nosec B608
+                [*values[1:], summary.run_id],
+            )
+            for table in _CHILD_TABLES:
+                tx.execute(f"DELETE FROM {table} WHERE run_id = ?", [summary.run_id])  # noqa: S608 - constant names  # nosec B608
+            self._write_rows(tx, summary, given)
+        return Recording.COMPLETED
+
+    def _write_rows(
+        self, tx: Transaction, summary: RunSummary, sessions: Mapping[str, datetime]
+    ) -> None:
+        """The rows of a run other than its ``runs`` row (then the test hook's pause)."""
+        run = summary.model_dump()
+        for table, columns, rows in (
+            ("coverage", _COVERAGE_COLUMNS, run["coverage"]),
+            ("tests", _TESTS_COLUMNS, run["tests"]),
+        ):
+            if rows:
                 tx.many(
-                    _insert("gate_results", ("ordinal", *_GATE_COLUMNS)),
-                    [
-                        [summary.run_id, ordinal, *(row[c] for c in _GATE_COLUMNS)]
-                        for ordinal, row in enumerate(run["gates"])
-                    ],
+                    _insert(table, columns),
+                    [[summary.run_id, *(row[c] for c in columns)] for row in rows],
                 )
-            pause_before_commit(summary.run_id)
-        return True
+        if run["gates"]:
+            tx.many(
+                _insert("gate_results", ("ordinal", *_GATE_COLUMNS)),
+                [
+                    [summary.run_id, ordinal, *(row[c] for c in _GATE_COLUMNS)]
+                    for ordinal, row in enumerate(run["gates"])
+                ],
+            )
+        if sessions:
+            tx.many(
+                _insert("run_sessions", ("session_name", "finished_at")),
+                [[summary.run_id, name, self._value(when)] for name, when in sessions.items()],
+            )
+        pause_before_commit(summary.run_id)
+
+    def _recorded_sessions(self, tx: Transaction, run_id: str) -> dict[str, datetime]:
+        rows = tx.query(
+            "SELECT session_name, finished_at FROM run_sessions WHERE run_id = ?", [run_id]
+        )
+        return {name: _utc(when) for name, when in rows}
 
     # ----------------------------------------------------------------- reading
     def runs(self, limit: int, branch: str | None = None) -> list[RunSummary]:

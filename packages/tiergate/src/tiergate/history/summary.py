@@ -15,6 +15,8 @@ store never holds a number for it (no 0, no value carried over from another run)
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -24,7 +26,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from tiergate.covdata import measure, total
 from tiergate.covnumbers import Counts
-from tiergate.runfolder import DEFAULT_RUN_ID
+from tiergate.runfolder import DEFAULT_RUN_ID, utc_time
 
 if TYPE_CHECKING:
     from tiergate.gates.base import Context
@@ -251,17 +253,42 @@ def _tests_rows(context: Context) -> list[TierTests]:
 
 
 def stable_run_id(context: Context) -> str | None:
-    """The id the run folders give this run, or ``None`` when they give none of its own.
+    """The id the run folders give this run, or ``None`` when it has no session at all.
 
     Shards of one run carry the same ``TIERGATE_RUN_ID`` in their manifests;
     several ids (folders of different runs evaluated together) are joined with
-    ``+``. Sessions run by hand all write into ``local``: such a run has no id of
-    its own and each evaluation of it is recorded under a fresh one.
+    ``+``. Sessions run by hand all write into ``local``, whatever they are: their
+    id is made of what they are (:func:`local_run_id`), so that evaluating the same
+    sessions again gives the same id, and re-running one of them a new one.
     """
     ids = sorted({manifest.run_id for _, manifest in context.sessions.values()})
-    if not ids or ids == [DEFAULT_RUN_ID]:
+    if not ids:
         return None
-    return "+".join(ids)
+    return "+".join(local_run_id(context) if one == DEFAULT_RUN_ID else one for one in ids)
+
+
+def local_run_id(context: Context) -> str:
+    """``local-<newest finish>-<digest>`` of the sessions run by hand (written into ``local``).
+
+    The digest is over each session's name and finishing time: the same sessions
+    give the same id, a session run again (or one more) gives another.
+    """
+    finished = sorted(
+        (name, utc_time(manifest.finished_at))
+        for name, (_, manifest) in context.sessions.items()
+        if manifest.run_id == DEFAULT_RUN_ID
+    )
+    text = json.dumps([(name, moment.isoformat()) for name, moment in finished])
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    newest = max(moment for _, moment in finished)
+    return f"{DEFAULT_RUN_ID}-{newest:%Y%m%dT%H%M%SZ}-{digest}"
+
+
+def run_sessions(context: Context) -> dict[str, datetime]:
+    """What a run was evaluated from: each session's name and when it finished (UTC)."""
+    return {
+        name: utc_time(manifest.finished_at) for name, (_, manifest) in context.sessions.items()
+    }
 
 
 def tiergate_version() -> str:
