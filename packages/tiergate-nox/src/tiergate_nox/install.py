@@ -32,3 +32,15 @@ def sync(session: nox.Session, *, member: Member | None = None, groups: tuple[st
         f"--python={session.virtualenv.location}",
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )
+
+
+def install(session: nox.Session, *requirements: str) -> None:
+    """``uv pip install`` ``requirements`` into the session's virtualenv, over what was synced."""
+    session.run_install(
+        "uv",
+        "pip",
+        "install",
+        "--quiet",
+        f"--python={session.virtualenv.location}",
+        *requirements,
+    )

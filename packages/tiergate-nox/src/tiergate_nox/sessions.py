@@ -21,7 +21,7 @@ import nox
 from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import TiergateError
-from tiergate.plan import member_tiers
+from tiergate.plan import member_tiers, type_checked
 from tiergate.runfolder import current_run_id
 from tiergate.workspace import load_workspace
 from tiergate_nox import testing, tooling
@@ -51,18 +51,18 @@ def register_sessions(root: Path | str) -> Workspace:
     ctx = SessionContext(root, workspace, config, run_dir)
     pythons = list(workspace.pythons)
     tested = [m.name for m in workspace.members if member_tiers(m, config)]
-    typed = [m.name for m in workspace.members if m.source_dirs or m.tests_dir is not None]
+    typed = [m.name for m in workspace.members if type_checked(m)]
 
     def tests(session: nox.Session, package: str) -> None:
         """Run a member's tests under coverage; JUnit XML and coverage data go to the run."""
         testing.tests(ctx, session, package)
 
     def type_(session: nox.Session, package: str) -> None:
-        """Type-check a member (source and tests) with mypy --strict in its own env."""
+        """Type-check a member (source and tests): mypy with the repository's configuration."""
         tooling.type_check(ctx, session, package)
 
     def lint(session: nox.Session) -> None:
-        """Lint the repository: ruff check and ruff format --check."""
+        """Lint the repository: ruff check and format --check, as configured and pinned."""
         tooling.lint(ctx, session)
 
     def sql(session: nox.Session) -> None:

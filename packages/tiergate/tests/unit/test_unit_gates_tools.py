@@ -148,15 +148,103 @@ def test_a_long_list_of_findings_shows_ten_and_counts_the_rest(alpha: Path, run:
     assert lint.details[10:] == ("... and 2 more",)
 
 
-def test_dependencies_not_audited_are_never_a_pass(alpha: Path, run: RunFolder) -> None:
+NOTHING = AuditResult(
+    source="none", findings=(), packages_audited=0, messages=("PyPI did not answer",)
+)
+NOT_AUDITED = "dependencies were NOT audited: no advisory source answered"
+
+
+@pytest.mark.req("FR-146")
+@pytest.mark.parametrize(("strict", "status"), [(False, "warning"), (True, "failed")])
+def test_dependencies_not_audited_warn_locally_and_fail_when_strict(
+    alpha: Path, run: RunFolder, strict: bool, status: str
+) -> None:
     del alpha
-    nothing = AuditResult(
-        source="none", findings=(), packages_audited=0, messages=("PyPI did not answer",)
+    run.security(bandit_json(), NOTHING)
+    gate = {r.gate: r for r in tools.GATE.evaluate(run.context(strict=strict))}
+    security = gate["tools/security"]
+    assert (security.status, security.measured) == (status, "0 findings, dependencies NOT audited")
+    assert security.details == (NOT_AUDITED,)
+
+
+@pytest.mark.req("FR-146")
+@pytest.mark.parametrize("strict", [False, True])
+def test_not_audited_beside_real_findings_is_red_in_both_modes(
+    alpha: Path, run: RunFolder, strict: bool
+) -> None:
+    del alpha
+    run.security(bandit_json(("a.py", 3, "B602", "shell=True")), NOTHING)
+    security = {r.gate: r for r in tools.GATE.evaluate(run.context(strict=strict))}[
+        "tools/security"
+    ]
+    assert (security.status, security.measured) == (
+        "failed",
+        "1 findings, dependencies NOT audited",
     )
-    run.security(bandit_json(), nothing)
+    assert security.details == ("a.py:3: B602 shell=True", NOT_AUDITED)
+
+
+@pytest.mark.req("FR-144")
+def test_files_the_format_check_would_reformat_are_findings(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tool(
+        "lint",
+        {
+            "findings": ("ruff.json", json.dumps([ruff_finding("a.py", 1, "F401", "unused")])),
+            "format": ("ruff-format.txt", "packages/alpha/src/alpha/calc.py\nnoxfile.py\n"),
+        },
+        outcome="failed",
+        message="ruff: 1 finding(s), 2 file(s) would be reformatted",
+    )
+    lint = _results(run)["tools/lint"]
+    assert (lint.status, lint.measured) == ("failed", "3 findings")
+    assert lint.details == (
+        "a.py:1: F401 unused",
+        "packages/alpha/src/alpha/calc.py: would be reformatted",
+        "noxfile.py: would be reformatted",
+    )
+
+
+@pytest.mark.req("FR-145")
+def test_bandit_with_no_source_anywhere_is_said_and_not_a_crash(
+    workspace: Path, add_member: Callable[..., Path], run: RunFolder
+) -> None:
+    del workspace
+    add_member("docs-only", tests=True)
+    run.tool("security", {"findings": ("audit.json", CLEAN_AUDIT.to_json())})
     security = _results(run)["tools/security"]
-    assert (security.status, security.measured) == ("failed", "1 findings")
-    assert security.details == ("dependencies were NOT audited: no advisory source answered",)
+    assert (security.status, security.measured) == (
+        "passed",
+        "0 findings (bandit: no source to scan)",
+    )
+
+
+@pytest.mark.req("FR-145")
+def test_bandit_missing_where_there_is_source_is_red(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    run.tool(
+        "security",
+        {"findings": ("audit.json", CLEAN_AUDIT.to_json())},
+        message="bandit exit 0, audit exit 0",
+    )
+    security = _results(run)["tools/security"]
+    assert (security.status, security.measured) == ("failed", "crashed: no bandit findings file")
+
+
+@pytest.mark.req("FR-141")
+def test_a_tool_stopped_by_a_usage_error_shows_its_own_line(alpha: Path, run: RunFolder) -> None:
+    del alpha
+    message = "mypy: There are no .py[i] files in directory 'tests'"
+    run.tool(
+        "type",
+        {"findings": ("mypy.jsonl", "")},
+        package="alpha",
+        python="3.11",
+        outcome="crashed",
+        message=message,
+    )
+    typed = _results(run)[f"tools/{TYPE_ALPHA}"]
+    assert (typed.status, typed.measured) == ("failed", f"crashed: {message}")
 
 
 def test_a_failed_tool_without_findings_is_red_with_its_message(
@@ -188,7 +276,7 @@ def test_a_crashed_tool_or_one_without_its_findings_file_is_red(
     results = _results(run)
     assert results["tools/lint"].measured == "crashed: CommandFailed: ruff not found"
     assert results["tools/sql"].measured == "crashed: no findings file"
-    assert results["tools/security"].measured == "crashed: no findings file"
+    assert results["tools/security"].measured == "crashed: no bandit findings file"
     assert {results[g].status for g in ("tools/lint", "tools/sql", "tools/security")} == {"failed"}
 
 

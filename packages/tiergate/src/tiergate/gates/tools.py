@@ -4,7 +4,8 @@ Each tool session writes its tool's own JSON into the run; this gate counts the
 findings and lists them. A tool session that should have run and did not, or
 that crashed, is red: a tool that did not look never passes. (A ``type-X.Y``
 session whose Python is not installed here is a warning locally, red in
-strict mode, like the tests sessions.)
+strict mode, like the tests sessions; so are dependencies that no advisory
+source answered for.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tiergate.errors import ArtifactError
-from tiergate.gates.base import Context, GateResult, not_run
+from tiergate.gates.base import Context, GateResult, Status, not_run
+from tiergate.plan import type_checked
 from tiergate.runfolder import session_name
 
 if TYPE_CHECKING:
@@ -36,7 +38,11 @@ def _load_json(path: Path) -> Any:  # noqa: ANN401 - tool output is arbitrary JS
 
 def _ruff(folder: Path, manifest: SessionManifest) -> list[str]:
     items = _load_json(folder / manifest.artifacts["findings"]) or []
-    return [f"{i['filename']}:{i['location']['row']}: {i['code']} {i['message']}" for i in items]
+    found = [f"{i['filename']}:{i['location']['row']}: {i['code']} {i['message']}" for i in items]
+    if "format" in manifest.artifacts:
+        listed = (folder / manifest.artifacts["format"]).read_text(encoding="utf-8")
+        found += [f"{path}: would be reformatted" for path in listed.splitlines() if path]
+    return found
 
 
 def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
@@ -64,25 +70,32 @@ def _sqlfluff(folder: Path, manifest: SessionManifest) -> list[str]:
 
 
 def _security(folder: Path, manifest: SessionManifest) -> list[str]:
-    bandit = _load_json(folder / manifest.artifacts["bandit"]) or {}
-    found = [
-        f"{r['filename']}:{r['line_number']}: {r['test_id']} {r['issue_text']}"
-        for r in bandit.get("results", [])
-    ]
+    found = []
+    if "bandit" in manifest.artifacts:  # the gate checks it is there when there is source
+        bandit = _load_json(folder / manifest.artifacts["bandit"]) or {}
+        found += [
+            f"{r['filename']}:{r['line_number']}: {r['test_id']} {r['issue_text']}"
+            for r in bandit.get("results", [])
+        ]
     audit = _load_json(folder / manifest.artifacts["findings"]) or {}
     found += [
         f"{f['package']}=={f['version']}: {f['advisory_id']}" for f in audit.get("findings", [])
     ]
-    if audit.get("status") == "not-audited":
-        found.append("dependencies were NOT audited: no advisory source answered")
     return found
 
 
-_READERS: dict[str, tuple[str, Callable[[Path, SessionManifest], list[str]]]] = {
-    "lint": ("findings", _ruff),
-    "type": ("findings", _mypy),
-    "sql": ("findings", _sqlfluff),
-    "security": ("bandit", _security),
+def _not_audited(folder: Path, manifest: SessionManifest) -> bool:
+    if manifest.kind != "security":
+        return False
+    audit = _load_json(folder / manifest.artifacts["findings"]) or {}
+    return bool(audit.get("status") == "not-audited")
+
+
+_READERS: dict[str, Callable[[Path, SessionManifest], list[str]]] = {
+    "lint": _ruff,
+    "type": _mypy,
+    "sql": _sqlfluff,
+    "security": _security,
 }
 
 
@@ -91,7 +104,7 @@ def expected_tool_sessions(context: Context) -> list[tuple[str, str | None]]:
     typed = [
         (session_name("type", python, member.name), python)
         for member in context.workspace.members
-        if member.source_dirs or member.tests_dir is not None
+        if type_checked(member)
         for python in member.pythons
     ]
     return [("lint", None), *typed, ("sql", None), ("security", None)]
@@ -111,25 +124,35 @@ class ToolsGate:
                 status, measured, details = not_run(context, name, python)
                 yield GateResult(f"{NAME}/{name}", title, status, measured, _BOUND, details)
                 continue
-            folder, manifest = entry
-            role, reader = _READERS[manifest.kind]
-            if manifest.outcome == "crashed" or role not in manifest.artifacts:
-                why = manifest.message or "no findings file"
-                yield GateResult(f"{NAME}/{name}", title, "failed", f"crashed: {why}", _BOUND)
-                continue
-            found = reader(folder, manifest)
-            if manifest.outcome == "failed" and not found:
-                found = [manifest.message or "the tool reported a failure"]
-            extra = len(found) - _SHOWN
-            details = tuple(found[:_SHOWN]) + ((f"... and {extra} more",) if extra > 0 else ())
-            yield GateResult(
-                gate=f"{NAME}/{name}",
-                title=title,
-                status="failed" if found or manifest.outcome == "failed" else "passed",
-                measured=f"{len(found)} findings",
-                bound=_BOUND,
-                details=details,
-            )
+            yield _judge(context, f"{NAME}/{name}", title, *entry)
+
+
+def _judge(
+    context: Context, gate: str, title: str, folder: Path, manifest: SessionManifest
+) -> GateResult:
+    """The result of one tool session that left its manifest."""
+    scanned = manifest.kind != "security" or any(m.source for m in context.workspace.members)
+    roles = {"findings", "bandit"} if manifest.kind == "security" and scanned else {"findings"}
+    missing = sorted(roles - manifest.artifacts.keys())
+    if manifest.outcome == "crashed" or missing:
+        why = " ".join(["no", *(m for m in missing if m != "findings"), "findings file"])
+        if manifest.outcome == "crashed":
+            why = manifest.message or why
+        return GateResult(gate, title, "failed", f"crashed: {why}", _BOUND)
+    found = _READERS[manifest.kind](folder, manifest)
+    not_audited = _not_audited(folder, manifest)
+    if manifest.outcome == "failed" and not found and not not_audited:
+        found = [manifest.message or "the tool reported a failure"]
+    extra = len(found) - _SHOWN
+    details = tuple(found[:_SHOWN]) + ((f"... and {extra} more",) if extra > 0 else ())
+    measured = f"{len(found)} findings" + ("" if scanned else " (bandit: no source to scan)")
+    status: Status = "failed" if found else "passed"
+    if not_audited:
+        measured += ", dependencies NOT audited"
+        details += ("dependencies were NOT audited: no advisory source answered",)
+        if status == "passed":
+            status = "failed" if context.strict else "warning"
+    return GateResult(gate, title, status, measured, _BOUND, details)
 
 
 GATE = ToolsGate()
