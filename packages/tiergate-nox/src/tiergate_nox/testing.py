@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tiergate.plan import member_tiers
+from tiergate.plan import measured_by, member_tiers
 from tiergate.runfolder import Outcome, TierRun
 from tiergate_nox.base import run
 from tiergate_nox.install import sync
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import nox
 
     from tiergate.workspace import Member
@@ -36,7 +38,8 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
     with ctx.record("tests", str(session.python), package) as rec:
         group = member.test_group
         sync(session, member=member, groups=(group,) if group else ())
-        missing = _missing_modules(session, member)
+        measured = any(m.source for m in measured_by(ctx.workspace, member))
+        missing = _missing_modules(session, coverage=measured)
         if missing:
             where = f"its {group!r} dependency group" if group else "a 'test' dependency group"
             message = (
@@ -59,20 +62,21 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
         session.error("; ".join(failed))
 
 
-def _missing_modules(session: nox.Session, member: Member) -> list[str]:
+def _missing_modules(session: nox.Session, *, coverage: bool) -> list[str]:
     """The modules the tests session runs that the member's environment lacks."""
-    wanted = ["pytest", "pytest_tiergate", *(["coverage"] if member.source else [])]
+    wanted = ["pytest", "pytest_tiergate", *(["coverage"] if coverage else [])]
     output = session.run("python", "-c", _FIND_MODULES, *wanted, silent=True, success_codes=[0, 1])
     return str(output or "").split()
 
 
-def coverage_sources(member: Member) -> list[str]:
+def coverage_sources(members: Sequence[Member]) -> list[str]:
     """``coverage run --source`` entries: folders as paths, single modules by import name.
 
     (coverage.py takes an entry that is not a folder as a module name.)
     """
     return [
         str(path) if path.is_dir() else name
+        for member in members
         for path, name in zip(member.source, member.import_packages, strict=True)
     ]
 
@@ -93,10 +97,10 @@ def _tier(
     artifacts = {"junit": f"{tier}/junit.xml", "records": f"{tier}/tests.jsonl"}
     env = {}
     command = ["python", "-m", "pytest"]
-    if member.source:
+    sources = ",".join(coverage_sources(measured_by(ctx.workspace, member)))
+    if sources:
         artifacts["coverage"] = f"{tier}/coverage.db"
         env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
-        sources = ",".join(coverage_sources(member))
         command = [
             "python",
             "-m",
@@ -119,7 +123,7 @@ def _tier(
     ]
     rec.command = command
     code = run(session, command, env=env)
-    if member.source:
+    if sources:
         session.run("python", "-m", "coverage", "combine", "--quiet", env=env)
     outcome, message = _PYTEST_EXITS.get(code, ("crashed", f"pytest exited with {code}"))
     return TierRun(exit_code=code, outcome=outcome, artifacts=artifacts, message=message)

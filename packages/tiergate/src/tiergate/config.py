@@ -305,6 +305,15 @@ class MemberConfig(_Section):
     tests_reason: str | None = Field(
         default=None, min_length=1, description="Why the member is not tested (with tests = false)."
     )
+    tested_by: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "The member whose tests test this one's code (a root tests/ folder for every "
+            "package): its sessions measure this member's source too, and this member has no "
+            "session of its own."
+        ),
+    )
     source: Paths | None = Field(
         default=None,
         description=(
@@ -324,6 +333,9 @@ class MemberConfig(_Section):
     def _reason_given(self) -> Self:
         if not self.tests and not self.tests_reason:
             msg = "tests-reason: required with tests = false (say why the member is not tested)"
+            raise ValueError(msg)
+        if not self.tests and self.tested_by:
+            msg = "tested-by: a member tested by another is tested: drop tests = false"
             raise ValueError(msg)
         return self
 

@@ -57,9 +57,18 @@ class Measurements:
         }
 
     @cached_property
+    def testers(self) -> dict[str, str]:
+        """Member name -> the member whose sessions measure its source (itself, or tested-by)."""
+        return {m.name: m.tested_by or m.name for m in self.members}
+
+    @cached_property
     def tiers(self) -> dict[str, tuple[str, ...]]:
-        """Member name -> the tiers it has tests in."""
-        return {m.name: member_tiers(m, self.context.config) for m in self.members}
+        """Member name -> the tiers its code is tested in (those of its tester)."""
+        workspace, config = self.context.workspace, self.context.config
+        return {
+            m.name: member_tiers(workspace.member(self.testers[m.name]), config)
+            for m in self.members
+        }
 
     @cached_property
     def by_session(self) -> dict[tuple[str, str, str], Executed]:
@@ -84,16 +93,22 @@ class Measurements:
     def missing(self) -> set[tuple[str, str]]:
         """``(member, tier)`` pairs with an expected session that left no coverage data."""
         ran = {(a.session.name, a.tier) for a in self.context.artifacts if _has_data(a)}
-        return {
+        absent = {
             (e.package, tier)
             for e in self.context.expected
             for tier in e.tiers
-            if (e.name, tier) not in ran and e.package in self.files
+            if (e.name, tier) not in ran
+        }
+        return {
+            (member, tier)
+            for member, tester in self.testers.items()
+            for package, tier in absent
+            if package == tester
         }
 
     def union_of(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> Executed:
         """Lines executed by ``packages``' tests of ``tiers`` (all tiers: ``None``)."""
-        chosen = set(packages)
+        chosen = {self.testers.get(package, package) for package in packages} | set(packages)
         wanted = None if tiers is None else set(tiers)
         return union(
             *(
@@ -102,6 +117,11 @@ class Measurements:
                 if package in chosen and (wanted is None or tier in wanted)
             )
         )
+
+    def measured_any(self, member: str, tier: str) -> bool:
+        """True when the tier's data executed some line of ``member``'s own source."""
+        executed = self.union_of([member], [tier])
+        return any(executed.get(path) for path in self.files[member])
 
     def lines(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[Lines]:
         """Each file of ``packages`` measured against their ``tiers``' union."""

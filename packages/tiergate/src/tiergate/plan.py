@@ -74,3 +74,8 @@ def expected_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[Exp
 def type_checked(member: Member) -> bool:
     """True when ``member`` gets ``type-*`` sessions: it has source or test files."""
     return bool(member.source or member.test_files)
+
+
+def measured_by(workspace: Workspace, member: Member) -> tuple[Member, ...]:
+    """The members whose source ``member``'s tests sessions measure: itself and its testees."""
+    return (member, *(m for m in workspace.members if m.tested_by == member.name))

@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 
 from tiergate.config import MemberConfig, parse_member_config, read_toml
 from tiergate.errors import WorkspaceError
-from tiergate.files import quoted_line_of, relative
+from tiergate.files import line_of, quoted_line_of, relative
 from tiergate.graph import (
     DependencyCycleError,
     component_order,
@@ -78,11 +78,17 @@ class Member:
     tests: MemberTests = field(hash=False)
     untested_reason: str | None
     """Why the member is not tested (``tests = false``); ``None``: it is tested."""
+    tested_by: str | None = None
+    """The member whose tests sessions test this one's code (``tested-by``), if any."""
 
     @property
     def tested(self) -> bool:
-        """False when the member's configuration says ``tests = false`` (with a reason)."""
-        return self.untested_reason is None
+        """True when the member has tests sessions of its own.
+
+        Not with ``tests = false`` (and a reason), nor when another member's
+        tests test it (``tested-by``).
+        """
+        return self.untested_reason is None and self.tested_by is None
 
     @property
     def test_files(self) -> tuple[Path, ...]:
@@ -181,6 +187,7 @@ class Workspace:
             "source_origin": member.source_origin,
             "tested": member.tested,
             "untested_reason": member.untested_reason,
+            "tested_by": member.tested_by,
             "test_group": member.test_group,
             "tests": {
                 "looked_in": member.tests.looked_in,
@@ -243,6 +250,7 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
                 )
             )
     by_name = _index(drafts)
+    testers = {draft.name: _tester(draft, by_name) for draft in drafts}
     graph: dict[str, tuple[str, ...]] = {}  # runtime dependencies: must be acyclic
     uses: dict[str, tuple[str, ...]] = {}  # runtime and dependency groups
     for draft in drafts:
@@ -276,6 +284,7 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
                     import_packages=tuple(name for _, name in owned),
                     internal_dependencies=uses[member.name],
                     runtime_dependencies=graph[member.name],
+                    tested_by=testers[member.name],
                     pythons=_admitted(member.requires_python, configured),
                     tests=find_member_tests(
                         member.path, root, other_members=others, override=draft.tests_paths
@@ -283,6 +292,28 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
                 )
             )
     return Workspace(root=root, pythons=configured, members=tuple(members), components=components)
+
+
+def _tester(draft: _Draft, by_name: dict[str, _Draft]) -> str | None:
+    """The member ``tested-by`` names, as that member spells its name; it must be tested."""
+    tester = draft.member.tested_by
+    if tester is None:
+        return None
+    found = by_name.get(canonicalize_name(tester))
+    if found is not None and found is not draft and found.member.tested:
+        return found.member.name
+    problem = (
+        "names no member of the workspace"
+        if found is None
+        else "names the member itself"
+        if found is draft
+        else "names a member that is not tested itself"
+    )
+    raise WorkspaceError(
+        f"[tool.tiergate] tested-by {tester!r} {problem}",
+        path=draft.file,
+        line=line_of(draft.text, "tested-by"),
+    )
 
 
 def _check_runtime_dag(graph: dict[str, tuple[str, ...]], by_name: dict[str, _Draft]) -> None:
@@ -417,6 +448,7 @@ def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and 
         source_origin=source.origin,
         tests=_NOT_SEARCHED,
         untested_reason=None if settings.tests else settings.tests_reason,
+        tested_by=settings.tested_by,
     )
     return _Draft(
         member, file, text, dependencies, tuple(req for _, req in in_groups), settings.tests_paths

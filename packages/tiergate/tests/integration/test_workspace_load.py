@@ -9,7 +9,9 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 from tiergate.cli import main
+from tiergate.config import TiergateConfig
 from tiergate.errors import ConfigError, TiergateError, WorkspaceError
+from tiergate.plan import expected_sessions, measured_by
 from tiergate.workspace import load_workspace
 
 if TYPE_CHECKING:
@@ -464,6 +466,7 @@ def test_json_is_stable_and_relative(ws_root: Path, add_member: AddMember) -> No
         "source_origin": "virtual project: packages in src/",
         "tested": True,
         "untested_reason": None,
+        "tested_by": None,
         "test_group": "test",
         "tests": {"looked_in": "packages/b (no testpaths)", "roots": ["packages/b"], "files": []},
     }
@@ -617,3 +620,47 @@ def test_a_broken_lock_is_an_error_naming_it_and_its_line(
     with pytest.raises(ConfigError) as caught:
         load_workspace(ws_root)
     assert (caught.value.path, caught.value.line) == (lock, 2)
+
+
+def _tested_by(member: Path, tester: str) -> None:
+    with (member / "pyproject.toml").open("a") as pyproject:
+        pyproject.write(f'\n[tool.tiergate]\ntested-by = "{tester}"\n')
+
+
+@pytest.mark.req("FR-097")
+def test_a_member_tested_by_another_has_no_session_of_its_own(
+    ws_root: Path, add_member: AddMember
+) -> None:
+    add_member("api", tests=True)
+    (ws_root / "packages/api/tests/test_api.py").write_text("def test_a():\n    pass\n")
+    _tested_by(add_member("models", package="models"), "API")
+
+    workspace = load_workspace(ws_root)
+
+    models = workspace.member("models")
+    assert (models.tested, models.tested_by) == (False, "api")
+    assert measured_by(workspace, workspace.member("api")) == (workspace.member("api"), models)
+    assert [e.package for e in expected_sessions(workspace, TiergateConfig())] == ["api"] * 3
+
+
+@pytest.mark.req("FR-097")
+@pytest.mark.parametrize(
+    ("tester", "problem"),
+    [
+        ("nobody", "names no member of the workspace"),
+        ("models", "names the member itself"),
+        ("stubs", "names a member that is not tested itself"),
+    ],
+)
+def test_tested_by_must_name_another_tested_member(
+    ws_root: Path, add_member: AddMember, tester: str, problem: str
+) -> None:
+    stubs = add_member("stubs")
+    with (stubs / "pyproject.toml").open("a") as pyproject:
+        pyproject.write('\n[tool.tiergate]\ntests = false\ntests-reason = "generated"\n')
+    models = add_member("models")
+    _tested_by(models, tester)
+    with pytest.raises(WorkspaceError) as caught:
+        load_workspace(ws_root)
+    assert str(caught.value).endswith(f"[tool.tiergate] tested-by {tester!r} {problem}")
+    assert (caught.value.path, caught.value.line) == (models / "pyproject.toml", 7)

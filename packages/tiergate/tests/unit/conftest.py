@@ -68,6 +68,9 @@ INIT_PATH = "packages/alpha/src/alpha/__init__.py"
 IMPORTED = (1, 4, 8, 14, 15)
 """The lines of ``alpha.calc`` that importing it runs (the ``import`` and each ``def``)."""
 
+TEST_CALC = "def test_0():\n    pass\n"
+"""The test file of each tier of ``alpha`` (the records name ``test_calc.py::test_<n>``)."""
+
 COVERAGE_CONFIG = """
 [tool.coverage.run]
 relative_files = true
@@ -529,8 +532,9 @@ def alpha(workspace: Path, add_member: Callable[..., Path]) -> Path:
     with unit and integration test folders; returns its folder."""
     member = add_member("alpha", package="alpha", tests=True)
     (member / "src/alpha/calc.py").write_text(CALC, encoding="utf-8")
-    (member / "tests/unit").mkdir()
-    (member / "tests/integration").mkdir()
+    for tier in ("unit", "integration"):
+        (member / "tests" / tier).mkdir()
+        (member / "tests" / tier / "test_calc.py").write_text(TEST_CALC, encoding="utf-8")
     del workspace
     return member
 

@@ -106,6 +106,7 @@ def test_json_is_the_model_with_relative_paths_and_the_same_bytes_twice(
         },
         "transitive_dependents": ["app"],
         "untested_reason": None,
+        "tested_by": None,
         "version": "1.0",
     }
     assert (app["dependencies"], app["dependency_groups"], app["test_group"]) == (

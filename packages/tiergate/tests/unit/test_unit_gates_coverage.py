@@ -328,3 +328,29 @@ def test_no_member_with_source_means_no_coverage_result(
     run.tests("docs", {"unit": Tier(passing(1), roles=("junit", "records"))})
     assert list(coverage_gate.GATE.evaluate(run.context())) == []
     del workspace
+
+
+@pytest.mark.req("FR-097")
+def test_a_member_tested_by_another_is_measured_by_that_members_sessions(
+    alpha: Path, add_member: Callable[..., Path], run: RunFolder, configure: Callable[[str], None]
+) -> None:
+    # beta has no tests of its own: alpha's tests run its code, as a root tests/ folder does.
+    beta = add_member("beta", package="beta")
+    (beta / "src/beta/__init__.py").write_text("A = 1\nB = 2\n")
+    with (beta / "pyproject.toml").open("a") as pyproject:
+        pyproject.write('[tool.tiergate]\ntested-by = "alpha"\n')
+    del alpha
+    configure("[tool.tiergate.coverage]\npackages = { beta = 100 }\ncombined = 70\n")
+    beta_init = "packages/beta/src/beta/__init__.py"
+    run.tests(
+        "alpha",
+        {
+            "unit": Tier(passing(1), {CALC_PATH: UNIT, beta_init: (1, 2)}),
+            "integration": Tier(passing(1, "integration"), {CALC_PATH: INTEGRATION}),
+        },
+    )
+    results = _results(run)
+    beta_bound = results["coverage/package/beta"]
+    assert (beta_bound.status, beta_bound.measured) == ("passed", "100.00% (2/2 lines)")
+    # 8 of alpha's 10 lines and beta's 2: 10 of 12
+    assert results["coverage/combined"].measured == "83.33% (10/12 lines)"

@@ -97,7 +97,7 @@ class CoverageGate:
 def _empty_members(measured: Measurements) -> Iterator[GateResult]:
     for member in measured.members:
         ran = [t for t in measured.tiers[member.name] if (member.name, t) not in measured.missing]
-        if ran and not any(measured.executed.get((member.name, t)) for t in ran):
+        if ran and not any(measured.measured_any(member.name, t) for t in ran):
             yield GateResult(
                 f"{NAME}/data/{member.name}",
                 f"coverage data of {member.name}",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from tiergate.files import relative
 from tiergate.gates.base import Context, GateResult, not_run
 from tiergate.junit import read_junit_totals
+from tiergate.plan import measured_by
 from tiergate.records import read_records
 
 if TYPE_CHECKING:
@@ -40,7 +41,15 @@ class SessionsGate:
     def evaluate(self, context: Context) -> Iterator[GateResult]:
         """Check each expected session of the plan against the run."""
         for member in context.workspace.members:
-            if not member.tested:
+            if member.tested_by is not None:
+                yield GateResult(
+                    f"{NAME}/tested-by/{member.name}",
+                    f"member {member.name}",
+                    "passed",
+                    f"tested by {member.tested_by}'s sessions",
+                    "tested-by a tested member",
+                )
+            elif not member.tested:
                 yield GateResult(
                     f"{NAME}/not-tested/{member.name}",
                     f"member {member.name}",
@@ -117,7 +126,8 @@ def _problems(
 ) -> Iterator[str]:
     if manifest.outcome == "crashed":
         yield f"crashed: {manifest.message or 'no reason given'}"
-    has_source = bool(context.workspace.member(expected.package).source)
+    member = context.workspace.member(expected.package)
+    has_source = any(m.source for m in measured_by(context.workspace, member))
     for tier in expected.tiers:
         run = manifest.tiers.get(tier)
         if run is None:
