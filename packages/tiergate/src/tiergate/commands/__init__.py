@@ -27,6 +27,7 @@ class Command(Protocol):
 
 
 COMMANDS: dict[str, str] = {
+    "init": "adopt tiergate in an existing uv workspace: noxfile, tasks, groups, config, hooks, CI",
     "workspace": "show the workspace members, their Pythons and dependencies, in topological order",
     "gates": "evaluate the gates of a run (or of several shards merged) and give one verdict",
     "report": "write the HTML dashboard of a run: verdict, coverage, trends, gaps, requirements",
