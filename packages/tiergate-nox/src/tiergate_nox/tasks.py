@@ -104,7 +104,7 @@ def lint(ctx: Context) -> None:
 
 @task(help={"python": "only this Python (e.g. 3.12)", "package": "only this workspace member"})
 def type_(ctx: Context, python: str | None = None, package: str | None = None) -> None:
-    """Type-check with mypy --strict per member and Python (nox sessions ``type-*``)."""
+    """Type-check with mypy (the repository's configuration) per member and Python (``type-*``)."""
     names = [n.replace("tests", "type", 1) for n in test_sessions(_root(), python, package)]
     _run(ctx, *_nox(*names))
 

@@ -142,7 +142,8 @@ def _mypy_targets(
     """The member's source, its test folders and its test files outside both, less excludes.
 
     A test folder is given whole (its conftest.py and helper modules with it) unless it
-    is the member's own folder or holds another member.
+    is the member's own folder or holds another member; tests found below the member's
+    own folder bring the top folder that holds them (``tests/``), whole.
     """
     others = [m.path for m in ctx.workspace.members if m.path != member.path]
     test_folders = [
@@ -153,6 +154,16 @@ def _mypy_targets(
         and not any(other.is_relative_to(root) for other in others)
         and not _inside(root, member.source)
     ]
+    # Tests found below the member's own folder: give each top folder holding them whole.
+    test_folders += sorted(
+        {
+            member.path / path.relative_to(member.path).parts[0]
+            for path in member.test_files
+            if path.is_relative_to(member.path)
+            and len(path.relative_to(member.path).parts) > 1
+            and not _inside(path, [*member.source, *test_folders])
+        }
+    )
     folders = [*member.source, *test_folders]
     files = [path for path in member.test_files if not _inside(path, folders)]
     extra = [ctx.root / "noxfile.py", ctx.root / "tasks.py"] if member.is_root else []

@@ -39,6 +39,8 @@ SCHEMA_VERSION = 2
 """Version of the :meth:`Workspace.to_json` layout; bumped on incompatible changes."""
 
 _PATCHES = 100
+_EMPTY_ROOT = "the workspace root holds no source and no test of its own"
+"""Why a root ``[project]`` with nothing in it is not tested (its table is the workspace's)."""
 _NOT_SEARCHED = MemberTests((), (), (), PytestSettings(None, Path(), ()), "not searched yet")
 """A member read alone: its tests are found once every member's folder is known."""
 _T = TypeVar("_T")
@@ -277,6 +279,9 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
                     if other.is_relative_to(member.path)
                 )
             ]  # a nested member's code is its own, never the root's
+            tests = find_member_tests(
+                member.path, root, other_members=others, override=draft.tests_paths
+            )
             members.append(
                 replace(
                     member,
@@ -286,9 +291,9 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
                     runtime_dependencies=graph[member.name],
                     tested_by=testers[member.name],
                     pythons=_admitted(member.requires_python, configured),
-                    tests=find_member_tests(
-                        member.path, root, other_members=others, override=draft.tests_paths
-                    ),
+                    tests=tests,
+                    untested_reason=member.untested_reason
+                    or (_EMPTY_ROOT if member.is_root and not owned and not tests.files else None),
                 )
             )
     return Workspace(root=root, pythons=configured, members=tuple(members), components=components)

@@ -115,6 +115,7 @@ def test_bad_stores_are_one_line_errors(ws_root: Path, ran: Path) -> None:
         f"{ws_root / '.tiergate/runs/nope'}: not a run folder",
     )
     (ws_root / "packages/alpha/tests/e2e").mkdir()  # a tier that did not run
+    (ws_root / "packages/alpha/tests/e2e/test_flow.py").write_text("def test_flow():\n    pass\n")
     _one_line_error(
         tiergate(ws_root, "baseline", "save", "--run", ".tiergate/runs/r1"),
         2,

@@ -176,7 +176,10 @@ def test_uncommitted_edits_and_untracked_modules_count(changed: Path) -> None:
 
 @pytest.mark.req("FR-071")
 def test_a_member_whose_sessions_did_not_all_run_is_not_run(changed: Path) -> None:
-    (changed / "packages/beta/tests/integration").mkdir()  # expected, never run
+    integration = changed / "packages/beta/tests/integration"
+    integration.mkdir()
+    (integration / "test_flow.py").write_text("def test_flow() -> None:\n    pass\n")
+    # beta is now expected in integration too, and that tier never ran
     results = _patch(changed, "\n[tool.tiergate.patch]\nmin = 10\n")
     beta = results["patch/package/beta"]
     assert (beta.status, beta.measured) == ("failed", "not run")

@@ -28,8 +28,11 @@ NOW = datetime(2026, 11, 22, tzinfo=UTC)
 def context(ws_root: Path, add_member: Callable[..., Path]) -> Context:
     (ws_root / ".python-version").write_text("3.12\n")
     member = add_member("alpha", package="alpha", tests=True)
-    (member / "tests/unit").mkdir()
-    (member / "tests/e2e").mkdir()
+    for tier in ("unit", "e2e"):
+        (member / "tests" / tier).mkdir()
+        (member / "tests" / tier / f"test_{tier}.py").write_text(
+            "def test_0() -> None:\n    pass\n"
+        )
     return Context(
         root=ws_root,
         workspace=load_workspace(ws_root),

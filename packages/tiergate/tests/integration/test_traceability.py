@@ -149,10 +149,10 @@ def test_the_gate_names_exactly_the_untested_skipped_failing_and_unknown(
     assert failed["requirements/skipped"] == (
         "FR-030 (docs/requirements/alpha.md:42): doubling 30 works",
     )
-    test = "tests/unit/test_unit.py::test_broken"  # node ids as pytest gave them
+    test = "packages/alpha/tests/unit/test_unit.py::test_broken"  # relative to the root
     assert failed["requirements/failing"] == (f"FR-031: failed: {test} (alpha, Python 3.11, unit)",)
     assert failed["requirements/unknown"] == (
-        "FR-099: named by tests/unit/test_unit.py::test_names_an_unknown_id",
+        "FR-099: named by packages/alpha/tests/unit/test_unit.py::test_names_an_unknown_id",
     )
 
 

@@ -664,3 +664,23 @@ def test_tested_by_must_name_another_tested_member(
         load_workspace(ws_root)
     assert str(caught.value).endswith(f"[tool.tiergate] tested-by {tester!r} {problem}")
     assert (caught.value.path, caught.value.line) == (models / "pyproject.toml", 7)
+
+
+@pytest.mark.req("FR-091")
+def test_a_root_project_holding_no_code_and_no_test_is_listed_as_not_tested(
+    ws_root: Path, write_file: WriteFile, add_member: AddMember
+) -> None:
+    # Its [tool.tiergate] is the workspace's configuration: it cannot say tests = false.
+    write_file(
+        "pyproject.toml",
+        '[project]\nname = "acme"\nversion = "0"\n\n[tool.uv]\npackage = false\n\n'
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+    )
+    add_member("lib")
+    root = load_workspace(ws_root).member("acme")
+    assert (root.tested, root.untested_reason) == (
+        False,
+        "the workspace root holds no source and no test of its own",
+    )
+    write_file("tests/test_whole.py", "def test_a():\n    pass\n")
+    assert load_workspace(ws_root).member("acme").tested
