@@ -79,7 +79,7 @@ def check(ctx: Context, fail_fast: bool = False) -> None:
     run_dir = root / load_config(root).run_dir / run_id
     env = {**os.environ, RUN_ID_ENV: run_id}
     results = run_steps(check_steps(root, run_dir), run_dir / "logs", fail_fast=fail_fast, env=env)
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     console.print()
     print_summary(results, relative_to=run_dir, console=console)
     console.print(f"run folder: {run_dir.relative_to(root)}")

@@ -81,6 +81,16 @@ def coverage_sources(members: Sequence[Member]) -> list[str]:
     ]
 
 
+def tests_in_source(members: Sequence[Member]) -> list[str]:
+    """Test files kept inside the source (``*_test.py`` beside the code): never measured."""
+    return sorted(
+        str(path)
+        for member in members
+        for path in member.test_files
+        if any(path.is_relative_to(source) for source in member.source)
+    )
+
+
 def pytest_targets(member: Member) -> list[str]:
     """What pytest is given: the member's test roots, minus the members nested in it."""
     return [
@@ -97,10 +107,12 @@ def _tier(
     artifacts = {"junit": f"{tier}/junit.xml", "records": f"{tier}/tests.jsonl"}
     env = {}
     command = ["python", "-m", "pytest"]
-    sources = ",".join(coverage_sources(measured_by(ctx.workspace, member)))
+    measured = measured_by(ctx.workspace, member)
+    sources = ",".join(coverage_sources(measured))
     if sources:
         artifacts["coverage"] = f"{tier}/coverage.db"
         env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
+        omit = tests_in_source(measured)
         command = [
             "python",
             "-m",
@@ -108,6 +120,7 @@ def _tier(
             "run",
             "--parallel-mode",
             f"--source={sources}",
+            *([f"--omit={','.join(omit)}"] if omit else []),
             "-m",
             "pytest",
         ]

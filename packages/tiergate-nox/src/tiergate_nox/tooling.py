@@ -27,6 +27,7 @@ from packaging.utils import canonicalize_name
 from tiergate.config import read_toml
 from tiergate.errors import ConfigError
 from tiergate.files import relative
+from tiergate.gates.tools import mypy_where
 from tiergate_nox.install import install, sync
 from tiergate_nox.pins import PRE_COMMIT_CONFIG, read_pins
 
@@ -67,10 +68,15 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
                 rec.finish("crashed", None, message)
                 session.error(message)
         where = [f"--config-file={config.path}"] if config is not None else []
+        bases, env = _namespace_bases(member, folder), None
+        if bases:
+            where.append("--explicit-package-bases")
+            env = {"MYPYPATH": os.pathsep.join(bases)}
+            session.log(f"mypy: namespace packages, MYPYPATH={env['MYPYPATH']}")
         rec.command = ["mypy", *where, "-O", "json", *(relative(t, folder) for t in targets)]
         findings = rec.artifact("findings", "mypy.jsonl")
         with session.chdir(folder), findings.open("w", encoding="utf-8") as out:
-            code, _, errors = _capture(session, rec.command, stdout=out)
+            code, _, errors = _capture(session, rec.command, stdout=out, env=env)
         found = _mypy_errors(findings)
         for line in found:
             session.log(line)
@@ -78,6 +84,23 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
         if code not in (0, 1):
             message = f"mypy: {first_error('mypy', *found, errors)}"
         _finish(session, rec, code, message)
+
+
+def _namespace_bases(member: Member, folder: Path) -> list[str]:
+    """The folders a member's namespace packages are named from (``acme.beta``: above ``acme``).
+
+    mypy names a file by the nearest folder without an ``__init__.py``, so a namespace
+    package's modules would get two names; with these bases on ``MYPYPATH`` and
+    ``--explicit-package-bases`` they get the one their import name says. None: no
+    namespace package.
+    """
+    if not any("." in name for name in member.import_packages):
+        return []
+    bases = {
+        path.parents[name.count(".")]
+        for path, name in zip(member.source, member.import_packages, strict=True)
+    }
+    return sorted(relative(base, folder) for base in bases)
 
 
 @dataclass(frozen=True)
@@ -193,7 +216,7 @@ def _mypy_errors(path: Path) -> list[str]:
     for raw in path.read_text(encoding="utf-8").splitlines():
         if raw.startswith("{"):
             item = json.loads(raw)
-            where = f"{item['file']}:{item['line']}"
+            where = mypy_where(item)
             lines.append(f"{where}: {item['severity']}: {item['message']} [{item.get('code')}]")
     return lines
 
@@ -303,6 +326,17 @@ def _bandit(
 ) -> tuple[int, str]:
     """Run bandit on ``sources``: its exit code and what to say about it."""
     config = bandit_config(ctx.root)
+    # Tests kept beside the code (*_test.py) are tests, not source: asserts are their job.
+    tests = sorted(
+        {
+            relative(path, ctx.root)
+            for member in ctx.workspace.members
+            for path in member.test_files
+            if _inside(path, member.source)
+        }
+    )
+    if tests:
+        config = [*config, "-x", ",".join(tests)]
     out = rec.artifact("bandit", "bandit.json")
     code, stdout, errors = _capture(
         session, ["bandit", "-q", *config, "-f", "json", "-o", str(out), "-r", *sources]
@@ -398,14 +432,18 @@ def _items(value: object) -> list[object]:
 
 
 def _capture(
-    session: nox.Session, command: Sequence[str], *, stdout: IO[str] | None = None
+    session: nox.Session,
+    command: Sequence[str],
+    *,
+    stdout: IO[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, str, str]:
     """Run ``command``: its exit code, stdout (unless sent to ``stdout``) and stderr, echoed."""
     with (
         tempfile.TemporaryFile("w+", encoding="utf-8") as out,
         tempfile.TemporaryFile("w+", encoding="utf-8") as err,
     ):
-        code = _run(session, command, stdout=stdout or out, stderr=err)
+        code = _run(session, command, stdout=stdout or out, stderr=err, env=env)
         out.seek(0)
         err.seek(0)
         captured, errors = out.read(), err.read()
@@ -415,17 +453,18 @@ def _capture(
     return code, captured, errors
 
 
-def _run(
+def _run(  # noqa: PLR0913 - where each stream goes, the environment, and whose program
     session: nox.Session,
     command: Sequence[str],
     *,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
+    env: dict[str, str] | None = None,
     external: bool = False,
 ) -> int:
     errors = stderr if stderr is not None else subprocess.STDOUT
     try:
-        session.run(*command, stdout=stdout, stderr=errors, external=external)
+        session.run(*command, stdout=stdout, stderr=errors, env=env, external=external)
     except CommandFailed as failure:
         if failure.return_code is None:
             raise

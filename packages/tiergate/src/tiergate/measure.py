@@ -51,8 +51,20 @@ class Measurements:
     @cached_property
     def files(self) -> dict[str, list[str]]:
         """Member name -> its measurable files (relative posix paths), sorted."""
+        root = self.context.root
+        tests = {
+            path.relative_to(root).as_posix()
+            for m in self.members
+            for path in m.test_files
+            if path.is_relative_to(root)
+        }
         return {
-            m.name: [f for path in m.source for f in self.index.files_under(path)]
+            m.name: [
+                f
+                for path in m.source
+                for f in self.index.files_under(path)
+                if f not in tests  # *_test.py beside the code: tests, not source
+            ]
             for m in self.members
         }
 

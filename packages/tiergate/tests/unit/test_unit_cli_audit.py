@@ -241,6 +241,27 @@ def test_not_audited_fails_in_ci_and_with_strict(
     assert capsys.readouterr().out.splitlines()[-1] == "FAILED: dependencies were NOT audited"
 
 
+@pytest.mark.req("FR-041")
+def test_a_configured_database_this_machine_lacks_is_not_audited_never_a_crash(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A fresh clone elsewhere: the configured ../shared/advisory-db is not there.
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + '\n[tool.tiergate.security]\nadvisory-db = "../elsewhere/db"\n'
+    )
+    args = ("--offline", "--requirements", "requirements.txt")
+    assert _audit(root, *args) == 0
+    out = capsys.readouterr().out.splitlines()
+    missing = root / "../elsewhere/db"
+    assert (
+        out[2]
+        == f"the configured offline advisory database is not on this machine: {missing.resolve()}"
+    )
+    assert out[-1].startswith("WARNING: dependencies were NOT audited")
+    assert _audit(root, *args, "--strict") == 1
+
+
 @pytest.mark.req("FR-037", "FR-041")
 def test_without_pip_audit_the_online_attempt_says_so_and_offline_answers(
     root: Path, no_pip_audit: None, capsys: pytest.CaptureFixture[str]

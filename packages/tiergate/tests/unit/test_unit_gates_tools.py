@@ -305,3 +305,9 @@ def test_the_audit_json_is_read_as_the_audit_writes_it(alpha: Path, run: RunFold
     written = json.loads((folder / "audit.json").read_text())
     assert (written["status"], written["findings"][0]["advisory_id"]) == ("failed", "PYSEC-2024-60")
     assert _results(run)["tools/security"].details == ("idna==3.4: PYSEC-2024-60",)
+
+
+def test_a_mypy_finding_without_a_line_names_its_file_alone() -> None:
+    # mypy writes line -1 for a file-level error; ":-1:" would also render as an emoji.
+    assert tools.mypy_where({"file": "pkg/mod.py", "line": -1}) == "pkg/mod.py"
+    assert tools.mypy_where({"file": "pkg/mod.py", "line": 7}) == "pkg/mod.py:7"

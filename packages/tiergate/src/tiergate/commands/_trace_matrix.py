@@ -43,10 +43,12 @@ def show_matrix(args: argparse.Namespace, workspace: Workspace, config: Tiergate
     matrix = static_matrix(workspace, config) if runs is None else _from_run(root, runs)
     results = list(judge(matrix))
     if args.format == "terminal" and args.output is None:
-        _terminal(matrix, results, Console(highlight=False, width=max(120, Console().width)))
+        _terminal(
+            matrix, results, Console(highlight=False, emoji=False, width=max(120, Console().width))
+        )
     elif args.format == "terminal":
         buffer = io.StringIO()
-        _terminal(matrix, results, Console(file=buffer, width=120, highlight=False))
+        _terminal(matrix, results, Console(file=buffer, width=120, highlight=False, emoji=False))
         emit(buffer.getvalue(), args.output, "matrix")
     else:
         text = render_json(matrix) if args.format == "json" else render_markdown(matrix)

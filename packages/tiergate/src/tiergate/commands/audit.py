@@ -9,6 +9,7 @@ as "not auditable (local)".
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,13 +140,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         configured = resolve_advisory_db(root, security.advisory_db)
         database = configured.resolve() if configured is not None else None
+    absent = None
+    if args.advisory_db is None and database is not None and not database.is_dir():
+        # A configured database that this machine lacks audits nothing: it is said, never fatal.
+        absent, database = database, None
     timeout = args.online_timeout if args.online_timeout is not None else security.online_timeout
     result = audit(
         requirements, advisory_db=database, online=not args.offline, online_timeout=timeout
     )
+    if absent is not None:
+        note = f"the configured offline advisory database is not on this machine: {absent}"
+        result = replace(result, messages=(note, *result.messages))
     if args.json_output is not None:
         write_whole(args.json_output, result.to_json(), "audit result")
-    console = Console(highlight=False, soft_wrap=True, width=max(100, Console().width))
+    console = Console(highlight=False, emoji=False, soft_wrap=True, width=max(100, Console().width))
     _print(console, result)
     if result.status == "failed":
         packages = len({f.package for f in result.findings})

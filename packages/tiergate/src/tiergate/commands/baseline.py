@@ -79,7 +79,7 @@ def _save(args: argparse.Namespace) -> int:
     )
     target = args.output or root / config.baseline_file
     write_baseline(target, baseline)
-    console = Console(highlight=False, width=max(100, Console().width))
+    console = Console(highlight=False, emoji=False, width=max(100, Console().width))
     console.print(f"wrote {escape(str(target))}")
     _print(console, baseline, context.coverage.index.precision)
     return int(ExitCode.OK)
@@ -89,7 +89,7 @@ def _show(args: argparse.Namespace) -> int:
     root = args.root
     config = load_config(root)
     found = find_baseline(root, config)
-    console = Console(highlight=False, width=max(100, Console().width))
+    console = Console(highlight=False, emoji=False, width=max(100, Console().width))
     if found is None:
         console.print(escape(missing_baseline(config)))
         return int(ExitCode.OK)

@@ -51,5 +51,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(gaps_document(gaps).model_dump_json(indent=2) + "\n")
     else:
-        render_gaps(gaps, Console(highlight=False, width=max(120, Console().width)))
+        render_gaps(gaps, Console(highlight=False, emoji=False, width=max(120, Console().width)))
     return int(ExitCode.OK)

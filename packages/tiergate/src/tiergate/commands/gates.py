@@ -72,12 +72,14 @@ def run(args: argparse.Namespace) -> int:
     runs = run_dirs(args, root, machine=args.format != "terminal" or args.output is not None)
     verdict = evaluate(root, runs, strict=args.strict or is_ci(), only=args.only, base=args.base)
     if args.format == "terminal" and args.output is None:
-        render_terminal(verdict, Console(highlight=False, width=max(120, Console().width)))
+        render_terminal(
+            verdict, Console(highlight=False, emoji=False, width=max(120, Console().width))
+        )
     else:
         text = render_json(verdict) if args.format == "json" else render_markdown(verdict)
         if args.format == "terminal":
             buffer = io.StringIO()
-            render_terminal(verdict, Console(file=buffer, width=120, highlight=False))
+            render_terminal(verdict, Console(file=buffer, width=120, highlight=False, emoji=False))
             text = buffer.getvalue()
         emit(text, args.output)
     summary = os.environ.get(SUMMARY_ENV)

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         document = HistoryDocument(schema_version=HISTORY_VERSION, store=url.redacted, runs=runs)
         sys.stdout.write(document.model_dump_json(indent=2) + "\n")
         return int(ExitCode.OK)
-    console = Console(highlight=False, width=max(120, Console().width))
+    console = Console(highlight=False, emoji=False, width=max(120, Console().width))
     if args.run_id is not None:
         _show(console, url, runs[0])
     else:

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             ", ".join(member.test_dependencies),
             ", ".join(workspace.dependents_of(member.name, transitive=True)),
         )
-    console = Console(highlight=False, width=max(120, Console().width))
+    console = Console(highlight=False, emoji=False, width=max(120, Console().width))
     console.print(table)
     console.print(f"order (dependencies first): {escape(order_text(workspace.components))}")
     console.print("where tiergate looked:")

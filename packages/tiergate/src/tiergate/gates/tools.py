@@ -45,6 +45,12 @@ def _ruff(folder: Path, manifest: SessionManifest) -> list[str]:
     return found
 
 
+def mypy_where(item: dict[str, Any]) -> str:
+    """``file:line`` of a mypy finding; just ``file`` when mypy gives no line (``-1``)."""
+    line = item.get("line")
+    return f"{item['file']}:{line}" if isinstance(line, int) and line > 0 else str(item["file"])
+
+
 def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
     path = folder / manifest.artifacts["findings"]
     found = []
@@ -56,7 +62,8 @@ def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
         except json.JSONDecodeError as error:
             raise ArtifactError(f"not JSON: {error.msg}", path=path, line=number) from None
         if item.get("severity") == "error":
-            found.append(f"{item['file']}:{item['line']}: {item['message']} [{item.get('code')}]")
+            where = mypy_where(item)
+            found.append(f"{where}: {item['message']} [{item.get('code')}]")
     return found
 
 

@@ -39,7 +39,9 @@ def plan(root: Path) -> list[Change]:
         source = bool(member.source)
         if member.is_root and not (tests or source):
             continue
-        pyprojects.edit_member(docs[member.path / PYPROJECT], tests=tests, source=source)
+        pyprojects.edit_member(
+            docs[member.path / PYPROJECT], tests=tests, source=source, root=member.is_root
+        )
     hooks = list(templates.HOOK_IDS)
     if "requirements" not in root_doc.get("tool", {}).get("tiergate", {}):
         hooks.remove("tiergate-trace")

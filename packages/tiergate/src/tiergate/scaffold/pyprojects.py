@@ -82,11 +82,13 @@ def _require_tiergate_nox(doc: TOMLDocument, groups: Table, dev: str, root: Path
         add_missing(groups, dev, [TIERGATE_NOX])
 
 
-def edit_member(doc: TOMLDocument, *, tests: bool, source: bool) -> None:
+def edit_member(doc: TOMLDocument, *, tests: bool, source: bool, root: bool = False) -> None:
     """The test group (``test``, else ``dev``, else a new ``test``) and the ``type`` group.
 
     With tests: pytest, coverage and pytest-tiergate in the test group. With
     tests or source: mypy in ``type`` (a new ``type`` includes the test group).
+    The root's ``type`` session also checks ``noxfile.py`` and ``tasks.py``,
+    which import tiergate-nox: its ``type`` group holds it.
     """
     if not tests and not source:
         return
@@ -101,7 +103,7 @@ def edit_member(doc: TOMLDocument, *, tests: bool, source: bool) -> None:
     if kind is None:
         kind = "type"
         groups[kind] = new_group(["mypy", *([{"include-group": test}] if tests and test else [])])
-    add_missing(groups, kind, ["mypy"])
+    add_missing(groups, kind, ["mypy", *([TIERGATE_NOX] if root else [])])
 
 
 def add_bounds(doc: TOMLDocument, bounds: Mapping[str, object]) -> None:
