@@ -132,7 +132,9 @@ def _virtual(member: _Member) -> MemberSource:
         else []
     )
     found = _Found(roots, "virtual project: packages in src/").source()
-    return found if found.paths else MemberSource((), (), "virtual project (no build system)")
+    declared = _get(member.pyproject, "tool", "uv", "package") is False
+    why = "tool.uv.package = false" if declared else "no build system"
+    return found if found.paths else MemberSource((), (), f"virtual project ({why})")
 
 
 @dataclass(frozen=True)

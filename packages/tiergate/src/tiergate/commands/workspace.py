@@ -73,6 +73,8 @@ def order_text(components: tuple[tuple[str, ...], ...]) -> str:
 
 
 def _tests(member: Member) -> str:
+    if member.tested_by is not None:
+        return f"tested by {escape(member.tested_by)}"
     if not member.tested:
         return f"[yellow]not tested: {escape(member.untested_reason or '')}[/]"
     found = len(member.test_files)
