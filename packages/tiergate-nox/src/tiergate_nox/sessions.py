@@ -4,8 +4,8 @@
 
 - ``tests-<python>(package=...)``: the member's tests under coverage, JUnit XML
   and coverage data into the run folder (:mod:`tiergate_nox.testing`);
-- ``type-<python>(package=...)``, ``lint``, ``sql``, ``security``: the tools
-  (:mod:`tiergate_nox.tooling`).
+- ``type-<python>(package=...)``: mypy (:mod:`tiergate_nox.typecheck`);
+- ``lint``, ``sql``, ``security``: the other tools (:mod:`tiergate_nox.tooling`).
 
 Each session writes its results and a manifest into ``<run-dir>/<run-id>/``.
 """
@@ -24,7 +24,7 @@ from tiergate.errors import TiergateError
 from tiergate.plan import member_tiers, type_checked
 from tiergate.runfolder import current_run_id
 from tiergate.workspace import load_workspace
-from tiergate_nox import testing, tooling
+from tiergate_nox import testing, tooling, typecheck
 from tiergate_nox.base import SessionContext
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def register_sessions(root: Path | str) -> Workspace:
 
     def type_(session: nox.Session, package: str) -> None:
         """Type-check a member (source and tests): mypy with the repository's configuration."""
-        tooling.type_check(ctx, session, package)
+        typecheck.type_check(ctx, session, package)
 
     def lint(session: nox.Session) -> None:
         """Lint the repository: ruff check and format --check, as configured and pinned."""

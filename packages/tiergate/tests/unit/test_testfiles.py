@@ -6,14 +6,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.errors import ConfigError
-from tiergate.testfiles import (
-    DEFAULT_NORECURSEDIRS,
-    MemberTests,
-    _summarize,
-    find_member_tests,
-    marked_tiers,
-    pytest_settings,
-)
+from tiergate.pytestconfig import DEFAULT_NORECURSEDIRS
+from tiergate.testast import _summarize
+from tiergate.testfiles import MemberTests, find_member_tests, marked_tiers, pytest_settings
 
 if TYPE_CHECKING:
     from pathlib import Path
