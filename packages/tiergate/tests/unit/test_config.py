@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tiergate.config import SecurityConfig, TiergateConfig, load_config
+from tiergate.config import SecurityConfig, TiergateConfig, load_config, parse_member_config
 from tiergate.errors import ConfigError
 from tiergate.schemas import FOLDER, SCHEMAS, render
 
@@ -78,3 +78,40 @@ def test_this_repository_configuration_conforms_to_the_schema() -> None:
     as_json = json.loads(json.dumps(table, default=date.isoformat))  # TOML dates: ISO strings
     jsonschema.validate(as_json, json.loads((FOLDER / "config.schema.json").read_text()))
     assert load_config(root).security.advisory_db == "../shared/advisory-db"
+
+
+def test_default_tier_is_the_configured_one_else_the_first(tmp_path: Path) -> None:
+    assert TiergateConfig().fallback_tier == "unit"
+    assert _config(tmp_path, "[tool.tiergate]\ndefault-tier = 'e2e'\n").fallback_tier == "e2e"
+    with pytest.raises(ConfigError) as caught:
+        _config(tmp_path, "[tool.tiergate]\ndefault-tier = 'smoke'\n")
+    assert str(caught.value).endswith(
+        "tool.tiergate.default-tier: unknown tier 'smoke' (tiers: unit, integration, e2e)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "tests = false\n",
+            "tests-reason: required with tests = false (say why the member is not tested)",
+        ),
+        (
+            "tests = false\ntests-reason = 'x'\ntested-by = 'api'\n",
+            "tested-by: a member tested by another is tested: drop tests = false",
+        ),
+    ],
+)
+@pytest.mark.req("FR-091")
+def test_a_member_that_is_not_tested_must_say_why_and_only_that(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    member = tmp_path / "pyproject.toml"
+    member.write_text("[project]\nname = 'm'\n[tool.tiergate]\n" + text)
+    with pytest.raises(ConfigError) as caught:
+        parse_member_config(tomllib.loads(member.read_text()), member)
+    assert str(caught.value) == f"{member}: tool.tiergate.{message}"
+    member.write_text("[project]\nname = 'm'\n[tool]\ntiergate = 1\n")
+    with pytest.raises(ConfigError, match=r"tool\.tiergate must be a table"):
+        parse_member_config(tomllib.loads(member.read_text()), member)
