@@ -16,6 +16,7 @@ import sys
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from tiergate.advisories.audit import UV_EXPORT
 from tiergate.config import read_toml
 from tiergate.files import relative
 from tiergate_nox.base import (
@@ -112,18 +113,7 @@ def security(ctx: SessionContext, session: nox.Session) -> None:
         else:
             session.log(f"security: {bandit_note}: no member has source")
         requirements = rec.artifact("requirements", "requirements.txt")
-        session.run_install(
-            "uv",
-            "export",
-            "--frozen",
-            "--no-hashes",
-            "--no-emit-workspace",
-            "--all-packages",
-            "--all-groups",
-            "--format=requirements.txt",
-            f"--output-file={requirements}",
-            "--quiet",
-        )
+        session.run_install(*UV_EXPORT, f"--output-file={requirements}", "--quiet")
         audit_out = rec.artifact("findings", "audit.json")
         rec.command = [
             sys.executable,
