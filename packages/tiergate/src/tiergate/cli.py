@@ -1,7 +1,8 @@
 """The ``tiergate`` command line: thin, over the library API.
 
 This is the one place where a :class:`~tiergate.errors.TiergateError` becomes a
-one-line message on stderr and an exit code.
+one-line message on stderr and an exit code, and where any other exception (a
+bug) becomes one line, exit 3, and a crash log (:mod:`tiergate.crashlog`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.commands import COMMANDS, load_command
+from tiergate.crashlog import write_crash_log
 from tiergate.errors import ExitCode, TiergateError
 
 if TYPE_CHECKING:
@@ -75,4 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(error.exit_code)
     except KeyboardInterrupt:
         print("tiergate: interrupted", file=sys.stderr)
+        return int(ExitCode.CRASHED)
+    except Exception as error:  # noqa: BLE001 - the last line of defence: a bug, not a traceback
+        log = write_crash_log(error, args.root, argv)
+        message = str(error).splitlines()[0] if str(error) else ""
+        print(
+            f"tiergate: internal error: {type(error).__name__}: {message}; details in {log}",
+            file=sys.stderr,
+        )
         return int(ExitCode.CRASHED)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import runpy
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +21,6 @@ from tiergate.errors import ArtifactError, ConfigError, TiergateError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
 USAGE = "usage: tiergate [-h] [--root ROOT] COMMAND ..."
 
@@ -204,3 +204,42 @@ def test_emit_into_a_folder_names_it_and_what_was_written(tmp_path: Path) -> Non
     assert str(caught.value) == f"{folder}: cannot write the matrix: Is a directory"
     assert list(tmp_path.iterdir()) == [folder]  # the partial file is gone
     assert list(folder.iterdir()) == []
+
+
+@pytest.mark.req("FR-098")
+def test_a_bug_is_one_line_exit_3_and_a_crash_log_never_a_traceback(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: object) -> int:
+        del args
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr("tiergate.commands.workspace.run", broken)
+    assert main(["--root", str(ws_root), "workspace"]) == 3
+    log = ws_root.resolve() / ".tiergate" / "crash.log"
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"tiergate: internal error: RuntimeError: boom; details in {log}\n")
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("tiergate ")
+    assert f"command: tiergate --root {ws_root} workspace" in text
+    assert "Traceback (most recent call last)" in text
+    assert text.rstrip().endswith("RuntimeError: boom\nsecond line")
+
+
+def test_a_crash_log_that_cannot_be_written_under_the_root_goes_to_the_temporary_folder(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (ws_root / ".tiergate").write_text("a file where the folder should be")
+
+    def broken(args: object) -> int:
+        del args
+        raise KeyError("x")
+
+    monkeypatch.setattr("tiergate.commands.workspace.run", broken)
+    assert main(["--root", str(ws_root), "workspace"]) == 3
+    err = capsys.readouterr().err
+    log = Path(err.rsplit("details in ", 1)[1].strip())
+    assert err.startswith("tiergate: internal error: KeyError: 'x'; details in ")
+    assert log.name.startswith("tiergate-crash-")
+    assert "KeyError: 'x'" in log.read_text(encoding="utf-8")
+    log.unlink()
