@@ -245,7 +245,7 @@ def test_not_audited_fails_in_ci_and_with_strict(
 def test_a_configured_database_this_machine_lacks_is_not_audited_never_a_crash(
     root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A fresh clone elsewhere: the configured ../shared/advisory-db is not there.
+    # A clone on another machine: the folder the configuration names is not there.
     pyproject = root / "pyproject.toml"
     pyproject.write_text(
         pyproject.read_text() + '\n[tool.tiergate.security]\nadvisory-db = "../elsewhere/db"\n'
