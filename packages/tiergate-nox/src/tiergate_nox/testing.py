@@ -81,16 +81,6 @@ def coverage_sources(members: Sequence[Member]) -> list[str]:
     ]
 
 
-def tests_in_source(members: Sequence[Member]) -> list[str]:
-    """Test files kept inside the source (``*_test.py`` beside the code): never measured."""
-    return sorted(
-        str(path)
-        for member in members
-        for path in member.test_files
-        if any(path.is_relative_to(source) for source in member.source)
-    )
-
-
 def pytest_targets(member: Member) -> list[str]:
     """What pytest is given: the member's test roots, minus the members nested in it."""
     return [
@@ -112,7 +102,7 @@ def _tier(
     if sources:
         artifacts["coverage"] = f"{tier}/coverage.db"
         env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
-        omit = tests_in_source(measured)
+        omit = [str(path) for m in measured for path in m.tests_in_source]
         command = [
             "python",
             "-m",

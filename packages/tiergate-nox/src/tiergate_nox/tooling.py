@@ -9,28 +9,28 @@ type session is in :mod:`tiergate_nox.typecheck`.
 
 from __future__ import annotations
 
-import configparser
 import json
+import os
 import re
 import sys
+from fnmatch import fnmatchcase
 from itertools import pairwise
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.advisories.audit import UV_EXPORT
 from tiergate.config import read_toml
-from tiergate.files import relative
+from tiergate.errors import ConfigError
+from tiergate.files import read_ini, relative
 from tiergate_nox.base import (
     capture,
     finish_tool,
     first_error,
-    inside,
     provide,
     run,
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import nox
 
     from tiergate_nox.base import SessionContext
@@ -137,12 +137,7 @@ def _bandit(
     config = bandit_config(ctx.root)
     # Tests kept beside the code (*_test.py) are tests, not source: asserts are their job.
     tests = sorted(
-        {
-            relative(path, ctx.root)
-            for member in ctx.workspace.members
-            for path in member.test_files
-            if inside(path, member.source)
-        }
+        {relative(path, ctx.root) for m in ctx.workspace.members for path in m.tests_in_source}
     )
     if tests:
         config = [*config, "-x", ",".join(tests)]
@@ -165,18 +160,18 @@ def bandit_config(root: Path) -> list[str]:
     dotted = root / ".bandit"
     if not dotted.is_file():
         return []
-    parser = configparser.RawConfigParser()
     try:
-        parser.read(dotted, encoding="utf-8")
-    except configparser.Error:
+        sections = read_ini(dotted)
+    except ConfigError:
         return ["-c", str(dotted)]  # not INI: bandit's YAML configuration
     # An INI .bandit holds command-line options; bandit finds one only inside its targets.
-    return ["--ini", str(dotted)] if parser.has_section("bandit") else ["-c", str(dotted)]
+    return ["--ini", str(dotted)] if "bandit" in sections else ["-c", str(dotted)]
 
 
 def _find(root: Path, pattern: str) -> list[Path]:
-    return [
-        path
-        for path in root.rglob(pattern)
-        if not _SKIP_DIRS.intersection(path.relative_to(root).parts)
-    ]
+    """The files matching ``pattern`` below ``root``, never looking inside skipped folders."""
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        found.extend(Path(folder, name) for name in names if fnmatchcase(name, pattern))
+    return found

@@ -8,8 +8,6 @@ repository's choice: nothing is added to its configuration.
 
 from __future__ import annotations
 
-import configparser
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -19,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from tiergate.config import read_toml
 from tiergate.errors import ConfigError
-from tiergate.files import relative
-from tiergate.gates.tools import mypy_where
+from tiergate.files import read_ini, relative
+from tiergate.gates.tools import mypy_errors
 from tiergate_nox.base import (
     capture,
     defined_groups,
@@ -70,7 +68,7 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
         findings = rec.artifact("findings", "mypy.jsonl")
         with session.chdir(folder), findings.open("w", encoding="utf-8") as out:
             code, _, errors = capture(session, rec.command, stdout=out, env=env)
-        found = _mypy_errors(findings)
+        found = mypy_errors(findings)
         for line in found:
             session.log(line)
         message = f"mypy: {len(found)} error(s)"
@@ -141,14 +139,9 @@ def _mypy_options(path: Path) -> dict[str, object] | None:
         tool = read_toml(path).get("tool")
         table = tool.get("mypy") if isinstance(tool, dict) else None
         return table if isinstance(table, dict) else None
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except configparser.Error as error:
-        line = getattr(error, "lineno", None)
-        raise ConfigError(f"invalid INI: {error.message}", path=path, line=line) from None
-    if parser.has_section("mypy"):
-        return dict(parser["mypy"])
+    sections = read_ini(path)
+    if "mypy" in sections:
+        return {key: value for key, (value, _) in sections["mypy"].items() if key}
     return {} if path.name != "setup.cfg" else None  # mypy reads a mypy.ini with no [mypy]
 
 
@@ -198,13 +191,3 @@ def _checkable(target: Path, config: MypyConfig | None, folder: Path) -> bool:
         return True
     files = chain(target.rglob("*.py"), target.rglob("*.pyi"))
     return any(config is None or not config.excludes(path, folder) for path in files)
-
-
-def _mypy_errors(path: Path) -> list[str]:
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        if raw.startswith("{"):
-            item = json.loads(raw)
-            where = mypy_where(item)
-            lines.append(f"{where}: {item['severity']}: {item['message']} [{item.get('code')}]")
-    return lines

@@ -10,11 +10,14 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from tiergate.errors import TiergateError
+from tiergate.errors import ConfigError, TiergateError
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -81,3 +84,64 @@ def line_of(text: str, *needles: str) -> int | None:
 def quoted_line_of(text: str, value: str) -> int | None:
     """The first line holding ``value`` quoted (TOML strings), else bare."""
     return line_of(text, f'"{value}"', f"'{value}'", value)
+
+
+def read_ini(path: Path) -> dict[str, dict[str, tuple[str, int]]]:
+    """The sections of an INI file: ``{section: {key: (value, line)}}``.
+
+    Read as pytest's ``iniconfig`` reads one (mypy's and bandit's INI files
+    too): a continuation line joins its value with a newline; the key ``""`` of
+    each section holds the line of its header. What it refuses (not UTF-8, a
+    line that is neither a header, an assignment nor a continuation, a
+    duplicate) is a :class:`ConfigError` naming the file and line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8").removeprefix("\N{BYTE ORDER MARK}")
+    except UnicodeDecodeError:
+        raise ConfigError("cannot read: not UTF-8 text", path=path) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read: {error.strerror}", path=path) from None
+    sections: dict[str, dict[str, tuple[list[str], int]]] = {}
+    section: str | None = None
+    last: list[str] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = "" if raw.lstrip()[:1] in "#;" else raw.rstrip()
+        if not line:
+            continue
+        header = line.split("#")[0].split(";")[0].rstrip()
+        if line[0] == "[" and header.endswith("]"):
+            section, last = _ini_section(header, sections, path, number), None
+            sections[section] = {"": ([], number)}
+        elif line[0] == "[" or line[0].isspace():
+            if last is None:
+                raise ConfigError("unexpected value continuation", path=path, line=number)
+            last.append(line.strip())
+        else:
+            name, value = _ini_assignment(line, path, number)
+            if section is None:
+                raise ConfigError("no section header defined", path=path, line=number)
+            if name in sections[section]:
+                raise ConfigError(f"duplicate name {name!r}", path=path, line=number)
+            last = [value] if value else []
+            sections[section][name] = (last, number)
+    return {
+        name: {key: ("\n".join(lines), number) for key, (lines, number) in entries.items()}
+        for name, entries in sections.items()
+    }
+
+
+def _ini_section(header: str, known: Collection[str], path: Path, number: int) -> str:
+    section = header[1:-1]
+    if not section or section in known:
+        what = f"duplicate section {section!r}" if section else "empty section name"
+        raise ConfigError(what, path=path, line=number)
+    return section
+
+
+def _ini_assignment(line: str, path: Path, number: int) -> tuple[str, str]:
+    name, equals, value = line.partition("=")
+    if not equals or ":" in name:
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise ConfigError(f"unexpected line: {line!r}", path=path, line=number)
+    return name.strip(), value.strip()

@@ -52,21 +52,13 @@ class Measurements:
     def files(self) -> dict[str, list[str]]:
         """Member name -> its measurable files (relative posix paths), sorted."""
         root = self.context.root
-        tests = {
-            path.relative_to(root).as_posix()
-            for m in self.members
-            for path in m.test_files
-            if path.is_relative_to(root)
-        }
-        return {
-            m.name: [
-                f
-                for path in m.source
-                for f in self.index.files_under(path)
-                if f not in tests  # *_test.py beside the code: tests, not source
+        files: dict[str, list[str]] = {}
+        for m in self.members:
+            tests = {path.relative_to(root).as_posix() for path in m.tests_in_source}
+            files[m.name] = [
+                f for p in m.source for f in self.index.files_under(p) if f not in tests
             ]
-            for m in self.members
-        }
+        return files
 
     @cached_property
     def testers(self) -> dict[str, str]:

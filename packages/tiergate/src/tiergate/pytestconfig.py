@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from tiergate.config import read_toml
 from tiergate.errors import ConfigError
-from tiergate.files import line_of
+from tiergate.files import line_of, read_ini
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection
+    from collections.abc import Callable
 
 DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
 DEFAULT_PYTHON_CLASSES = ("Test",)
@@ -137,7 +137,7 @@ def _load_ini_section(
     """A loader of the ``section`` of an ini file (an empty configuration if ``always``)."""
 
     def load(path: Path) -> _Options | None:
-        parsed = _read_ini(path)
+        parsed = read_ini(path)
         if refused is not None and refused in parsed and section not in parsed:
             msg = f"pytest no longer reads [{refused}] in {path.name}: use [{section}]"
             raise ConfigError(msg, path=path, line=parsed[refused][""][1])
@@ -164,64 +164,6 @@ _LOADERS: tuple[tuple[str, Callable[[Path], _Options | None]], ...] = (
     ("setup.cfg", _load_ini_section("tool:pytest", refused="pytest")),
 )
 """pytest's configuration files, in the order it tries them in each folder."""
-
-
-def _read_ini(path: Path) -> dict[str, dict[str, tuple[str, int]]]:
-    """Sections of an ini file as pytest's ``iniconfig`` reads them: ``{key: (value, line)}``.
-
-    The key ``""`` of each section holds the line of its header; what
-    ``iniconfig`` refuses is a :class:`ConfigError` naming the line.
-    """
-    try:
-        text = path.read_text(encoding="utf-8").removeprefix("\N{BYTE ORDER MARK}")
-    except UnicodeDecodeError:
-        raise ConfigError("cannot read: not UTF-8 text", path=path) from None
-    except OSError as error:
-        raise ConfigError(f"cannot read: {error.strerror}", path=path) from None
-    sections: dict[str, dict[str, tuple[list[str], int]]] = {}
-    section: str | None = None
-    last: list[str] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = "" if raw.lstrip()[:1] in "#;" else raw.rstrip()
-        if not line:
-            continue
-        header = line.split("#")[0].split(";")[0].rstrip()
-        if line[0] == "[" and header.endswith("]"):
-            section, last = _ini_section(header, sections, path, number), None
-            sections[section] = {"": ([], number)}
-        elif line[0] == "[" or line[0].isspace():
-            if last is None:
-                raise ConfigError("unexpected value continuation", path=path, line=number)
-            last.append(line.strip())
-        else:
-            name, value = _ini_assignment(line, path, number)
-            if section is None:
-                raise ConfigError("no section header defined", path=path, line=number)
-            if name in sections[section]:
-                raise ConfigError(f"duplicate name {name!r}", path=path, line=number)
-            last = [value] if value else []
-            sections[section][name] = (last, number)
-    return {
-        name: {key: ("\n".join(lines), number) for key, (lines, number) in entries.items()}
-        for name, entries in sections.items()
-    }
-
-
-def _ini_section(header: str, known: Collection[str], path: Path, number: int) -> str:
-    section = header[1:-1]
-    if not section or section in known:
-        what = f"duplicate section {section!r}" if section else "empty section name"
-        raise ConfigError(what, path=path, line=number)
-    return section
-
-
-def _ini_assignment(line: str, path: Path, number: int) -> tuple[str, str]:
-    name, equals, value = line.partition("=")
-    if not equals or ":" in name:
-        name, colon, value = line.partition(":")
-        if not colon:
-            raise ConfigError(f"unexpected line: {line!r}", path=path, line=number)
-    return name.strip(), value.strip()
 
 
 def _settings(options: _Options) -> PytestSettings:

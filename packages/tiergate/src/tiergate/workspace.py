@@ -98,6 +98,18 @@ class Member:
         return self.tests.files
 
     @property
+    def tests_in_source(self) -> tuple[Path, ...]:
+        """Its test files kept inside its source (``*_test.py`` beside the code).
+
+        They are tests, not source: never measured by coverage nor scanned by bandit.
+        """
+        return tuple(
+            path
+            for path in self.tests.files
+            if any(path.is_relative_to(source) for source in self.source)
+        )
+
+    @property
     def test_roots(self) -> tuple[Path, ...]:
         """What pytest is given to find this member's tests."""
         return self.tests.roots

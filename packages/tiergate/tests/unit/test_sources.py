@@ -417,6 +417,24 @@ def test_a_virtual_member_has_no_source_unless_overridden(tmp_path: Path) -> Non
 
 
 @pytest.mark.req("FR-103")
+def test_a_virtual_member_keeps_the_regular_packages_at_its_root_without_src(
+    tmp_path: Path,
+) -> None:
+    # `uv init` apps have no build system: their code still is theirs, and is measured.
+    folder = member(
+        tmp_path / "m",
+        "",
+        "app/__init__.py",
+        "app/views.py",
+        "tests/__init__.py",
+        "docs/conf/__init__.py",
+        "bench/run.py",
+    )
+    assert found(folder) == [("app", "app")]
+    assert source(folder).origin == "virtual project: packages in its root"
+
+
+@pytest.mark.req("FR-103")
 def test_a_virtual_member_keeps_the_regular_packages_of_its_src_folder(tmp_path: Path) -> None:
     # Not installed, but its tests may put src/ on the path: the code there is measured.
     folder = member(

@@ -69,7 +69,7 @@ class SessionsGate:
             member = context.workspace.member(expected.package)
             problems = (
                 _no_test_files(member)
-                or list(_problems(context, expected, *entry))
+                or list(_problems(context, expected, member, *entry))
                 or _uncollected(context, member, records.get(expected.name, ()))
             )
             if problems:
@@ -108,11 +108,8 @@ def _no_test_files(member: Member) -> list[str]:
 def _uncollected(context: Context, member: Member, records: Sequence[TestRecord]) -> list[str]:
     """The member's test files (found as pytest finds them) that no tier ran a test of."""
     ran = {record.nodeid.partition("::")[0] for record in records}
-    missed = [
-        relative(path, context.root)
-        for path in member.test_files
-        if relative(path, context.root) not in ran
-    ]
+    files = (relative(path, context.root) for path in member.test_files)
+    missed = [path for path in files if path not in ran]
     if not missed:
         return []
     shown = ", ".join(missed[:_SHOWN]) + (
@@ -122,11 +119,14 @@ def _uncollected(context: Context, member: Member, records: Sequence[TestRecord]
 
 
 def _problems(
-    context: Context, expected: ExpectedSession, folder: Path, manifest: SessionManifest
+    context: Context,
+    expected: ExpectedSession,
+    member: Member,
+    folder: Path,
+    manifest: SessionManifest,
 ) -> Iterator[str]:
     if manifest.outcome == "crashed":
         yield f"crashed: {manifest.message or 'no reason given'}"
-    member = context.workspace.member(expected.package)
     has_source = any(m.source for m in measured_by(context.workspace, member))
     for tier in expected.tiers:
         run = manifest.tiers.get(tier)

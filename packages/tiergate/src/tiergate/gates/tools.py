@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 NAME = "tools"
 _SHOWN = 10
 _BOUND = "0 findings"
+_NOT_AUDITED = "dependencies were NOT audited: no advisory source answered"
+"""What the security reader adds when no advisory source answered: a warning, not a finding."""
 
 
 def _load_json(path: Path) -> Any:  # noqa: ANN401 - tool output is arbitrary JSON
@@ -51,8 +53,11 @@ def mypy_where(item: dict[str, Any]) -> str:
     return f"{item['file']}:{line}" if isinstance(line, int) and line > 0 else str(item["file"])
 
 
-def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
-    path = folder / manifest.artifacts["findings"]
+def mypy_errors(path: Path) -> list[str]:
+    """The errors of mypy's JSON lines (``-O json``) in ``path``: ``file:line: message [code]``.
+
+    Notes are not errors; a line that is not JSON is an :class:`ArtifactError`.
+    """
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.startswith("{"):
@@ -62,9 +67,12 @@ def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
         except json.JSONDecodeError as error:
             raise ArtifactError(f"not JSON: {error.msg}", path=path, line=number) from None
         if item.get("severity") == "error":
-            where = mypy_where(item)
-            found.append(f"{where}: {item['message']} [{item.get('code')}]")
+            found.append(f"{mypy_where(item)}: {item['message']} [{item.get('code')}]")
     return found
+
+
+def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
+    return mypy_errors(folder / manifest.artifacts["findings"])
 
 
 def _sqlfluff(folder: Path, manifest: SessionManifest) -> list[str]:
@@ -88,14 +96,9 @@ def _security(folder: Path, manifest: SessionManifest) -> list[str]:
     found += [
         f"{f['package']}=={f['version']}: {f['advisory_id']}" for f in audit.get("findings", [])
     ]
+    if audit.get("status") == "not-audited":
+        found.append(_NOT_AUDITED)
     return found
-
-
-def _not_audited(folder: Path, manifest: SessionManifest) -> bool:
-    if manifest.kind != "security":
-        return False
-    audit = _load_json(folder / manifest.artifacts["findings"]) or {}
-    return bool(audit.get("status") == "not-audited")
 
 
 _READERS: dict[str, Callable[[Path, SessionManifest], list[str]]] = {
@@ -147,7 +150,8 @@ def _judge(
             why = manifest.message or why
         return GateResult(gate, title, "failed", f"crashed: {why}", _BOUND)
     found = _READERS[manifest.kind](folder, manifest)
-    not_audited = _not_audited(folder, manifest)
+    not_audited = _NOT_AUDITED in found
+    found = [line for line in found if line != _NOT_AUDITED]
     if manifest.outcome == "failed" and not found and not not_audited:
         found = [manifest.message or "the tool reported a failure"]
     extra = len(found) - _SHOWN
@@ -156,7 +160,7 @@ def _judge(
     status: Status = "failed" if found else "passed"
     if not_audited:
         measured += ", dependencies NOT audited"
-        details += ("dependencies were NOT audited: no advisory source answered",)
+        details += (_NOT_AUDITED,)
         if status == "passed":
             status = "failed" if context.strict else "warning"
     return GateResult(gate, title, status, measured, _BOUND, details)

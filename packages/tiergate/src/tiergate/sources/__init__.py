@@ -11,10 +11,12 @@ their subpackages; test folders are never source.
 from __future__ import annotations
 
 import contextlib
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from tiergate.errors import WorkspaceError
 from tiergate.sources._model import (
+    FLAT_EXCLUDED_PACKAGES,
     Found,
     MemberSource,
     Project,
@@ -85,21 +87,33 @@ def _ships_nothing(member: Project) -> bool:
 
 
 def _virtual(member: Project) -> MemberSource:
-    """A virtual project is not installed, but packages in its ``src/`` are still its code.
+    """A virtual project is not installed, but the packages it keeps are still its code.
 
-    Only regular packages there count (its tests may put ``src/`` on the path);
-    nothing found is no error: a virtual project may hold no code at all.
+    Its tests import them from where they are (``src/`` on the path, or the
+    member's folder as pytest's rootdir): the regular packages of ``src/``, else
+    those at its root, minus the folders setuptools would skip (tests, docs,
+    scripts, ...). Folders without an ``__init__.py`` are not taken (at a
+    workspace root they are ``packages/``, ``bench/``). Nothing found is no
+    error: a virtual project may hold no code at all.
     """
-    src = member.folder / "src"
-    roots = (
-        [(child, child.name) for child in sorted(src.iterdir()) if is_package(child)]
-        if src.is_dir()
-        else []
-    )
-    found = Found(roots, "virtual project: packages in src/").source()
+    for folder, origin in ((member.folder / "src", "src/"), (member.folder, "its root")):
+        roots = (
+            [
+                (child, child.name)
+                for child in sorted(folder.iterdir())
+                if is_package(child)
+                and child.name.isidentifier()
+                and not any(fnmatchcase(child.name, p) for p in FLAT_EXCLUDED_PACKAGES)
+            ]
+            if folder.is_dir()
+            else []
+        )
+        found = Found(roots, f"virtual project: packages in {origin}").source()
+        if found.paths:
+            return found
     declared = get(member.pyproject, "tool", "uv", "package") is False
     why = "tool.uv.package = false" if declared else "no build system"
-    return found if found.paths else MemberSource((), (), f"virtual project ({why})")
+    return MemberSource((), (), f"virtual project ({why})")
 
 
 def _discover(member: Project) -> Found:
