@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tiergate.errors import ConfigError
-from tiergate.files import first_problem
+from tiergate.reading import first_problem
 
 if TYPE_CHECKING:
     from pathlib import Path

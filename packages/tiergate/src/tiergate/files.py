@@ -7,44 +7,15 @@ names the file (and line) in one line, found with :func:`line_of`.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING
 
 from tiergate.errors import ConfigError, TiergateError
+from tiergate.reading import path_problem, read_text
 
 if TYPE_CHECKING:
     from collections.abc import Collection
-
-_M = TypeVar("_M", bound=BaseModel)
-
-
-def first_problem(error: ValidationError, *prefix: str) -> str:
-    """``key.path: message`` of the first problem pydantic found (``(top level)``: no key)."""
-    first = error.errors()[0]
-    key = ".".join([*prefix, *(str(part) for part in first["loc"])]) or "(top level)"
-    return f"{key}: {str(first['msg']).removeprefix('Value error, ')}"
-
-
-def read_model(path: Path, model: type[_M], what: str, error: type[TiergateError]) -> _M:
-    """Read the JSON file ``path`` (a ``what``) into ``model``, or raise ``error`` naming it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error(f"{what} not found", path=path) from None
-    except UnicodeDecodeError:
-        raise error(f"not a {what}: not UTF-8 text", path=path) from None
-    except OSError as failure:
-        raise error(f"cannot read the {what}: {failure.strerror}", path=path) from None
-    except json.JSONDecodeError as failure:
-        raise error(f"not JSON: {failure.msg}", path=path, line=failure.lineno) from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as failure:
-        raise error(f"not a valid {what}: {first_problem(failure)}", path=path) from None
 
 
 def write_whole(
@@ -60,10 +31,10 @@ def write_whole(
         path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(text, encoding="utf-8")
         partial.replace(path)
-    except OSError as failure:
-        with contextlib.suppress(OSError):
+    except (OSError, ValueError) as failure:
+        with contextlib.suppress(OSError, ValueError):
             partial.unlink(missing_ok=True)
-        raise error(f"cannot write the {what}: {failure.strerror}", path=path) from None
+        raise error(f"cannot write the {what}: {path_problem(failure)}", path=path) from None
 
 
 def relative(path: Path, root: Path) -> str:
@@ -95,12 +66,7 @@ def read_ini(path: Path) -> dict[str, dict[str, tuple[str, int]]]:
     line that is neither a header, an assignment nor a continuation, a
     duplicate) is a :class:`ConfigError` naming the file and line.
     """
-    try:
-        text = path.read_text(encoding="utf-8").removeprefix("\N{BYTE ORDER MARK}")
-    except UnicodeDecodeError:
-        raise ConfigError("cannot read: not UTF-8 text", path=path) from None
-    except OSError as error:
-        raise ConfigError(f"cannot read: {error.strerror}", path=path) from None
+    text = read_text(path, "configuration file", ConfigError)
     sections: dict[str, dict[str, tuple[list[str], int]]] = {}
     section: str | None = None
     last: list[str] | None = None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tiergate.errors import ArtifactError
-from tiergate.files import first_problem
+from tiergate.reading import first_problem
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tiergate.errors import ArtifactError
-from tiergate.files import read_model, write_whole
+from tiergate.files import write_whole
+from tiergate.reading import read_model
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -316,7 +316,7 @@ def test_a_json_output_that_cannot_be_written_is_named(
         "",
         (
             f"tiergate: error: {root.resolve() / 'taken'}: cannot write the audit result: "
-            "Is a directory\n"
+            "is a folder, not a file\n"
         ),
     )
 

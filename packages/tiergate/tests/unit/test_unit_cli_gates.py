@@ -254,7 +254,7 @@ def test_an_output_that_cannot_be_written_is_a_one_line_error(
     assert _gates(green.root, *RUN, "--format", "json", "--output", str(tmp_path)) == 2
     assert capsys.readouterr() == (
         "",
-        f"tiergate: error: {tmp_path}: cannot write the report: Is a directory\n",
+        f"tiergate: error: {tmp_path}: cannot write the report: is a folder, not a file\n",
     )
     assert not (green.root / ".tiergate/history.db").exists()  # nothing recorded after it
 

@@ -201,7 +201,7 @@ def test_emit_into_a_folder_names_it_and_what_was_written(tmp_path: Path) -> Non
     folder.mkdir()
     with pytest.raises(TiergateError) as caught:
         emit("text", folder, "matrix")
-    assert str(caught.value) == f"{folder}: cannot write the matrix: Is a directory"
+    assert str(caught.value) == f"{folder}: cannot write the matrix: is a folder, not a file"
     assert list(tmp_path.iterdir()) == [folder]  # the partial file is gone
     assert list(folder.iterdir()) == []
 

@@ -231,7 +231,7 @@ def test_an_output_that_cannot_be_written_is_an_error_naming_it(
     assert _trace(traced, "--format", "markdown", "--output", str(folder)) == 2
     assert capsys.readouterr() == (
         "",
-        f"tiergate: error: {folder}: cannot write the matrix: Is a directory\n",
+        f"tiergate: error: {folder}: cannot write the matrix: is a folder, not a file\n",
     )
     assert list(folder.iterdir()) == []
     assert list(tmp_path.glob(".*partial")) == []

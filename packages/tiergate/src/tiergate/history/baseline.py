@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tiergate.errors import HistoryError
-from tiergate.files import read_model, write_whole
+from tiergate.files import write_whole
 from tiergate.history.connect import open_store, store_exists
 from tiergate.history.summary import STAR, ScopeCounts
 from tiergate.history.url import resolve_url
+from tiergate.reading import read_model
 
 if TYPE_CHECKING:
     from datetime import datetime

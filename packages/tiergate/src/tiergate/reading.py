@@ -1,0 +1,297 @@
+"""The one guarded way in: every file tiergate reads comes through here.
+
+Each reader takes the bytes (bounded in size), decodes them (an error names the
+byte offset and line), parses them with limits on size and nesting, and, for
+models, validates them with pydantic. Whatever goes wrong is the caller's
+:class:`~tiergate.errors.TiergateError` subclass, one line naming the file,
+never a traceback: an ``OSError`` of a user path (missing, a folder, a name too
+long, a NUL byte, permission) included.
+
+The limits (documented in ``docs/architecture.md``):
+
+- configuration and spec files (TOML, INI, ``.python-version``, Markdown):
+  :data:`MAX_CONFIG_BYTES`;
+- artifacts (JSON, JSON Lines, JUnit XML, tool findings): :data:`MAX_ARTIFACT_BYTES`;
+- nesting of JSON and TOML values: :data:`MAX_NESTING` levels.
+
+A TOML file is parsed once per process while it is unchanged on disk
+(:func:`read_toml` keeps the parsed table keyed on its path, size and mtime).
+"""
+
+from __future__ import annotations
+
+import copy
+import errno
+import json
+import math
+import os
+import stat
+import tomllib
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+from pydantic import BaseModel, ValidationError
+
+from tiergate.errors import ConfigError, TiergateError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from xml.etree.ElementTree import Element
+
+_M = TypeVar("_M", bound=BaseModel)
+
+MAX_CONFIG_BYTES: Final = 8 * 1024 * 1024
+"""A configuration, spec, lock or requirements file larger than this is refused (8 MiB)."""
+MAX_ARTIFACT_BYTES: Final = 64 * 1024 * 1024
+"""A run-folder artifact or tool output larger than this is refused (64 MiB)."""
+MAX_NESTING: Final = 64
+"""JSON and TOML values nested deeper than this are refused."""
+
+_PATH_PROBLEMS: Final = {
+    errno.ENOENT: "not found",
+    errno.EISDIR: "is a folder, not a file",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ELOOP: "too many symbolic links",
+}
+_TOML_CACHE: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+
+
+def first_problem(error: ValidationError, *prefix: str) -> str:
+    """``key.path: message`` of the first problem pydantic found (``(top level)``: no key)."""
+    first = error.errors()[0]
+    key = ".".join([*prefix, *(str(part) for part in first["loc"])]) or "(top level)"
+    return f"{key}: {str(first['msg']).removeprefix('Value error, ')}"
+
+
+def path_problem(failure: OSError | ValueError) -> str:
+    """What an ``OSError`` (or a NUL byte's ``ValueError``) of a user path means, in words."""
+    if isinstance(failure, ValueError):
+        return "the path holds a NUL byte"
+    known = _PATH_PROBLEMS.get(failure.errno or 0)
+    return known or failure.strerror or type(failure).__name__
+
+
+def read_bytes(
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    *,
+    limit: int = MAX_ARTIFACT_BYTES,
+) -> bytes:
+    """The bytes of the regular file ``path`` (a ``what``), at most ``limit`` of them."""
+    try:
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(status.st_mode):
+            raise error(f"cannot read the {what}: not a regular file", path=path)
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except (OSError, ValueError) as failure:
+        raise error(f"cannot read the {what}: {path_problem(failure)}", path=path) from None
+    if len(data) > limit:
+        raise error(f"cannot read the {what}: larger than the {_size(limit)} limit", path=path)
+    return data
+
+
+def decode(data: bytes, path: Path, what: str, error: type[TiergateError]) -> str:
+    """``data`` as UTF-8 text (a byte order mark dropped); else an error naming the byte."""
+    try:
+        return data.decode("utf-8").removeprefix("\N{BYTE ORDER MARK}")
+    except UnicodeDecodeError as failure:
+        line = data.count(b"\n", 0, failure.start) + 1
+        raise error(
+            f"not a {what}: not UTF-8 text (byte {failure.start})", path=path, line=line
+        ) from None
+
+
+def read_text(
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    *,
+    limit: int = MAX_CONFIG_BYTES,
+) -> str:
+    """The UTF-8 text of ``path`` (a ``what``), at most ``limit`` bytes of it."""
+    return decode(read_bytes(path, what, error, limit=limit), path, what, error)
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` names a regular file; a path that cannot name one is ``False``."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def read_toml(
+    path: Path, what: str = "TOML file", error: type[TiergateError] = ConfigError
+) -> dict[str, Any]:
+    """The parsed TOML file ``path``; parsed once while it is unchanged on disk."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except (OSError, ValueError) as failure:
+        raise error(f"cannot read the {what}: {path_problem(failure)}", path=path) from None
+    key = (str(path.absolute()), status.st_size, status.st_mtime_ns, status.st_ino)
+    if key not in _TOML_CACHE:
+        _TOML_CACHE[key] = parse_toml(read_text(path, what, error), path, what, error)
+    return copy.deepcopy(_TOML_CACHE[key])
+
+
+def parse_toml(
+    text: str, path: Path, what: str = "TOML file", error: type[TiergateError] = ConfigError
+) -> dict[str, Any]:
+    """``text`` (the content of ``path``) parsed as TOML, its nesting bounded."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as failure:
+        line = getattr(failure, "lineno", None) or _toml_line(str(failure))
+        message = str(getattr(failure, "msg", "") or str(failure).split(" (at ")[0])
+        raise error(f"invalid TOML: {message}", path=path, line=line) from None
+    except RecursionError:
+        raise error(f"not a {what}: nested too deep", path=path) from None
+    _check_nesting(data, path, None, what, error)
+    return data
+
+
+def parse_json(
+    text: str | bytes,
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    *,
+    line: int | None = None,
+) -> Any:  # noqa: ANN401 - JSON is any shape until validated
+    """``text`` (from ``path``, at ``line`` for JSON Lines) parsed as strict JSON.
+
+    Refused: invalid JSON, ``NaN`` and ``Infinity`` (not JSON), nesting deeper
+    than :data:`MAX_NESTING`.
+    """
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as failure:
+        at = line if line is not None else failure.lineno
+        raise error(f"not JSON: {failure.msg}", path=path, line=at) from None
+    except (RecursionError, ValueError) as failure:
+        reason = "nested too deep" if isinstance(failure, RecursionError) else str(failure)
+        raise error(f"not a {what}: {reason}", path=path, line=line) from None
+    _check_nesting(data, path, line, what, error)
+    return data
+
+
+def read_json(
+    path: Path, what: str, error: type[TiergateError], *, limit: int = MAX_ARTIFACT_BYTES
+) -> Any:  # noqa: ANN401 - JSON is any shape until validated
+    """The JSON file ``path`` (a ``what``), parsed with :func:`parse_json`."""
+    data = read_bytes(path, what, error, limit=limit)
+    return parse_json(decode(data, path, what, error), path, what, error)
+
+
+def read_json_lines(
+    path: Path, what: str, error: type[TiergateError], *, limit: int = MAX_ARTIFACT_BYTES
+) -> Iterator[tuple[int, Any]]:
+    """``(line number, value)`` of each non-blank line of the JSON Lines file ``path``."""
+    text = read_text(path, what, error, limit=limit)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, parse_json(line, path, what, error, line=number)
+
+
+def validate(  # noqa: PLR0913 - the four of every reader, and the line of JSON Lines
+    model: type[_M],
+    data: object,
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    *,
+    line: int | None = None,
+) -> _M:
+    """``data`` (from ``path``) validated into ``model``; else one error naming the key."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as failure:
+        raise error(f"not a valid {what}: {first_problem(failure)}", path=path, line=line) from None
+    except RecursionError:
+        raise error(f"not a valid {what}: nested too deep", path=path, line=line) from None
+
+
+def read_model(
+    path: Path,
+    model: type[_M],
+    what: str,
+    error: type[TiergateError],
+    *,
+    limit: int = MAX_ARTIFACT_BYTES,
+) -> _M:
+    """The JSON file ``path`` (a ``what``) validated into ``model``."""
+    return validate(model, read_json(path, what, error, limit=limit), path, what, error)
+
+
+def read_xml(
+    path: Path, what: str, error: type[TiergateError], *, limit: int = MAX_ARTIFACT_BYTES
+) -> Element:
+    """The root element of the XML file ``path``, parsed whole by defusedxml.
+
+    No entities, no external references, no DTD tricks; parsing the bytes in
+    one piece keeps a huge attribute linear (expat fed in chunks is quadratic).
+    """
+    data = read_bytes(path, what, error, limit=limit)
+    try:
+        root: Element = SafeET.fromstring(data)
+    except SafeET.ParseError as failure:
+        line = failure.position[0]
+        raise error(f"not a {what}: invalid XML: {failure.msg}", path=path, line=line) from None
+    except DefusedXmlException as failure:
+        raise error(f"not a {what}: refused XML: {failure}", path=path) from None
+    return root
+
+
+def finite(value: float) -> float:
+    """``value`` when it is a finite number (a pydantic ``AfterValidator``)."""
+    if not math.isfinite(value):
+        msg = "must be a finite number"
+        raise ValueError(msg)
+    return value
+
+
+def _no_constant(name: str) -> object:
+    msg = f"{name} is not a JSON number"
+    raise ValueError(msg)
+
+
+def _check_nesting(
+    data: object, path: Path, line: int | None, what: str, error: type[TiergateError]
+) -> None:
+    """Refuse ``data`` nested deeper than :data:`MAX_NESTING` (walked without recursion)."""
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list) and value:
+            if depth > MAX_NESTING:
+                raise error(
+                    f"not a {what}: nested deeper than {MAX_NESTING} levels", path=path, line=line
+                )
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+
+
+def _toml_line(message: str) -> int | None:
+    # Python < 3.14 only puts the position in the message: "... (at line 3, column 9)".
+    marker = "(at line "
+    if marker not in message:
+        return None
+    digits = message.split(marker, 1)[1].split(",", 1)[0].split(")", 1)[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB"
