@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=BaseModel)
 
-MAX_CONFIG_BYTES: Final = 8 * 1024 * 1024
-"""A configuration, spec, lock or requirements file larger than this is refused (8 MiB)."""
+MAX_CONFIG_BYTES: Final = 16 * 1024 * 1024
+"""A configuration, spec, lock or requirements file larger than this is refused (16 MiB)."""
 MAX_ARTIFACT_BYTES: Final = 64 * 1024 * 1024
 """A run-folder artifact or tool output larger than this is refused (64 MiB)."""
 MAX_NESTING: Final = 64
