@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from tiergate.commands import COMMANDS, load_command
 from tiergate.crashlog import write_crash_log
-from tiergate.errors import ExitCode, TiergateError
+from tiergate.errors import ExitCode, TiergateError, one_line
+from tiergate.reading import path_problem
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,8 +57,14 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 
 def _paths_under_root(args: argparse.Namespace) -> None:
-    """Resolve ``--root``; every other path option is relative to it, as with ``git -C``."""
-    root = args.root = args.root.resolve()
+    """Resolve ``--root``; every other path option is relative to it, as with ``git -C``.
+
+    A root that cannot be a path (a NUL byte, say) is a :class:`TiergateError`.
+    """
+    try:
+        root = args.root = args.root.resolve()
+    except (OSError, ValueError) as failure:
+        raise TiergateError(f"--root {str(args.root)!r}: {path_problem(failure)}") from None
     for name, value in vars(args).items():
         if isinstance(value, Path) and name != "root":
             setattr(args, name, root / value)
@@ -66,11 +73,18 @@ def _paths_under_root(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code."""
+    """Run the CLI and return its exit code.
+
+    Parsing the arguments and resolving ``--root`` are inside the same guard as
+    the command: a bad root is one line (exit 2), a bug one line and a crash log
+    (exit 3). argparse's own usage errors exit 2 with its usage line.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(_command_of(argv)).parse_args(argv)
-    _paths_under_root(args)
+    root = Path()
     try:
+        args = build_parser(_command_of(argv)).parse_args(argv)
+        _paths_under_root(args)
+        root = args.root
         return int(args.handler(args))
     except TiergateError as error:
         print(f"tiergate: error: {error}", file=sys.stderr)
@@ -79,8 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("tiergate: interrupted", file=sys.stderr)
         return int(ExitCode.CRASHED)
     except Exception as error:  # noqa: BLE001 - the last line of defence: a bug, not a traceback
-        log = write_crash_log(error, args.root, argv)
-        message = str(error).splitlines()[0] if str(error) else ""
+        log = write_crash_log(error, root, argv)
+        message = one_line(str(error).splitlines()[0] if str(error) else "")
         print(
             f"tiergate: internal error: {type(error).__name__}: {message}; details in {log}",
             file=sys.stderr,

@@ -41,9 +41,25 @@ class TiergateError(Exception):
 
     def __str__(self) -> str:
         if self.path is None:
-            return self.message
+            return one_line(self.message)
         where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return one_line(f"{where}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every character that could end or restyle a line escaped.
+
+    Line breaks of any kind (``str.splitlines`` counts ten), other control
+    characters and the escape character become ``\xNN`` / ``\uNNNN``: an
+    error is one line whatever file or tool text it quotes.
+    """
+    return text.translate(_ESCAPES)
+
+
+_ESCAPES = {
+    code: ascii(chr(code))[1:-1]
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)
+}
 
 
 class ConfigError(TiergateError):

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from xml.etree.ElementTree import Element
 
+    import tomlkit
+
 _M = TypeVar("_M", bound=BaseModel)
 
 MAX_CONFIG_BYTES: Final = 16 * 1024 * 1024
@@ -91,7 +93,10 @@ def read_bytes(
         if not stat.S_ISREG(status.st_mode):
             raise error(f"cannot read the {what}: not a regular file", path=path)
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            # The size stat() saw, then whatever the file grew by: no buffer of the whole limit.
+            data = handle.read(min(status.st_size, limit) + 1)
+            if len(data) > status.st_size:
+                data += handle.read(limit + 1 - len(data))
     except FileNotFoundError:
         raise error(f"{what} not found", path=path) from None
     except (OSError, ValueError) as failure:
@@ -252,7 +257,46 @@ def read_xml(
         raise error(f"not a {what}: invalid XML: {failure.msg}", path=path, line=line) from None
     except DefusedXmlException as failure:
         raise error(f"not a {what}: refused XML: {failure}", path=path) from None
+    except (LookupError, ValueError) as failure:  # an unknown or impossible encoding
+        raise error(f"not a {what}: invalid XML: {failure}", path=path) from None
     return root
+
+
+def parse_yaml(text: str, path: Path, what: str, error: type[TiergateError]) -> Any:  # noqa: ANN401 - YAML is any shape until validated
+    """``text`` (the content of ``path``) parsed by PyYAML's safe loader, its nesting bounded."""
+    import yaml  # noqa: PLC0415 - loaded by the few commands that read YAML
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as failure:
+        mark = failure.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise error(
+            f"not a {what}: invalid YAML: {failure.problem}", path=path, line=line
+        ) from None
+    except yaml.YAMLError as failure:
+        raise error(f"not a {what}: invalid YAML: {failure}", path=path) from None
+    except (ValueError, OverflowError) as failure:  # an impossible date, such as 2024-13-45
+        raise error(f"not a {what}: invalid YAML: {failure}", path=path) from None
+    except RecursionError:
+        raise error(f"not a {what}: nested too deep", path=path) from None
+    _check_nesting(data, path, None, what, error)
+    return data
+
+
+def parse_toml_document(
+    text: str, path: Path, what: str = "TOML file", error: type[TiergateError] = ConfigError
+) -> tomlkit.TOMLDocument:
+    """``text`` (the content of ``path``) as a tomlkit document, to edit with its comments kept."""
+    import tomlkit  # noqa: PLC0415 - loaded by the one command that edits TOML
+    import tomlkit.exceptions  # noqa: PLC0415 - as above
+
+    parse_toml(text, path, what, error)  # the same errors, limits and lines as every TOML read
+    try:
+        return tomlkit.parse(text)
+    except (tomlkit.exceptions.ParseError, RecursionError) as failure:
+        line = getattr(failure, "line", None)
+        raise error(f"invalid TOML: {failure}", path=path, line=line) from None
 
 
 def finite(value: float) -> float:
@@ -273,9 +317,11 @@ def _check_nesting(
 ) -> None:
     """Refuse ``data`` nested deeper than :data:`MAX_NESTING` (walked without recursion)."""
     stack: list[tuple[object, int]] = [(data, 1)]
+    seen: set[int] = set()  # YAML aliases share containers: each is walked once
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict | list) and value:
+        if isinstance(value, dict | list) and value and id(value) not in seen:
+            seen.add(id(value))
             if depth > MAX_NESTING:
                 raise error(
                     f"not a {what}: nested deeper than {MAX_NESTING} levels", path=path, line=line

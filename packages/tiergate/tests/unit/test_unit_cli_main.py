@@ -176,7 +176,7 @@ def test_a_bad_configuration_is_named_before_any_run_is_read(member: Path) -> No
     with pytest.raises(ConfigError) as caught:
         default_run(member)
     assert str(caught.value) == (
-        f"{member / 'pyproject.toml'}: tool.tiergate.run-dir: Input should be a valid string"
+        f"{member / 'pyproject.toml'}:2: tool.tiergate.run-dir: Input should be a valid string"
     )
 
 
@@ -206,7 +206,7 @@ def test_emit_into_a_folder_names_it_and_what_was_written(tmp_path: Path) -> Non
     assert list(folder.iterdir()) == []
 
 
-@pytest.mark.req("FR-098")
+@pytest.mark.req("FR-098", "FR-176")
 def test_a_bug_is_one_line_exit_3_and_a_crash_log_never_a_traceback(
     ws_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -243,3 +243,21 @@ def test_a_crash_log_that_cannot_be_written_under_the_root_goes_to_the_temporary
     assert log.name.startswith("tiergate-crash-")
     assert "KeyError: 'x'" in log.read_text(encoding="utf-8")
     log.unlink()
+
+
+@pytest.mark.req("FR-174", "FR-176")
+def test_the_crash_log_never_holds_a_store_password(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(args: object) -> int:
+        del args
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("tiergate.commands.history.run", broken)
+    url = "postgresql://ci:s3cr?t@db.example/tiergate"
+    assert main(["--root", str(ws_root), "history", url]) == 3
+    assert "s3cr" not in capsys.readouterr().err
+    text = (ws_root.resolve() / ".tiergate" / "crash.log").read_text(encoding="utf-8")
+    assert "command: tiergate --root" in text
+    assert "db.example/tiergate" in text
+    assert "s3cr" not in text
