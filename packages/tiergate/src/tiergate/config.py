@@ -7,22 +7,44 @@ and a test keeps the two equal.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
-from tiergate.errors import ConfigError
-from tiergate.reading import first_problem
+from tiergate import reading
+from tiergate.errors import ConfigError, TiergateError
+from tiergate.files import line_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 PYPROJECT = "pyproject.toml"
 _M = TypeVar("_M", bound="BaseModel")
-_TOML_POSITION = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)")
+_T = TypeVar("_T")
+_SHOWN: Final = 60
+"""Characters of a wrong value a message shows."""
+MAX_NAME: Final = 255
+"""Longest file or folder name (in UTF-8 bytes) a configured path may hold, as most file systems."""
+MAX_COUNT: Final = 1_000_000
+"""Largest count a configuration key accepts (``min-tests``)."""
+MAX_DAYS: Final = 3650
+"""Longest window in days a configuration key accepts (ten years)."""
+_TOML_TYPES: Final[dict[type, str]] = {
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+    bool: "a boolean",
+    int: "an integer",
+}
 
 
 def _kebab(name: str) -> str:
@@ -35,10 +57,29 @@ class _Section(BaseModel):
     )
 
 
+Percent = Annotated[float, Field(ge=0, le=100, strict=True, allow_inf_nan=False)]
+"""A bound in percent, 0 to 100 (an integer or a float; a string or a boolean is refused)."""
+
+
+def _usable_path(value: str) -> str:
+    """``value`` when the file system can take it as a path: no NUL byte, no name too long."""
+    if "\x00" in value:
+        msg = "a path cannot hold a NUL byte"
+        raise ValueError(msg)
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_NAME for part in value.split("/")):
+        msg = f"a path cannot hold a name longer than {MAX_NAME} bytes"
+        raise ValueError(msg)
+    return value
+
+
+PathText = Annotated[str, AfterValidator(_usable_path)]
+"""A configured path or glob: no NUL byte, no name longer than :data:`MAX_NAME` bytes."""
+
+
 class SecurityConfig(_Section):
     """``[tool.tiergate.security]``: the dependency audit."""
 
-    advisory_db: str | None = Field(
+    advisory_db: PathText | None = Field(
         default=None,
         description=(
             "Folder of an offline OSV advisory database (vulns/<package>/<ID>.yaml), used when "
@@ -50,18 +91,19 @@ class SecurityConfig(_Section):
         default=10.0,
         gt=0,
         le=300,
-        description="Seconds to wait for the online advisory service before falling back.",
+        strict=True,
+        allow_inf_nan=False,
+        description=(
+            "Seconds to wait for the online advisory service before falling back "
+            "(more than 0, at most 300)."
+        ),
     )
-
-
-Percent = Annotated[float, Field(ge=0, le=100)]
-"""A bound in percent, 0 to 100."""
 
 
 class TierConfig(_Section):
     """``[tool.tiergate.tiers.<name>]``: where a tier's tests live."""
 
-    paths: tuple[str, ...] = Field(
+    paths: tuple[Annotated[PathText, Field(min_length=1)], ...] = Field(
         min_length=1,
         description="Test folders of this tier, relative to each member (e.g. tests/unit).",
     )
@@ -75,25 +117,27 @@ class CoverageConfig(_Section):
     """``[tool.tiergate.coverage]``: lower bounds, in percent, per scope."""
 
     combined: Percent | None = Field(
-        default=None, description="Every tier, package and Python together."
+        default=None, description="Every tier, package and Python together (0 to 100)."
     )
     tiers: dict[str, Percent] = Field(
-        default_factory=dict, description="Tier name -> bound, over every package."
+        default_factory=dict, description="Tier name -> bound (0 to 100), over every package."
     )
     packages: dict[str, Percent] = Field(
-        default_factory=dict, description="Member name -> bound, over every tier."
+        default_factory=dict, description="Member name -> bound (0 to 100), over every tier."
     )
     files: dict[str, Percent] = Field(
         default_factory=dict,
-        description="Glob (relative to the workspace root) -> bound for each file it matches.",
+        description=(
+            "Glob (relative to the workspace root) -> bound (0 to 100) for each file it matches."
+        ),
     )
 
 
 class PyramidBound(_Section):
     """Share of a tier in the test count, in percent."""
 
-    min: Percent | None = None
-    max: Percent | None = None
+    min: Percent | None = Field(default=None, description="Lowest share, 0 to 100.")
+    max: Percent | None = Field(default=None, description="Highest share, 0 to 100.")
 
 
 class AllowedSkip(_Section):
@@ -121,7 +165,7 @@ class RequirementsConfig(_Section):
     so that an invalid one is reported with its line in ``pyproject.toml``.
     """
 
-    specs: tuple[Annotated[str, Field(min_length=1)], ...] = Field(
+    specs: tuple[Annotated[PathText, Field(min_length=1)], ...] = Field(
         default=("docs/requirements/**/*.md",),
         min_length=1,
         description=(
@@ -140,8 +184,8 @@ class RequirementsConfig(_Section):
     min_share: Percent | None = Field(
         default=None,
         description=(
-            "Lower bound, in percent, on the share of requirements proven by passing tests "
-            "(in every tier their spec demands); absent: the share is reported, not gated."
+            "Lower bound, in percent (0 to 100), on the share of requirements proven by passing "
+            "tests (in every tier their spec demands); absent: the share is reported, not gated."
         ),
     )
 
@@ -162,7 +206,11 @@ class HistoryConfig(_Section):
         default="main", min_length=1, description="Branch whose last recorded run is the baseline."
     )
     trend_runs: int = Field(
-        default=20, ge=2, le=1000, description="How many recent runs trends and charts show."
+        default=20,
+        ge=2,
+        le=1000,
+        strict=True,
+        description="How many recent runs trends and charts show (2 to 1000).",
     )
 
 
@@ -173,9 +221,13 @@ class RatchetConfig(_Section):
         default=0.0,
         ge=0,
         le=100,
-        description="Percentage points coverage may drop below the baseline and still pass.",
+        strict=True,
+        allow_inf_nan=False,
+        description=(
+            "Percentage points (0 to 100) coverage may drop below the baseline and still pass."
+        ),
     )
-    baseline_file: str = Field(
+    baseline_file: PathText = Field(
         default="tiergate-baseline.json",
         min_length=1,
         description=(
@@ -198,8 +250,8 @@ class PatchConfig(_Section):
     min: Percent | None = Field(
         default=None,
         description=(
-            "Lower bound on covered changed statements / coverable changed statements, "
-            "per member and in total; absent: reported, not gated."
+            "Lower bound (0 to 100) on covered changed statements / coverable changed "
+            "statements, per member and in total; absent: reported, not gated."
         ),
     )
 
@@ -208,19 +260,27 @@ class GapsConfig(_Section):
     """``[tool.tiergate.gaps]``: where the next test would raise coverage most."""
 
     top: int = Field(
-        default=10, ge=1, le=1000, description="How many gaps reports and tiergate gaps list."
+        default=10,
+        ge=1,
+        le=1000,
+        strict=True,
+        description="How many gaps reports and tiergate gaps list (1 to 1000).",
     )
     churn_days: int = Field(
         default=90,
         ge=1,
-        description="Git history window (days before the run) in which commits weigh a file.",
+        le=MAX_DAYS,
+        strict=True,
+        description=(
+            "Git history window (days before the run, 1 to 3650) in which commits weigh a file."
+        ),
     )
 
 
 class TiergateConfig(_Section):
     """``[tool.tiergate]`` in the workspace root's ``pyproject.toml``."""
 
-    run_dir: str = Field(
+    run_dir: PathText = Field(
         default=".tiergate/runs",
         description="Where run folders are written, relative to the workspace root.",
     )
@@ -236,7 +296,11 @@ class TiergateConfig(_Section):
         ),
     )
     min_tests: int = Field(
-        default=1, ge=1, description="Fewest tests a session (member x Python x tier) may run."
+        default=1,
+        ge=1,
+        le=MAX_COUNT,
+        strict=True,
+        description="Fewest tests a session (member x Python x tier) may run (1 to 1000000).",
     )
     coverage: CoverageConfig = Field(default_factory=CoverageConfig)
     pyramid: dict[str, PyramidBound] = Field(
@@ -281,25 +345,34 @@ class TiergateConfig(_Section):
 class MemberCoverageConfig(_Section):
     """``[tool.tiergate.coverage]`` in a member's ``pyproject.toml``: overrides for it."""
 
-    package: Percent | None = Field(default=None, description="Bound for this member.")
+    package: Percent | None = Field(default=None, description="Bound for this member (0 to 100).")
     tiers: dict[str, Percent] = Field(
-        default_factory=dict, description="Tier name -> bound for this member's tests of it."
+        default_factory=dict,
+        description="Tier name -> bound (0 to 100) for this member's tests of it.",
     )
     files: dict[str, Percent] = Field(
-        default_factory=dict, description="Glob (relative to the member) -> bound per file."
+        default_factory=dict,
+        description="Glob (relative to the member) -> bound (0 to 100) per file.",
     )
 
 
-Paths = tuple[Annotated[str, Field(min_length=1)], ...]
+Paths = tuple[Annotated[PathText, Field(min_length=1)], ...]
 
 
 class MemberConfig(_Section):
     """``[tool.tiergate]`` in a member's ``pyproject.toml``."""
 
-    min_tests: int | None = Field(default=None, ge=1)
+    min_tests: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_COUNT,
+        strict=True,
+        description="Fewest tests a session of this member may run (1 to 1000000).",
+    )
     coverage: MemberCoverageConfig = Field(default_factory=MemberCoverageConfig)
     tests: bool = Field(
         default=True,
+        strict=True,
         description="false: the member is not tested (tests-reason says why; the verdict says so).",
     )
     tests_reason: str | None = Field(
@@ -340,19 +413,96 @@ class MemberConfig(_Section):
         return self
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read a TOML file; a missing or broken one is a :class:`ConfigError` naming it."""
+def read_toml(path: Path, what: str = "TOML file") -> dict[str, Any]:
+    """The parsed TOML file ``path`` (parsed once while unchanged); a problem is a ConfigError.
+
+    Missing, unreadable, not UTF-8, invalid or nested too deep: one error naming
+    the file (and line).
+    """
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError("file not found", path=path) from None
-    except tomllib.TOMLDecodeError as error:
-        # Python < 3.14 only puts the position in the message: "... (at line 3, column 9)".
-        match = _TOML_POSITION.search(str(error))
-        line = int(match["line"]) if match else None
-        message = _TOML_POSITION.sub("", str(error)).strip()
-        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from None
+        return reading.read_toml(path, what, ConfigError)
+    except ConfigError as error:
+        if error.message != f"{what} not found":
+            raise
+    raise ConfigError("file not found", path=path)
+
+
+def line_in(path: Path, *needles: str) -> int | None:
+    """The first line of ``path`` holding one of ``needles``; ``None`` when it cannot be read."""
+    try:
+        text = reading.read_text(path, "file", ConfigError)
+    except TiergateError:
+        return None
+    return line_of(text, *needles)
+
+
+def key_needles(key: str) -> tuple[str, ...]:
+    """What a line setting the TOML key ``key`` (bare or quoted, or as a table header) holds."""
+    return (
+        f"{key} =",
+        f"{key}=",
+        f'"{key}" =',
+        f"'{key}' =",
+        f".{key}]",
+        f"[{key}]",
+        f".{key}.",
+        f"[{key}.",
+    )
+
+
+def table_at(
+    data: Mapping[str, Any],
+    keys: Sequence[str],
+    path: Path,
+    error: type[TiergateError] = ConfigError,
+) -> dict[str, Any]:
+    """The table at ``keys`` in the parsed TOML ``data`` of ``path``; absent: an empty table.
+
+    A value of another type on the way (``tool = "x"``, ``[tool] tiergate = 3``)
+    is an ``error`` naming the key, the file and the line of the key.
+    """
+    found: Mapping[str, Any] = data
+    for depth, key in enumerate(keys, start=1):
+        value = found.get(key, {})
+        if not isinstance(value, dict):
+            raise shape_error(".".join(keys[:depth]), "a table", value, path, error)
+        found = value
+    return dict(found)
+
+
+def expect_type(  # noqa: PLR0913 - the value, its type, and where it is: key, file, error
+    value: object,
+    kind: type[_T],
+    key: str,
+    path: Path,
+    error: type[TiergateError] = ConfigError,
+    *,
+    text: str | None = None,
+) -> _T:
+    """``value`` if it is a ``kind`` (a ``bool`` is no ``int``), else an ``error`` naming it."""
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    wanted = _TOML_TYPES.get(kind, f"a {kind.__name__}")
+    raise shape_error(key, wanted, value, path, error, text=text)
+
+
+def shape_error(  # noqa: PLR0913 - the key, the type wanted, the value, and where it is
+    key: str,
+    wanted: str,
+    value: object,
+    path: Path,
+    error: type[TiergateError] = ConfigError,
+    *,
+    text: str | None = None,
+) -> TiergateError:
+    """``<key> must be <wanted>, not <value>`` naming ``path`` and the line of the key."""
+    last = key.rsplit(".", 1)[-1]
+    needles = key_needles(last)
+    line = line_in(path, *needles) if text is None else line_of(text, *needles)
+    shown = repr(value)
+    if len(shown) > _SHOWN:
+        shown = f"{shown[:_SHOWN]}..."
+    return error(f"{printable(key)} must be {wanted}, not {shown}", path=path, line=line)
 
 
 def parse_config(data: dict[str, Any], path: Path) -> TiergateConfig:
@@ -360,33 +510,54 @@ def parse_config(data: dict[str, Any], path: Path) -> TiergateConfig:
     return _validate(TiergateConfig, data, path)
 
 
-def _validate(model: type[_M], data: dict[str, Any], path: Path) -> _M:
+def _validate(model: type[_M], data: dict[str, Any], path: Path, text: str | None = None) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
+        loc = [str(part) for part in first["loc"] if isinstance(part, str)]
+        message = printable(str(first["msg"]).removeprefix("Value error, "))
         if not first["loc"] and ": " in message:  # a model check that names its own key
-            raise ConfigError(f"tool.tiergate.{message}", path=path) from None
-        raise ConfigError(first_problem(error, "tool", "tiergate"), path=path) from None
+            named = message.split(": ", 1)[0]
+            line = _key_line(path, text, named.replace("[", ".").split("."))
+            raise ConfigError(f"tool.tiergate.{message}", path=path, line=line) from None
+        key = printable(".".join(["tool", "tiergate", *(str(part) for part in first["loc"])]))
+        line = _key_line(path, text, loc)
+        raise ConfigError(f"{key}: {message}", path=path, line=line) from None
+    except RecursionError:
+        raise ConfigError("tool.tiergate: nested too deep", path=path) from None
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that is not printable (line breaks included) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _key_line(path: Path, text: str | None, keys: Sequence[str]) -> int | None:
+    """The line of the innermost of ``keys`` that the file shows, else of ``[tool.tiergate``."""
+    if text is None:
+        try:
+            text = reading.read_text(path, "file", ConfigError)
+        except TiergateError:
+            return None
+    for key in reversed([key for key in keys if key]):
+        line = line_of(text, *key_needles(key))
+        if line is not None:
+            return line
+    return line_of(text, "[tool.tiergate", "tiergate")
 
 
 def load_config(root: Path) -> TiergateConfig:
     """Load and validate ``[tool.tiergate]`` from ``root/pyproject.toml``."""
     path = root / PYPROJECT
-    table = read_toml(path).get("tool", {}).get("tiergate", {})
-    if not isinstance(table, dict):
-        raise ConfigError("tool.tiergate must be a table", path=path)
-    return parse_config(table, path)
+    return parse_config(table_at(read_toml(path), ("tool", "tiergate"), path), path)
 
 
-def parse_member_config(data: dict[str, Any], path: Path) -> MemberConfig:
+def parse_member_config(data: dict[str, Any], path: Path, text: str | None = None) -> MemberConfig:
     """Validate the ``[tool.tiergate]`` table of a member's parsed ``pyproject.toml``."""
-    tool = data.get("tool", {})
-    table = tool.get("tiergate", {}) if isinstance(tool, dict) else None
-    if not isinstance(table, dict):
-        raise ConfigError("tool.tiergate must be a table", path=path)
-    return _validate(MemberConfig, table, path)
+    return _validate(MemberConfig, table_at(data, ("tool", "tiergate"), path), path, text)
 
 
 def load_member_config(member_dir: Path, root: TiergateConfig) -> MemberConfig:
@@ -397,7 +568,7 @@ def load_member_config(member_dir: Path, root: TiergateConfig) -> MemberConfig:
     if unknown:
         known = ", ".join(root.tiers)
         msg = f"tool.tiergate.coverage.tiers.{unknown[0]}: unknown tier (tiers: {known})"
-        raise ConfigError(msg, path=path)
+        raise ConfigError(msg, path=path, line=line_in(path, *key_needles(unknown[0])))
     return config
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.utils import canonicalize_name
 
 from tiergate.config import read_toml
+from tiergate.reading import exists
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -24,19 +25,21 @@ def locked_member_dependencies(root: Path) -> dict[str, tuple[str, ...]]:
     """Normalised member name -> the names its locked runtime dependencies, sorted.
 
     No ``uv.lock``: an empty mapping. A lock that is not TOML is a ConfigError
-    naming it and its line.
+    naming it and its line; entries of another shape than uv writes are skipped
+    (uv refuses such a lock itself).
     """
     path = root / LOCK
-    if not path.is_file():
+    if not exists(path):
         return {}
     found: dict[str, tuple[str, ...]] = {}
-    packages = read_toml(path).get("package", [])
+    packages = read_toml(path, "lock file").get("package", [])
     for package in packages if isinstance(packages, list) else []:
         if not isinstance(package, dict) or not _is_member(package):
             continue
+        entries = package.get("dependencies", [])
         names = {
             str(canonicalize_name(entry["name"]))
-            for entry in package.get("dependencies", [])
+            for entry in (entries if isinstance(entries, list) else [])
             if isinstance(entry, dict) and isinstance(entry.get("name"), str)
         }
         found[str(canonicalize_name(str(package.get("name", ""))))] = tuple(sorted(names))

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tiergate.config import read_toml
+from tiergate.config import key_needles, line_in, printable, read_toml, table_at
 from tiergate.errors import ConfigError
-from tiergate.files import line_of, read_ini
+from tiergate.files import read_ini
+from tiergate.reading import exists
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,6 +38,10 @@ DEFAULT_NORECURSEDIRS = (
 """pytest's ``norecursedirs`` when the configuration does not set it."""
 
 _PYPROJECT = "pyproject.toml"
+_LISTS = ("testpaths", "python_files", "python_classes", "python_functions", "norecursedirs")
+"""The options read here: in ``[tool.pytest.ini_options]``, a string or a list of strings."""
+_SHOWN = 60
+"""Characters of a wrong value a message shows."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def pytest_settings(start: Path, stop: Path) -> PytestSettings:
     for folder in (start, *start.parents):
         for name, load in _LOADERS:
             path = folder / name
-            if not path.is_file():
+            if not exists(path):
                 continue
             if name == _PYPROJECT and first_pyproject is None:
                 first_pyproject = path
@@ -101,29 +106,36 @@ def pytest_settings(start: Path, stop: Path) -> PytestSettings:
 
 def _load_pytest_toml(path: Path) -> _Options:
     document = read_toml(path)
-    table = document.get("pytest")
-    if isinstance(table, dict):
-        return _Options(path, table, toml=True, lines={})
+    if "pytest" in document:
+        return _Options(path, table_at(document, ("pytest",), path), toml=True, lines={})
     loose = [key for key, value in document.items() if not isinstance(value, dict)]
     if loose:
-        msg = f"pytest options must be under a [pytest] table (found {', '.join(loose)})"
-        raise ConfigError(msg, path=path, line=line_in(path, f"{loose[0]}"))
+        msg = f"pytest options must be under a [pytest] table (found {printable(', '.join(loose))})"
+        raise ConfigError(msg, path=path, line=line_in(path, *key_needles(loose[0])))
     return _Options(path, {}, toml=True, lines={})
 
 
 def _load_pyproject(path: Path) -> _Options | None:
-    tool = read_toml(path).get("tool")
-    table = tool.get("pytest") if isinstance(tool, dict) else None
-    if not isinstance(table, dict):
+    document = read_toml(path)
+    if "pytest" not in table_at(document, ("tool",), path):
         return None
+    table = table_at(document, ("tool", "pytest"), path)
     native = {key: value for key, value in table.items() if key != "ini_options"}
-    ini = table.get("ini_options")
+    ini = (
+        table_at(document, ("tool", "pytest", "ini_options"), path)
+        if "ini_options" in table
+        else None
+    )
     if native and ini:
         msg = "[tool.pytest] and [tool.pytest.ini_options] cannot both be used (pytest refuses it)"
         raise ConfigError(msg, path=path, line=line_in(path, "[tool.pytest"))
     if native:
         return _Options(path, native, toml=True, lines={})
-    if isinstance(ini, dict):
+    if ini is not None:
+        for key, value in ini.items():
+            if key in _LISTS and not isinstance(value, list | str):
+                msg = f"pytest option {key} must be a string or a list of strings, not {value!r}"
+                raise ConfigError(msg, path=path, line=line_in(path, *key_needles(key)))
         scalars: dict[str, object] = {
             k: v if isinstance(v, list) else str(v) for k, v in ini.items()
         }
@@ -175,12 +187,13 @@ def _settings(options: _Options) -> PytestSettings:
             try:
                 return tuple(shlex.split(value))
             except ValueError as error:
-                line = options.lines.get(key) or line_in(options.path, key)
+                line = options.lines.get(key) or line_in(options.path, *key_needles(key), key)
                 raise ConfigError(f"{key}: {error}", path=options.path, line=line) from None
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
-        line = options.lines.get(key) or line_in(options.path, key)
-        msg = f"pytest option {key} must be a list of strings, not {value!r}"
+        line = options.lines.get(key) or line_in(options.path, *key_needles(key), key)
+        shown = repr(value) if len(repr(value)) <= _SHOWN else f"{repr(value)[:_SHOWN]}..."
+        msg = f"pytest option {key} must be a list of strings, not {shown}"
         raise ConfigError(msg, path=options.path, line=line)
 
     return PytestSettings(
@@ -192,14 +205,6 @@ def _settings(options: _Options) -> PytestSettings:
         python_functions=listed("python_functions", DEFAULT_PYTHON_FUNCTIONS),
         norecursedirs=listed("norecursedirs", DEFAULT_NORECURSEDIRS),
     )
-
-
-def line_in(path: Path, needle: str) -> int | None:
-    """The first line of ``path`` holding ``needle``; ``None`` when it cannot be read."""
-    try:
-        return line_of(path.read_text(encoding="utf-8"), needle)
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def absolute(path: Path) -> Path:

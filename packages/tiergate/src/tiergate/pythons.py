@@ -12,8 +12,12 @@ import subprocess
 from pathlib import Path
 
 from tiergate.errors import ConfigError
+from tiergate.reading import read_text
 
 PYTHON_VERSION_FILE = ".python-version"
+_WHAT = "list of Python versions"
+_SHOWN = 60
+"""Characters of a wrong line a message shows."""
 _VERSION = re.compile(r"^(?:(?:cpython|python)-?)?(?P<version>3\.\d+)(?:\.\d+)?$")
 
 
@@ -22,12 +26,15 @@ def read_python_versions(root: Path) -> tuple[str, ...]:
 
     Comments (``#``) and blank lines are ignored. A line that is not a CPython
     ``3.X`` or ``3.X.Y`` version, a duplicate, or an empty file is a
-    :class:`ConfigError` naming the file and line.
+    :class:`ConfigError` naming the file and line; so is a file that cannot be
+    read (a folder, not UTF-8 text).
     """
     path = root / PYTHON_VERSION_FILE
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_text(path, _WHAT, ConfigError)
+    except ConfigError as error:
+        if error.message != f"{_WHAT} not found":
+            raise
         raise ConfigError(
             "missing: list the Python versions to test with, one per line", path=path
         ) from None
@@ -38,7 +45,8 @@ def read_python_versions(root: Path) -> tuple[str, ...]:
             continue
         match = _VERSION.match(line)
         if match is None:
-            raise ConfigError(f"not a CPython 3.X version: {line!r}", path=path, line=number)
+            shown = line if len(line) <= _SHOWN else f"{line[:_SHOWN]}..."
+            raise ConfigError(f"not a CPython 3.X version: {shown!r}", path=path, line=number)
         version = match["version"]
         if version in versions:
             raise ConfigError(f"{version} is listed twice", path=path, line=number)

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from pathlib import Path
 
+from tiergate.errors import TiergateError
 from tiergate.pytestconfig import absolute
+from tiergate.reading import MAX_ARTIFACT_BYTES, read_bytes
 
 if TYPE_CHECKING:
     from tiergate.pytestconfig import PytestSettings
@@ -71,15 +73,21 @@ def summary(path: Path) -> _Summary:
 
 @functools.lru_cache(maxsize=8192)
 def _summarize(path: Path, _mtime_ns: int, _size: int) -> _Summary:
-    """The summary of ``path`` as it is at that modification time and size."""
+    """The summary of ``path`` as it is at that modification time and size.
+
+    A file that cannot be read (a folder, permission, too large) or parsed (a
+    syntax error, a NUL byte, nesting too deep for the parser) is unparsed:
+    pytest reports it as a collection error, so it stays a test file.
+    """
     try:
-        source = path.read_bytes()
-    except OSError:
+        source = read_bytes(path, "test file", TiergateError, limit=MAX_ARTIFACT_BYTES)
+        return _read_module(ast.parse(source, filename=str(path)))
+    except (TiergateError, SyntaxError, ValueError, RecursionError, MemoryError):
         return _UNPARSED
-    try:
-        tree = ast.parse(source, filename=str(path))
-    except (SyntaxError, ValueError, RecursionError):
-        return _UNPARSED
+
+
+def _read_module(tree: ast.Module) -> _Summary:
+    """The test functions, classes and tier marks of a parsed module."""
     functions: list[str] = []
     classes: list[_Class] = []
     tiers: set[str] = set()

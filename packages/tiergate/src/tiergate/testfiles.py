@@ -18,13 +18,14 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tiergate.config import line_in
 from tiergate.errors import ConfigError
 from tiergate.files import relative
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-from tiergate.pytestconfig import PytestSettings, absolute, line_in, pytest_settings
+from tiergate.pytestconfig import PytestSettings, absolute, pytest_settings
 from tiergate.testast import defines_test, marked_tiers, summary
 
 __all__ = ["MemberTests", "PytestSettings", "find_member_tests", "marked_tiers", "pytest_settings"]
@@ -105,13 +106,16 @@ def find_member_tests(
 
 def _override_roots(member: Path, override: Sequence[str]) -> list[Path]:
     roots: list[Path] = []
+    pyproject = member / _PYPROJECT
     for entry in override:
         matches = sorted(glob.glob(entry, root_dir=member, recursive=True))  # noqa: PTH207 - as pytest globs
-        if not matches:
-            pyproject = member / _PYPROJECT
-            msg = f"[tool.tiergate] tests-paths: {entry!r} matches nothing in {member.name}/"
+        found = [absolute(member / match) for match in matches]
+        outside = [path for path in found if not path.is_relative_to(member)]
+        if not found or outside:
+            problem = "is outside" if outside else "matches nothing in"
+            msg = f"[tool.tiergate] tests-paths: {entry!r} {problem} {member.name}/"
             raise ConfigError(msg, path=pyproject, line=line_in(pyproject, entry))
-        roots.extend(absolute(member / match) for match in matches)
+        roots.extend(found)
     return _outermost(roots)
 
 

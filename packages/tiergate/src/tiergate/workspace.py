@@ -6,6 +6,7 @@ Read from the root ``pyproject.toml`` (``[tool.uv.workspace]``), each member's
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,8 +17,16 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from tiergate.config import MemberConfig, parse_member_config, read_toml
-from tiergate.errors import WorkspaceError
+from tiergate.config import (
+    MemberConfig,
+    key_needles,
+    parse_member_config,
+    printable,
+    read_toml,
+    shape_error,
+    table_at,
+)
+from tiergate.errors import ConfigError, WorkspaceError
 from tiergate.files import line_of, quoted_line_of, relative
 from tiergate.graph import (
     DependencyCycleError,
@@ -28,6 +37,7 @@ from tiergate.graph import (
 )
 from tiergate.lockfile import locked_member_dependencies
 from tiergate.pythons import read_python_versions
+from tiergate.reading import exists, path_problem, read_text
 from tiergate.sources import member_source
 from tiergate.testfiles import MemberTests, PytestSettings, find_member_tests
 
@@ -45,6 +55,8 @@ _NOT_SEARCHED = MemberTests((), (), (), PytestSettings(None, Path(), ()), "not s
 """A member read alone: its tests are found once every member's folder is known."""
 _T = TypeVar("_T")
 _TOML_TYPES: dict[type, str] = {str: "a string", list: "an array", dict: "a table"}
+_SHOWN = 60
+"""Characters of a wrong value a message shows."""
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
@@ -239,12 +251,13 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
     root = root.resolve()
     root_file = root / PYPROJECT
     data = read_toml(root_file)
-    text = root_file.read_text(encoding="utf-8")
-    table = _lookup(data, "tool", "uv", "workspace")
-    if not isinstance(table, dict):
+    text = _text(root_file)
+    uv = table_at(data, ("tool", "uv"), root_file, WorkspaceError)
+    if "workspace" not in uv:
         raise WorkspaceError(
             "no [tool.uv.workspace] table: not a uv workspace root", path=root_file
         )
+    table = table_at(data, ("tool", "uv", "workspace"), root_file, WorkspaceError)
     configured = tuple(pythons) if pythons is not None else read_python_versions(root)
     drafts: list[_Draft] = []
     locked = locked_member_dependencies(root)
@@ -254,14 +267,7 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         if folder != root:
             file = folder / PYPROJECT
             drafts.append(
-                _draft(
-                    folder,
-                    file,
-                    read_toml(file),
-                    file.read_text("utf-8"),
-                    is_root=False,
-                    locked=locked,
-                )
+                _draft(folder, file, read_toml(file), _text(file), is_root=False, locked=locked)
             )
     by_name = _index(drafts)
     testers = {draft.name: _tester(draft, by_name) for draft in drafts}
@@ -373,7 +379,7 @@ def _member_folders(root: Path, root_file: Path, text: str, table: dict[str, Any
             {
                 path.resolve()
                 for path in _glob(root, glob, root_file, text)
-                if path.is_dir() and (path / PYPROJECT).is_file()
+                if _is_dir(path) and exists(path / PYPROJECT)
             }
         )
         if not matched:
@@ -392,15 +398,53 @@ def _globs(table: dict[str, Any], key: str, root_file: Path, text: str) -> list[
 
 
 def _glob(root: Path, glob: str, root_file: Path, text: str) -> list[Path]:
-    """Expand ``glob`` under ``root``; a glob without wildcards (like ``.``) is a plain path."""
-    if glob and not any(wildcard in glob for wildcard in "*?["):
-        return [root / glob] if (root / glob).exists() else []
+    """Expand ``glob`` under ``root``; a glob without wildcards (like ``.``) is a plain path.
+
+    A glob naming a path the file system cannot take (a NUL byte, a name too
+    long), or reaching outside the workspace root, is an error naming its line.
+    """
+    line = quoted_line_of(text, glob)
+    shown = glob if len(glob) <= _SHOWN else f"{glob[:_SHOWN]}..."
     try:
-        return list(root.glob(glob))
-    except (ValueError, NotImplementedError) as error:
+        if glob and not any(wildcard in glob for wildcard in "*?["):
+            (root / glob).stat()
+            found = [root / glob]
+        else:
+            found = list(root.glob(glob))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as error:
         raise WorkspaceError(
-            f"invalid glob {glob!r}: {error}", path=root_file, line=quoted_line_of(text, glob)
+            f"invalid glob {shown!r}: {path_problem(error)}", path=root_file, line=line
         ) from None
+    except (ValueError, NotImplementedError) as error:
+        problem = "the path holds a NUL byte" if "\x00" in glob else str(error)
+        raise WorkspaceError(
+            f"invalid glob {shown!r}: {problem}", path=root_file, line=line
+        ) from None
+    outside = next(
+        (path for path in found if not Path(os.path.normpath(path)).is_relative_to(root)), None
+    )
+    if outside is not None:
+        raise WorkspaceError(
+            f"glob {shown!r} reaches outside the workspace root ({os.path.normpath(outside)})",
+            path=root_file,
+            line=line,
+        )
+    return found
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; a path that cannot name one is not."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _text(file: Path) -> str:
+    """The text of the TOML file ``file`` (already parsed), for the lines errors name."""
+    return read_text(file, "TOML file", ConfigError)
 
 
 def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and the lock
@@ -416,14 +460,18 @@ def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and 
 
     ``locked``: the members' dependencies in ``uv.lock``, for dynamic ones.
     """
-    project = data.get("project")
-    if not isinstance(project, dict):
+    if "project" not in data:
         raise WorkspaceError("no [project] table: a workspace member needs one", path=file)
+    project = table_at(data, ("project",), file, WorkspaceError)
     name = project.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        problem = "missing" if name is None else f"not a valid project name: {name!r}"
+        shown = repr(name) if len(repr(name)) <= _SHOWN else f"{repr(name)[:_SHOWN]}..."
+        problem = "missing" if name is None else f"not a valid project name: {shown}"
+        line = line_of(text, *key_needles("name")) if name is not None else None
         raise WorkspaceError(
-            f"[project].name is {problem}", path=file, line=quoted_line_of(text, "[project]")
+            f"[project].name is {problem}",
+            path=file,
+            line=line or quoted_line_of(text, "[project]"),
         )
     version = _expect(project.get("version", ""), str, "[project].version", file, text)
     raw_python = _expect(
@@ -444,10 +492,11 @@ def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and 
         # A build hook computes them: uv.lock is where uv wrote what it found.
         raw_dependencies = list(locked.get(str(canonicalize_name(name)), ()))
     dependencies = _requirements(raw_dependencies, file, text)
+    _check_uv_sources(data, file, text)
     groups = _dependency_groups(data.get("dependency-groups", {}), file, text)
     in_groups = _requirements([raw for entries in groups.values() for raw in entries], file, text)
     # The root's [tool.tiergate] is the workspace's configuration, not a member's overrides.
-    settings = MemberConfig() if is_root else parse_member_config(data, file)
+    settings = MemberConfig() if is_root else parse_member_config(data, file, text)
     source = member_source(folder, data, name=name, file=file, text=text, override=settings.source)
     member = Member(
         name=name,
@@ -470,6 +519,22 @@ def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and 
     return _Draft(
         member, file, text, dependencies, tuple(req for _, req in in_groups), settings.tests_paths
     )
+
+
+def _check_uv_sources(data: dict[str, Any], file: Path, text: str) -> None:
+    """``[tool.uv.sources]``: each entry a table, or an array of tables, as uv requires."""
+    sources = table_at(data, ("tool", "uv", "sources"), file, WorkspaceError)
+    for name, source in sources.items():
+        entries = source if isinstance(source, list) else [source]
+        if not entries or not all(isinstance(entry, dict) for entry in entries):
+            raise shape_error(
+                f"tool.uv.sources.{name}",
+                "a table (or an array of tables)",
+                source,
+                file,
+                WorkspaceError,
+                text=text,
+            )
 
 
 def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Requirement], ...]:
@@ -539,23 +604,13 @@ def _admitted(requires_python: SpecifierSet, configured: Sequence[str]) -> tuple
     )
 
 
-def _lookup(data: dict[str, Any], *keys: str) -> object:
-    value: object = data
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
 def _expect(value: object, kind: type[_T], key: str, file: Path, text: str) -> _T:
     """Return ``value`` if it is a ``kind``, else raise a WorkspaceError naming ``key``."""
     if not isinstance(value, kind):
         wanted = _TOML_TYPES.get(kind, f"a {kind.__name__}")
-        line = quoted_line_of(text, key.rsplit(".", 1)[-1])
-        raise WorkspaceError(f"{key} must be {wanted}, not {value!r}", path=file, line=line)
+        raise shape_error(key, wanted, value, file, WorkspaceError, text=text)
     return value
 
 
 def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
+    return printable(str(error).splitlines()[0]) if str(error) else type(error).__name__

@@ -313,7 +313,7 @@ def test_member_without_project_table(ws_root: Path, write_file: WriteFile) -> N
         ('name = "app"\ndependencies = "requests"\n', "dependencies", "must be an array"),
         ('name = "app"\nversion = 1\n', "version", "[project].version must be a string"),
         ('name = "app"\ndependencies = [\n  "ok",\n  1,\n]\n', "dependencies", "1 is not a string"),
-        ('name = "app ?"\n', "[project]", "not a valid project name"),
+        ('name = "app ?"\n', "name =", "not a valid project name"),
     ],
 )
 def test_invalid_member_field_names_file_and_line(

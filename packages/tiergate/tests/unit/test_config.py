@@ -43,14 +43,35 @@ def test_kebab_case_keys(tmp_path: Path) -> None:
             "[tool.tiergate.security]\nonline-timeout = 0\n",
             "tool.tiergate.security.online-timeout: Input should be greater than 0",
         ),
-        ("[tool]\ntiergate = 3\n", "tool.tiergate must be a table"),
+        ("[tool]\ntiergate = 3\n", "tool.tiergate must be a table, not 3"),
+        (
+            "[tool.tiergate.coverage]\ncombined = true\n",
+            "tool.tiergate.coverage.combined: Input should be a valid number",
+        ),
+        (
+            "[tool.tiergate.coverage]\ncombined = '75'\n",
+            "tool.tiergate.coverage.combined: Input should be a valid number",
+        ),
+        (
+            "[tool.tiergate.gaps]\nchurn-days = 4000\n",
+            "tool.tiergate.gaps.churn-days: Input should be less than or equal to 3650",
+        ),
+        (
+            '[tool.tiergate]\nrun-dir = "a\\u0000b"\n',
+            "tool.tiergate.run-dir: a path cannot hold a NUL byte",
+        ),
     ],
 )
 @pytest.mark.req("NFR-001")
 def test_invalid_values_name_the_key_and_file(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         _config(tmp_path, text)
-    assert str(caught.value) == f"{tmp_path / 'pyproject.toml'}: {message}"
+    assert str(caught.value) == f"{tmp_path / 'pyproject.toml'}:2: {message}"
+
+
+def test_integer_percentages_are_numbers(tmp_path: Path) -> None:
+    config = _config(tmp_path, "[tool.tiergate.coverage]\ncombined = 75\n")
+    assert config.coverage.combined == 75.0
 
 
 @pytest.mark.req("NFR-001")
@@ -111,7 +132,8 @@ def test_a_member_that_is_not_tested_must_say_why_and_only_that(
     member.write_text("[project]\nname = 'm'\n[tool.tiergate]\n" + text)
     with pytest.raises(ConfigError) as caught:
         parse_member_config(tomllib.loads(member.read_text()), member)
-    assert str(caught.value) == f"{member}: tool.tiergate.{message}"
+    line = 3 if message.startswith("tests-reason") else 6
+    assert str(caught.value) == f"{member}:{line}: tool.tiergate.{message}"
     member.write_text("[project]\nname = 'm'\n[tool]\ntiergate = 1\n")
     with pytest.raises(ConfigError, match=r"tool\.tiergate must be a table"):
         parse_member_config(tomllib.loads(member.read_text()), member)

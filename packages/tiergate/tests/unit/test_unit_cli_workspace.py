@@ -301,7 +301,7 @@ def test_a_bad_dependency_group_names_file_line_and_group(
         ("[project]\n", ":1", "[project].name is missing"),
         (
             '[project]\nname = "-bad-"\n',
-            ":1",
+            ":2",
             "[project].name is not a valid project name: '-bad-'",
         ),
         (
@@ -354,13 +354,15 @@ def test_a_bad_workspace_table_names_the_root_file_and_line(
     assert str(caught.value) == f"{root_file.resolve()}{message}"
 
 
-def test_a_tool_table_that_is_not_a_table_is_no_workspace(
+def test_a_tool_table_that_is_not_a_table_is_named_with_its_line(
     ws_root: Path, write_file: WriteFile
 ) -> None:
     root_file = write_file("pyproject.toml", 'tool = {uv = "not a table"}\n')
-    with pytest.raises(WorkspaceError, match=r"no \[tool.uv.workspace\] table") as caught:
+    with pytest.raises(WorkspaceError) as caught:
         load_workspace(ws_root)
-    assert caught.value.path == root_file.resolve()
+    assert (
+        str(caught.value) == f"{root_file.resolve()}:1: tool.uv must be a table, not 'not a table'"
+    )
 
 
 def test_duplicate_member_names_name_both_files(ws_root: Path, add_member: AddMember) -> None:
@@ -397,12 +399,13 @@ def test_a_member_without_a_table_has_no_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[tool]\ntiergate = 1\n", "tool.tiergate must be a table"),
+        ("[tool]\ntiergate = 1\n", "tool.tiergate must be a table, not 1"),
         (
             "[tool.tiergate.coverage]\ntiers = {smoke = 50}\n",
             "tool.tiergate.coverage.tiers.smoke: unknown tier (tiers: unit, integration, e2e)",
         ),
         ("[tool.tiergate]\nmin-tests = 0\n", "tool.tiergate.min-tests: Input should be greater"),
+        ("[tool.tiergate]\nmin-tests = true\n", "tool.tiergate.min-tests: Input should be a valid"),
     ],
 )
 @pytest.mark.req("NFR-001")
@@ -410,7 +413,7 @@ def test_a_bad_member_configuration_names_its_file(tmp_path: Path, text: str, me
     (tmp_path / "pyproject.toml").write_text(text)
     with pytest.raises(ConfigError) as caught:
         load_member_config(tmp_path, TiergateConfig())
-    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}: {message}")
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}:2: {message}")
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tiergate.errors import TiergateError
 from tiergate.files import relative, write_whole
+from tiergate.reading import exists, read_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,9 +44,16 @@ class Change:
 
 
 def change(path: Path, new: str, what: str, *, guarded: bool = False) -> Change:
-    """The change making ``path`` hold ``new`` (its current text read now)."""
-    old = path.read_text(encoding="utf-8") if path.is_file() else None
-    return Change(path, old, new, what, guarded)
+    """The change making ``path`` hold ``new`` (its current text read now).
+
+    A file there that cannot be read as UTF-8 text is a :class:`ScaffoldError` naming it.
+    """
+    return Change(path, current_text(path, what), new, what, guarded)
+
+
+def current_text(path: Path, what: str) -> str | None:
+    """The text of the file ``path`` (a ``what``), ``None`` when there is none."""
+    return read_text(path, what, ScaffoldError) if exists(path) else None
 
 
 def pending(changes: Sequence[Change], *, force: bool) -> list[Change]:

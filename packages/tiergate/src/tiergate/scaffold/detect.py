@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+
+from tiergate.config import read_toml
+from tiergate.reading import exists
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -81,13 +83,19 @@ def has_sql(root: Path) -> bool:
 
 
 def locked_requirement(root: Path, name: str) -> str:
-    """``name==<version>`` as ``uv.lock`` pins it, else ``name`` alone."""
-    try:
-        lock = tomllib.loads((root / "uv.lock").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+    """``name==<version>`` as ``uv.lock`` pins it, else ``name`` alone.
+
+    A lock that is not TOML is a :class:`~tiergate.errors.ConfigError` naming
+    it; entries of another shape than uv writes are skipped.
+    """
+    path = root / "uv.lock"
+    if not exists(path):
         return name
-    for package in lock.get("package", ()):
-        if canonicalize_name(str(package.get("name", ""))) == name and "version" in package:
+    packages = read_toml(path, "lock file").get("package", [])
+    for package in packages if isinstance(packages, list) else []:
+        if not isinstance(package, dict) or not isinstance(package.get("version"), str):
+            continue
+        if canonicalize_name(str(package.get("name", ""))) == name:
             return f"{name}=={package['version']}"
     return name
 

@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING
 
 import tomlkit
 
+from tiergate.config import expect_type, load_config, table_at
+from tiergate.errors import ConfigError
+from tiergate.reading import parse_toml_document, read_text
 from tiergate.scaffold import pyprojects, templates, textfiles
-from tiergate.scaffold.changes import Change, change
+from tiergate.scaffold.changes import Change, change, current_text
 from tiergate.scaffold.detect import detect
 from tiergate.workspace import load_workspace
 
@@ -30,6 +33,7 @@ def plan(root: Path) -> list[Change]:
     is an error naming its ``pyproject.toml``.
     """
     workspace = load_workspace(root)
+    load_config(workspace.root)
     layout = detect(workspace)
     docs = _documents(workspace)
     root_doc = docs[workspace.root / PYPROJECT]
@@ -52,10 +56,15 @@ def plan(root: Path) -> list[Change]:
         *(change(path, tomlkit.dumps(doc), PYPROJECT) for path, doc in docs.items()),
         change(root / "noxfile.py", templates.NOXFILE, "noxfile", guarded=True),
         change(root / "tasks.py", templates.TASKS, "tasks file", guarded=True),
-        change(gitignore, textfiles.gitignore(_read(gitignore)), ".gitignore"),
+        change(gitignore, textfiles.gitignore(current_text(gitignore, ".gitignore")), ".gitignore"),
         change(
             pre_commit,
-            textfiles.pre_commit(_read(pre_commit), pre_commit, hooks, layout.ruff),
+            textfiles.pre_commit(
+                current_text(pre_commit, "pre-commit configuration"),
+                pre_commit,
+                hooks,
+                layout.ruff,
+            ),
             "pre-commit configuration",
         ),
         change(root / WORKFLOW, templates.WORKFLOW, "CI workflow", guarded=True),
@@ -65,7 +74,7 @@ def plan(root: Path) -> list[Change]:
 def bounds_change(root: Path, bounds: dict[str, object]) -> Change:
     """The root ``pyproject.toml`` with the coverage ``bounds`` it does not set yet."""
     path = root / PYPROJECT
-    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    doc = parse_document(path)
     pyprojects.add_bounds(doc, bounds)
     return change(path, tomlkit.dumps(doc), PYPROJECT)
 
@@ -73,8 +82,21 @@ def bounds_change(root: Path, bounds: dict[str, object]) -> Change:
 def _documents(workspace: Workspace) -> dict[Path, TOMLDocument]:
     """The root's and every member's ``pyproject.toml``, parsed keeping their formatting."""
     paths = [workspace.root / PYPROJECT, *(m.path / PYPROJECT for m in workspace.members)]
-    return {path: tomlkit.parse(path.read_text(encoding="utf-8")) for path in dict.fromkeys(paths)}
+    return {path: parse_document(path) for path in dict.fromkeys(paths)}
 
 
-def _read(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+def parse_document(path: Path) -> TOMLDocument:
+    """The TOML file ``path`` parsed with tomlkit (formatting kept), the tables edited checked.
+
+    Invalid TOML, or ``tool``, ``tool.tiergate``, ``tool.uv.sources`` or
+    ``dependency-groups`` of another shape, is a :class:`ConfigError` naming
+    the file (and line).
+    """
+    doc = parse_toml_document(read_text(path, "TOML file", ConfigError), path)
+    data = doc.unwrap()
+    table_at(data, ("tool", "tiergate"), path)
+    table_at(data, ("tool", "uv", "sources"), path)
+    groups = table_at(data, ("dependency-groups",), path)
+    for name, entries in groups.items():
+        expect_type(entries, list, f"dependency-groups.{name}", path)
+    return doc

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import yaml
-
+from tiergate.reading import parse_yaml
 from tiergate.scaffold.changes import ScaffoldError
 from tiergate.scaffold.templates import PRE_COMMIT_HEADER, local_repo
 
@@ -73,17 +72,17 @@ def pre_commit(text: str | None, path: Path, hook_ids: Sequence[str], ruff: str)
 
 def _hook_ids(text: str, path: Path) -> list[str]:
     """Every hook id the config declares, in order."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ScaffoldError("not valid YAML", path=path, line=line) from None
+    data = parse_yaml(text, path, "pre-commit configuration", ScaffoldError)
     repos = data.get("repos") if isinstance(data, dict) else None
     if data is not None and not isinstance(data, dict):
         raise ScaffoldError("not a pre-commit configuration (a mapping)", path=path)
     if repos is not None and not isinstance(repos, list):
         raise ScaffoldError("repos: not a list", path=path)
+    if any(
+        isinstance(repo, dict) and not isinstance(repo.get("hooks", []), list)
+        for repo in repos or ()
+    ):
+        raise ScaffoldError("repos: the hooks of a repo are not a list", path=path)
     return [
         str(hook.get("id"))
         for repo in repos or ()

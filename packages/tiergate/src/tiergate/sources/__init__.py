@@ -15,6 +15,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from tiergate.errors import WorkspaceError
+from tiergate.reading import path_problem
 from tiergate.sources._model import (
     FLAT_EXCLUDED_PACKAGES,
     Found,
@@ -26,6 +27,7 @@ from tiergate.sources._model import (
     generic,
     get,
     is_package,
+    shown,
 )
 from tiergate.sources.backends import backend_reader, hatchling
 
@@ -66,14 +68,19 @@ def member_source(  # noqa: PLR0913 - the member's folder, data, name, file and 
     the line of the key or path to fix).
     """
     member = Project(folder.resolve(), pyproject, name, file, text)
-    if override is not None:
-        return _overridden(member, override)
-    expect(member, get(pyproject, "tool", "uv", "package", default=False), bool, "tool.uv.package")
-    if is_virtual(pyproject):
-        return _virtual(member)
-    if _ships_nothing(member):
-        return MemberSource((), (), "hatchling bypass-selection (a wheel of metadata only)")
-    return _discover(member).source()
+    try:
+        if override is not None:
+            return _overridden(member, override)
+        uv = member.table("tool", "uv")
+        expect(member, uv.get("package", False), bool, "tool.uv.package")
+        member.table("build-system")
+        if is_virtual(pyproject):
+            return _virtual(member)
+        if _ships_nothing(member):
+            return MemberSource((), (), "hatchling bypass-selection (a wheel of metadata only)")
+        return _discover(member).source()
+    except (OSError, ValueError) as failure:  # a configured path the file system refuses
+        raise member.error(f"cannot read the member's source: {path_problem(failure)}") from None
 
 
 def _ships_nothing(member: Project) -> bool:
@@ -138,11 +145,16 @@ def _overridden(member: Project, entries: Sequence[str]) -> MemberSource:
         bases |= {path.parents[name.count(".")] for path, name in found.roots}
     roots: list[Root] = []
     for entry in entries:
-        path = (member.folder / entry).resolve()
-        inside = path.is_relative_to(member.folder) and path != member.folder
-        if not inside or not (path.is_dir() or (path.is_file() and path.suffix == ".py")):
+        try:
+            path = (member.folder / entry).resolve()
+            within = path.is_relative_to(member.folder) and path != member.folder
+            usable = path.is_dir() or (path.is_file() and path.suffix == ".py")
+        except (OSError, ValueError) as failure:
+            problem = path_problem(failure)
+            raise member.error(f"[tool.tiergate] source {shown(entry)}: {problem}", entry) from None
+        if not within or not usable:
             raise member.error(
-                f"[tool.tiergate] source {entry!r} is not a folder or .py file in the member",
+                f"[tool.tiergate] source {shown(entry)} is not a folder or .py file in the member",
                 entry,
             )
         base = max((b for b in bases if b in path.parents), key=lambda b: len(b.parts))

@@ -6,14 +6,17 @@ import roots.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from tiergate.config import key_needles, printable
 from tiergate.errors import WorkspaceError
 from tiergate.files import line_of, quoted_line_of
+from tiergate.reading import path_problem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,6 +32,8 @@ TOML_TYPES: dict[type, str] = {
     dict: "a table",
     bool: "a boolean",
 }
+SHOWN = 60
+"""Characters of a wrong value a message shows."""
 WILDCARDS = re.compile(r"[*?\[]")
 # setuptools' flat-layout auto-discovery (setuptools.discovery) skips these.
 FLAT_EXCLUDED_PACKAGES = (
@@ -71,11 +76,17 @@ class Project:
 
     def error(self, message: str, needle: str | None = None) -> WorkspaceError:
         line = None if needle is None else quoted_line_of(self.text, needle)
-        return WorkspaceError(message, path=self.file, line=line)
+        return WorkspaceError(printable(message), path=self.file, line=line)
 
     def table(self, *keys: str) -> Mapping[str, Any]:
-        value = get(self.pyproject, *keys, default={})
-        return expect(self, value, dict, ".".join(keys))
+        """The table at ``keys`` (empty when absent); another type on the way is an error."""
+        found: Mapping[str, Any] = self.pyproject
+        for depth, key in enumerate(keys, start=1):
+            value = found.get(key, {})
+            if not isinstance(value, dict):
+                raise shape_error(self, ".".join(keys[:depth]), "a table", value)
+            found = value
+        return found
 
     def strings(self, value: object, key: str) -> list[str]:
         items = expect(self, value, list, key)
@@ -84,10 +95,24 @@ class Project:
         return items
 
     def existing(self, relative: str, key: str, entry: str | None = None) -> Path:
-        """``relative`` in the member folder, configured under ``key`` as ``entry``; or an error."""
+        """``relative`` in the member folder, configured under ``key`` as ``entry``; or an error.
+
+        A path outside the member, or one the file system cannot take (a NUL
+        byte, a name too long), is an error too.
+        """
         path = self.folder / relative
-        if not path.exists():
-            named = repr(relative) if entry is None else f"{entry!r} ({relative} in the member)"
+        named = shown(relative) if entry is None else f"{shown(entry)} ({relative} in the member)"
+        if not inside(path, self.folder):
+            raise self.error(f"{key}: {named} is outside the member", entry or relative)
+        try:
+            found = path.exists()
+            if "\x00" in relative:
+                raise ValueError(relative)  # noqa: TRY301 - reported with the OSErrors below
+        except (OSError, ValueError) as failure:
+            raise self.error(
+                f"{key}: {named}: {path_problem(failure)}", entry or relative
+            ) from None
+        if not found:
             raise self.error(f"{key}: {named} does not exist", entry or relative)
         return path
 
@@ -119,8 +144,21 @@ def get(data: Mapping[str, Any], *keys: str, default: object = None) -> object:
 
 def shape_error(member: Project, key: str, wanted: str, value: object) -> WorkspaceError:
     last = key.rsplit(".", 1)[-1]
-    line = line_of(member.text, f"{last} =", f"{last}=") or quoted_line_of(member.text, last)
-    return WorkspaceError(f"{key} must be {wanted}, not {value!r}", path=member.file, line=line)
+    line = line_of(member.text, *key_needles(last)) or quoted_line_of(member.text, last)
+    return WorkspaceError(
+        f"{printable(key)} must be {wanted}, not {shown(value)}", path=member.file, line=line
+    )
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to :data:`SHOWN` characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}..."
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (``..`` parts normalised, symbolic links not followed) is in ``folder``."""
+    return Path(os.path.normpath(path)).is_relative_to(os.path.normpath(folder))
 
 
 def expect(member: Project, value: object, kind: type[_T], key: str) -> _T:
