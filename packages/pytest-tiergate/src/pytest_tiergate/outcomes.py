@@ -64,7 +64,7 @@ def outcome_of(
     """The outcome of one test from all its reports: the first phase that did not pass.
 
     The tier and the requirement IDs (a JSON list) come from the user properties
-    under ``tier_key`` and ``requirements_key``.
+    under ``tier_key`` and ``requirements_key`` (see :func:`requirement_ids`).
     """
     first = reports[0]
     tier = next((str(v) for k, v in first.user_properties if k == tier_key), None)
@@ -85,8 +85,25 @@ def outcome_of(
         skip_reason=verdict.reason,
         skip_allowed=verdict.skip_allowed,
         strict_xpass=verdict.strict_xpass,
-        requirements=tuple(str(requirement) for requirement in json.loads(listed)),
+        requirements=requirement_ids(listed),
     )
+
+
+def requirement_ids(listed: str) -> tuple[str, ...]:
+    """The requirement IDs of the user property the plugin wrote: a JSON list of strings.
+
+    The plugin writes it from the ``req`` markers, which it has checked; but any test
+    can record a property under the same key, so a value that is not such a list
+    (not JSON, another shape, nested without end) names no requirement, and never
+    stops the records from being written.
+    """
+    try:
+        value = json.loads(listed)
+    except (ValueError, RecursionError):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return ()
+    return tuple(value)
 
 
 def _phase(report: pytest.TestReport | None, *, failure: Outcome) -> _Verdict | None:

@@ -110,3 +110,24 @@ def test_a_record_serialises_every_field() -> None:
         "strict_xpass": False,
         "requirements": ["FR-001"],
     }
+
+
+@pytest.mark.parametrize(
+    ("listed", "expected"),
+    [
+        ('["FR-001", "FR-002"]', ("FR-001", "FR-002")),
+        ("not json", ()),
+        ('{"FR-001": 1}', ()),
+        ('["FR-001", 2]', ()),
+        ("[" * 100_000 + "]" * 100_000, ()),
+    ],
+)
+def test_requirements_come_only_from_a_json_list_of_strings(
+    listed: str, expected: tuple[str, ...]
+) -> None:
+    report = _report("call", "passed")
+    report.user_properties.append(("tiergate_requirements", listed))
+    record = outcome_of(
+        [report], tier_key="tiergate_tier", requirements_key="tiergate_requirements"
+    )
+    assert record.requirements == expected

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import yaml
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from tiergate.errors import ConfigError
 from tiergate.files import line_of
+from tiergate.reading import exists, parse_yaml, read_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,20 +51,20 @@ class Pin:
 def read_pins(root: Path) -> dict[str, Pin]:
     """The pins of ``root/.pre-commit-config.yaml`` by tool (none when there is no file)."""
     path = root / PRE_COMMIT_CONFIG
-    if not path.is_file():
+    if not exists(path):
         return {}
-    return parse_pins(path.read_text(encoding="utf-8"), path)
+    return parse_pins(read_text(path, "pre-commit configuration", ConfigError), path)
 
 
 def parse_pins(text: str, path: Path) -> dict[str, Pin]:
     """The pins in ``text``, read from ``path``; a broken file is a :class:`ConfigError`."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or type(error).__name__
-        line = mark.line + 1 if mark is not None else None
-        raise ConfigError(f"invalid YAML: {problem}", path=path, line=line) from None
+        data = parse_yaml(text, path, "pre-commit configuration", ConfigError)
+    except (ValueError, OverflowError) as error:  # a timestamp YAML cannot make a datetime of
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ConfigError(
+            f"not a pre-commit configuration: invalid YAML: {reason}", path=path
+        ) from None
     repos = data.get("repos", []) if isinstance(data, dict) else None
     if not isinstance(repos, list):
         raise ConfigError("'repos' must be a list of hook repositories", path=path)

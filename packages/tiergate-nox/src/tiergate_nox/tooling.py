@@ -9,7 +9,6 @@ type session is in :mod:`tiergate_nox.typecheck`.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from tiergate.advisories.audit import UV_EXPORT
 from tiergate.config import read_toml
-from tiergate.errors import ConfigError
+from tiergate.errors import ArtifactError, ConfigError
 from tiergate.files import read_ini, relative
+from tiergate.gates.tools import ruff_findings, sqlfluff_files
 from tiergate_nox.base import (
     capture,
     finish_tool,
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from tiergate_nox.record import SessionRecord
 
 _SKIP_DIRS = {".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__"}
+_UNREADABLE = 3
+"""The exit code a tool session records when its tool wrote a report it cannot read."""
 _REFORMAT = re.compile(r"^Would reformat: (?P<path>.+)$")
 _LOCATION = re.compile(r"^\s*--> (?P<path>.+?):\d+:\d+$")
 
@@ -52,7 +54,11 @@ def lint(ctx: SessionContext, session: nox.Session) -> None:
         if check not in (0, 1):
             finish_tool(session, rec, check, f"ruff: {first_error('ruff', errors)}")
             return
-        count = len(json.loads(findings.read_text(encoding="utf-8") or "[]"))
+        try:
+            count = len(ruff_findings(findings))
+        except ArtifactError as error:
+            finish_tool(session, rec, _UNREADABLE, f"ruff: {error}")
+            return
         if count:
             session.run("ruff", "check", "--output-format=concise", ".", success_codes=[0, 1])
         fmt, out, errors = capture(session, ["ruff", "format", "--check", "."])
@@ -95,8 +101,11 @@ def sql(ctx: SessionContext, session: nox.Session) -> None:
         code, out, errors = capture(session, rec.command)
         message = f"sqlfluff: {first_error('sqlfluff', errors, out)}"
         if code == 1 and findings.is_file():
-            report = json.loads(findings.read_text(encoding="utf-8") or "[]")
-            bad = [one for one in report if one.get("violations")]
+            try:
+                bad = [one for one in sqlfluff_files(findings) if one.violations]
+            except ArtifactError as error:
+                finish_tool(session, rec, _UNREADABLE, f"sqlfluff: {error}")
+                return
             message = f"sqlfluff: problems in {len(bad)} of {len(files)} file(s)"
         finish_tool(session, rec, code, message)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.config import read_toml
-from tiergate.errors import ConfigError
+from tiergate.errors import ArtifactError, ConfigError
 from tiergate.files import read_ini, relative
 from tiergate.gates.tools import mypy_errors
 from tiergate_nox.base import (
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 _MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 """mypy's own search order within a folder."""
+_UNREADABLE = 3
+"""The exit code the session records when mypy wrote output it cannot read."""
 
 
 def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
@@ -68,7 +70,11 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
         findings = rec.artifact("findings", "mypy.jsonl")
         with session.chdir(folder), findings.open("w", encoding="utf-8") as out:
             code, _, errors = capture(session, rec.command, stdout=out, env=env)
-        found = mypy_errors(findings)
+        try:
+            found = mypy_errors(findings)
+        except ArtifactError as error:
+            finish_tool(session, rec, _UNREADABLE, f"mypy: {error}")
+            return
         for line in found:
             session.log(line)
         message = f"mypy: {len(found)} error(s)"

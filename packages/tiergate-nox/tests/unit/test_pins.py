@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.errors import ConfigError
-from tiergate_nox.pins import Pin, read_pins
+from tiergate_nox.pins import PRE_COMMIT_CONFIG, Pin, read_pins
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -105,11 +105,25 @@ def test_no_file_pins_nothing(tmp_path: Path) -> None:
     assert read_pins(tmp_path) == {}
 
 
+def test_a_file_that_is_not_utf8_is_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / PRE_COMMIT_CONFIG
+    path.write_bytes(b"repos: []\n# caf\xe9\n")
+    with pytest.raises(ConfigError) as raised:
+        read_pins(tmp_path)
+    assert str(raised.value) == (
+        f"{path}:2: not a pre-commit configuration: not UTF-8 text (byte 15)"
+    )
+
+
 @pytest.mark.req("FR-142")
 @pytest.mark.parametrize(
     ("text", "message", "line"),
     [
-        ("repos:\n  - repo: local\n    hooks: [\n", "invalid YAML: ", 4),
+        (
+            "repos:\n  - repo: local\n    hooks: [\n",
+            "not a pre-commit configuration: invalid YAML: ",
+            4,
+        ),
         ("repos: {a: 1}\n", "'repos' must be a list of hook repositories", None),
         (
             (
@@ -128,6 +142,12 @@ def test_no_file_pins_nothing(tmp_path: Path) -> None:
             "ruff is pinned twice: 0.6.9 (line 3) and 0.7.0",
             7,
         ),
+        (
+            "repos: []\nupdated: 2024-13-45\n",
+            "not a pre-commit configuration: invalid YAML: month must be in 1..12",
+            None,
+        ),
+        ("[" * 100_000 + "]" * 100_000, "not a pre-commit configuration: nested too deep", None),
     ],
 )
 def test_a_broken_file_is_one_line_naming_it(

@@ -25,6 +25,7 @@ from coverage.python import PythonFileReporter
 
 from tiergate.covnumbers import Counts, Lines, line_ranges, total, worst_files
 from tiergate.errors import ArtifactError, ConfigError, WorkspaceError
+from tiergate.reading import exists
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -68,7 +69,7 @@ def read_executed(data_file: Path, root: Path) -> dict[str, frozenset[int]]:
     but ran no line are left out, so a data file that measured nothing gives
     ``{}``; a missing, truncated or foreign file is an :class:`ArtifactError`.
     """
-    if not data_file.is_file():
+    if not exists(data_file):
         raise ArtifactError("coverage data file not found", path=data_file)
     data = coverage.CoverageData(basename=str(data_file), read_only=True)
     executed: dict[str, frozenset[int]] = {}
@@ -182,7 +183,7 @@ class SourceIndex:
             try:
                 statements = frozenset(reporter.lines())
                 multiline = dict(reporter.multiline_map())
-            except (CoverageException, OSError, SyntaxError) as error:
+            except (CoverageException, OSError, SyntaxError, ValueError) as error:
                 reason = str(error).splitlines()[0] if str(error) else type(error).__name__
                 raise WorkspaceError(f"cannot analyse for coverage: {reason}", path=path) from None
             parsed = self._parsed[path] = (statements, multiline)

@@ -1,15 +1,16 @@
-"""Read pytest's JUnit XML with a hardened parser (no entities, no external references)."""
+"""Read pytest's JUnit XML with a hardened parser (no entities, no external references).
+
+The file is read through :func:`tiergate.reading.read_xml`: bounded in size and
+parsed whole, so that even a huge attribute parses in linear time.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError
-
 from tiergate.errors import ArtifactError
+from tiergate.reading import read_xml
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,18 +28,9 @@ class JunitTotals:
 
 def read_junit_totals(path: Path) -> JunitTotals:
     """Count the test cases of a JUnit XML file and how they ended."""
-    try:
-        root = SafeET.parse(path).getroot()
-    except FileNotFoundError:
-        raise ArtifactError("JUnit XML not found", path=path) from None
-    except ParseError as error:
-        line, _column = error.position
-        raise ArtifactError(f"not valid XML: {error.msg}", path=path, line=line) from None
-    except DefusedXmlException as error:
-        raise ArtifactError(f"refused unsafe XML: {error}", path=path) from None
-    if root is None or root.tag not in {"testsuites", "testsuite"}:
-        tag = "nothing" if root is None else f"<{root.tag}>"
-        raise ArtifactError(f"not JUnit XML: root element is {tag}", path=path)
+    root = read_xml(path, "JUnit XML", ArtifactError)
+    if root.tag not in {"testsuites", "testsuite"}:
+        raise ArtifactError(f"not JUnit XML: root element is <{root.tag}>", path=path)
     tests = failures = errors = skipped = 0
     for case in root.iter("testcase"):
         tests += 1

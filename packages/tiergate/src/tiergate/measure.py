@@ -28,8 +28,14 @@ Executed = dict[str, frozenset[int]]
 
 
 def _has_data(artifacts: TierArtifacts) -> bool:
+    """Whether the tier left a coverage data file that is not empty."""
     path = artifacts.path("coverage")
-    return path is not None and path.is_file() and path.stat().st_size > 0
+    if path is None:
+        return False
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except (OSError, ValueError):
+        return False
 
 
 @dataclass

@@ -14,6 +14,11 @@ session that did not finish (still running, or killed), and a run with such a
 folder is not complete. The engine only reads these files; it never
 re-runs anything. The manifest's JSON Schema is published as
 ``schemas/session-manifest.schema.json`` (generated from :class:`SessionManifest`).
+
+A manifest's times carry their timezone. Every artifact it lists is a relative
+path, without ``..``, that resolves (symbolic links followed) inside its session
+folder; anything else is an :class:`~tiergate.errors.ArtifactError` naming the
+manifest, so that no reader ever follows a manifest out of the run.
 """
 
 from __future__ import annotations
@@ -22,18 +27,17 @@ import os
 import re
 import secrets
 from datetime import UTC, datetime
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tiergate.errors import ArtifactError
 from tiergate.files import write_whole
-from tiergate.reading import read_model
+from tiergate.reading import path_problem, read_model
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
     from pathlib import Path
 
 SCHEMA_VERSION = 1
@@ -72,8 +76,8 @@ class SessionManifest(BaseModel):
     kind: SessionKind = Field(description="What the session checks.")
     package: str | None = Field(description="The workspace member, for per-package sessions.")
     python: str | None = Field(description="The X.Y Python version, for per-Python sessions.")
-    started_at: datetime
-    finished_at: datetime
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
     outcome: Outcome = Field(
         description=(
             "passed: the tool ran and found nothing; failed: the tool ran and reported "
@@ -136,8 +140,50 @@ def write_manifest(folder: Path, manifest: SessionManifest) -> Path:
 
 
 def read_manifest(path: Path) -> SessionManifest:
-    """Read and validate one ``manifest.json``; a bad one is an :class:`ArtifactError`."""
-    return read_model(path, SessionManifest, "manifest", ArtifactError)
+    """Read and validate one ``manifest.json``; a bad one is an :class:`ArtifactError`.
+
+    Bad: not a valid manifest, or an artifact path that leaves the session folder.
+    """
+    manifest = read_model(path, SessionManifest, "manifest", ArtifactError)
+    folder = path.parent
+    for key, name in _listed_artifacts(manifest):
+        problem = outside_problem(folder, name)
+        if problem is not None:
+            raise ArtifactError(f"{key}: {problem}", path=path)
+    return manifest
+
+
+def _listed_artifacts(manifest: SessionManifest) -> Iterator[tuple[str, str]]:
+    """``(key in the manifest, path)`` of every artifact the manifest lists."""
+    for role, name in manifest.artifacts.items():
+        yield f"artifacts.{role}", name
+    for tier, run in manifest.tiers.items():
+        for role, name in run.artifacts.items():
+            yield f"tiers.{tier}.artifacts.{role}", name
+
+
+def outside_problem(folder: Path, name: str) -> str | None:
+    """Why the artifact path ``name`` is not a file path inside ``folder``; ``None`` when it is.
+
+    ``name`` must be relative (on any system), free of ``..``, and resolve, symbolic
+    links followed, strictly below ``folder`` resolved the same way.
+    """
+    posix, windows = PurePosixPath(name), PureWindowsPath(name)
+    outside = f"artifact path outside the session folder: {name}"
+    if not name.strip() or "\0" in name:
+        return f"not an artifact path: {name!r}"
+    if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in windows.parts:
+        return outside
+    try:
+        base = folder.resolve()
+        target = (folder / name).resolve()
+    except RuntimeError:  # a loop of symbolic links (Python < 3.13)
+        return f"artifact path {name}: too many symbolic links"
+    except (OSError, ValueError) as failure:
+        return f"artifact path {name}: {path_problem(failure)}"
+    if target == base or not target.is_relative_to(base):
+        return outside
+    return None
 
 
 def read_sessions(run_dir: Path) -> dict[str, tuple[Path, SessionManifest]]:
@@ -211,7 +257,7 @@ def newest_complete_run(run_root: Path) -> Path:
 
 
 def utc_time(moment: datetime) -> datetime:
-    """``moment`` in UTC; a manifest's time without a zone is taken as UTC."""
+    """``moment`` in UTC; a time without a zone (from a store) is taken as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

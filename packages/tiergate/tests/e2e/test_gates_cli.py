@@ -120,7 +120,7 @@ def test_junit_that_is_not_xml_is_one_line(ws_root: Path, ran: Path) -> None:
     junit.write_text("this is not xml")
     result = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
     _one_line_error(result, junit)
-    assert "not valid XML" in result.stderr
+    assert "invalid XML" in result.stderr
 
 
 @pytest.mark.req("NFR-003")
@@ -132,7 +132,7 @@ def test_hostile_xml_is_refused_in_one_line(ws_root: Path, ran: Path) -> None:
     )
     result = _tiergate(ws_root, *ONLY, TIERGATE_RUN_ID="r1")
     _one_line_error(result, junit)
-    assert "refused unsafe XML" in result.stderr
+    assert "refused XML" in result.stderr
 
 
 def test_an_unknown_gate_kind_is_usage_error(ws_root: Path, ran: Path) -> None:

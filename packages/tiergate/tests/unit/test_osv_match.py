@@ -248,7 +248,7 @@ def test_database_reads_only_the_folders_it_is_asked_about(tmp_path: Path) -> No
         ("foo-bar", "1.0", "PYSEC-1")
     ]
     assert database.records_read == 1
-    with pytest.raises(AdvisoryError, match="unreadable OSV record") as error:
+    with pytest.raises(AdvisoryError, match="not a well-formed OSV record: invalid YAML") as error:
         database.advisories("other")
     assert error.value.path == db_path / "vulns/other/PYSEC-2.yaml"
 
@@ -456,3 +456,25 @@ def test_advisory_db_env_overrides_config_and_empty_disables(tmp_path: Path) -> 
     env = {"TIERGATE_ADVISORY_DB": "/abs/db"}
     assert resolve_advisory_db(tmp_path, "db", environ=env) == Path("/abs/db")
     assert resolve_advisory_db(tmp_path, "db", environ={"TIERGATE_ADVISORY_DB": ""}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("id: X\nmodified: 2024-13-45\n", "invalid YAML: month must be in 1..12"),
+        ("id: X\naliases: CVE-1\n", "OSV record: aliases must be a list, not a str"),
+        ("id: X\naffected:\n- package: {name: d, ecosystem: PyPI}\n  ranges: 3\n", "ranges"),
+        ("id: X\naffected: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deep"),
+        (b"id: X\nsummary: caf\xe9\n", "not UTF-8 text"),
+    ],
+)
+def test_a_record_of_another_shape_is_one_line_naming_it(
+    tmp_path: Path, text: str | bytes, message: str
+) -> None:
+    database = AdvisoryDatabase(_write_db(tmp_path, {"demo/X.yaml": ""}))
+    record = tmp_path / "vulns/demo/X.yaml"
+    record.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(AdvisoryError, match=message) as error:
+        database.advisories("demo")
+    assert error.value.path == record
+    assert "\n" not in str(error.value)

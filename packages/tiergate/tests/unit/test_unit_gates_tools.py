@@ -309,5 +309,8 @@ def test_the_audit_json_is_read_as_the_audit_writes_it(alpha: Path, run: RunFold
 
 def test_a_mypy_finding_without_a_line_names_its_file_alone() -> None:
     # mypy writes line -1 for a file-level error; ":-1:" would also render as an emoji.
-    assert tools.mypy_where({"file": "pkg/mod.py", "line": -1}) == "pkg/mod.py"
-    assert tools.mypy_where({"file": "pkg/mod.py", "line": 7}) == "pkg/mod.py:7"
+    def finding(line: int) -> tools.MypyFinding:
+        return tools.MypyFinding(file="pkg/mod.py", line=line, message="m", severity="error")
+
+    assert tools.mypy_where(finding(-1)) == "pkg/mod.py"
+    assert tools.mypy_where(finding(7)) == "pkg/mod.py:7"

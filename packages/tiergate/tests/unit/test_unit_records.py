@@ -77,4 +77,6 @@ def test_a_record_with_an_unknown_outcome_is_named_with_its_field(tmp_path: Path
     with pytest.raises(ArtifactError) as raised:
         read_records(path)
     assert (raised.value.path, raised.value.line) == (path, 2)
-    assert str(raised.value).startswith(f"{path}:2: outcome: Input should be 'passed'")
+    assert str(raised.value).startswith(
+        f"{path}:2: not a valid test record: outcome: Input should be 'passed'"
+    )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tiergate.advisories.osv import (
     AdvisoryDatabase,
@@ -32,6 +33,7 @@ from tiergate.advisories.osv import (
 )
 from tiergate.advisories.requirements import Requirements
 from tiergate.errors import AdvisoryError, ToolError
+from tiergate.reading import first_problem, read_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -132,6 +134,32 @@ class OnlineUnavailable(Exception):  # noqa: N818 - a state, not a programming e
         self.reason = reason
 
 
+class _PipAuditOutputError(AdvisoryError):
+    """pip-audit's output file cannot be read as JSON (the online audit is then unavailable)."""
+
+
+class _PipAuditVuln(BaseModel):
+    """One vulnerability of a dependency in pip-audit's ``--format json``."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    aliases: list[str] | None = None
+    fix_versions: list[str] | None = None
+    description: str | None = None
+
+
+class _PipAuditDependency(BaseModel):
+    """One dependency in pip-audit's ``--format json``."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: str = ""
+    version: str | None = None
+    skip_reason: str | None = None
+    vulns: list[_PipAuditVuln] | None = None
+
+
 def export_requirements(root: Path) -> str:
     """The locked third-party requirements of the workspace at ``root`` (``uv export``)."""
     uv = shutil.which("uv")
@@ -206,25 +234,30 @@ def parse_pip_audit_json(
         raise OnlineUnavailable("pip-audit wrote no dependency list")
     audited: set[tuple[str, Version]] = set()
     findings: list[Finding] = []
-    for dep in data["dependencies"]:
-        name = canonicalize_name(str(dep.get("name", "")))
-        if dep.get("skip_reason"):
-            raise OnlineUnavailable(f"pip-audit skipped {name}: {dep['skip_reason']}")
+    for number, raw in enumerate(data["dependencies"]):
         try:
-            version = Version(str(dep.get("version")))
+            dep = _PipAuditDependency.model_validate(raw)
+        except ValidationError as error:
+            problem = first_problem(error, "dependencies", str(number))
+            raise OnlineUnavailable(f"pip-audit wrote unexpected JSON: {problem}") from None
+        name = canonicalize_name(dep.name)
+        if dep.skip_reason:
+            raise OnlineUnavailable(f"pip-audit skipped {name}: {dep.skip_reason}")
+        try:
+            version = Version(str(dep.version))
         except InvalidVersion:
             raise OnlineUnavailable(f"pip-audit reported no version for {name}") from None
         audited.add((name, version))
         findings.extend(
             Finding(
                 package=name,
-                version=str(dep["version"]),
-                advisory_id=str(vuln["id"]),
-                aliases=tuple(sorted(str(a) for a in vuln.get("aliases") or ())),
-                fixed_in=tuple(str(v) for v in vuln.get("fix_versions") or ()),
-                summary=" ".join(str(vuln.get("description") or "").split())[:200],
+                version=str(dep.version),
+                advisory_id=vuln.id,
+                aliases=tuple(sorted(vuln.aliases or ())),
+                fixed_in=tuple(vuln.fix_versions or ()),
+                summary=" ".join((vuln.description or "").split())[:200],
             )
-            for vuln in dep.get("vulns") or ()
+            for vuln in dep.vulns or ()
         )
     missing = [
         r for r in requirements if (canonicalize_name(r.name), r.parsed_version) not in audited
@@ -285,8 +318,8 @@ def audit_online(
                 ) from None
             if completed.returncode in {0, 1} and out_file.is_file():
                 try:
-                    data = json.loads(out_file.read_text(encoding="utf-8"))
-                except ValueError:
+                    data = read_json(out_file, "pip-audit output", _PipAuditOutputError)
+                except _PipAuditOutputError:
                     raise OnlineUnavailable("pip-audit wrote invalid JSON") from None
                 findings.extend(parse_pip_audit_json(data, layer))
                 continue

@@ -69,6 +69,12 @@ class LocalRequirement:
         }
 
 
+def first_line(error: Exception) -> str:
+    """The first line of ``error``'s message (packaging adds the requirement and a caret below)."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def mask_credentials(url: str) -> str:
     """``url`` with the user and password of its authority masked (as pip shows them)."""
     match = _USERINFO.match(url)
@@ -137,7 +143,9 @@ def _named_url(line: str, number: int | None) -> LocalRequirement | None:
     try:
         requirement = Requirement(line)
     except InvalidRequirement as error:
-        raise AdvisoryError(f"invalid requirement {line!r}: {error}", line=number) from None
+        raise AdvisoryError(
+            f"invalid requirement {line!r}: {first_line(error)}", line=number
+        ) from None
     if not requirement.url:
         return None
     name = canonicalize_name(requirement.name)
@@ -150,7 +158,8 @@ def local_requirement(line: str, *, number: int | None = None) -> LocalRequireme
     ``line`` is one logical line without comments or hashes; an editable line
     is :func:`editable_requirement`'s.
     """
-    head = line.split(";", 1)[0].split(maxsplit=1)[0] if line.split() else ""
+    words = line.split(";", 1)[0].split(maxsplit=1)
+    head = words[0] if words else ""
     if _SCHEME.match(head) and not _NAMED_URL.match(line):
         return _local(head, name=None, editable=False, line=number)
     named = _named_url(line, number)

@@ -18,7 +18,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from tiergate.advisories.local import LocalRequirement, editable_requirement, local_requirement
+from tiergate.advisories.local import (
+    LocalRequirement,
+    editable_requirement,
+    first_line,
+    local_requirement,
+)
 from tiergate.errors import AdvisoryError
 
 if TYPE_CHECKING:
@@ -86,7 +91,9 @@ def parse_requirement_line(line: str, *, number: int | None = None) -> PinnedReq
     try:
         requirement = Requirement(text)
     except InvalidRequirement as error:
-        raise AdvisoryError(f"invalid requirement {text!r}: {error}", line=number) from None
+        raise AdvisoryError(
+            f"invalid requirement {text!r}: {first_line(error)}", line=number
+        ) from None
     if requirement.url:
         raise AdvisoryError(
             f"{requirement.name} comes from a URL, not a release: it cannot be audited",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from tiergate.config import MemberConfig, load_config, load_member_config
 from tiergate.plan import expected_sessions
 from tiergate.pythons import find_interpreter
+from tiergate.reading import exists
 from tiergate.records import TestRecord, read_records
 from tiergate.runfolder import merge_runs
 from tiergate.workspace import load_workspace
@@ -111,11 +112,11 @@ class Context:
 
     @cached_property
     def records(self) -> list[tuple[TierArtifacts, tuple[TestRecord, ...]]]:
-        """Each tier's per-test records, for the tiers that left them (read once)."""
+        """Each tier's per-test records, for the tiers that left them (each file read once)."""
         return [
             (artifacts, tuple(read_records(path)))
             for artifacts in self.artifacts
-            if (path := artifacts.path("records")) is not None and path.is_file()
+            if (path := artifacts.path("records")) is not None and exists(path)
         ]
 
     @cached_property

@@ -17,7 +17,6 @@ from tiergate.files import relative
 from tiergate.gates.base import Context, GateResult, not_run
 from tiergate.junit import read_junit_totals
 from tiergate.plan import measured_by
-from tiergate.records import read_records
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -99,6 +98,14 @@ def _records_by_session(context: Context) -> dict[str, list[TestRecord]]:
     return found
 
 
+def _records_by_tier(context: Context) -> dict[tuple[str, str], int]:
+    """``(session, tier)`` -> how many records the tier left (the files :attr:`records` read)."""
+    return {
+        (artifacts.session.name, artifacts.tier): len(records)
+        for artifacts, records in context.records
+    }
+
+
 def _no_test_files(member: Member) -> list[str]:
     if member.test_files:
         return []
@@ -128,6 +135,7 @@ def _problems(
     if manifest.outcome == "crashed":
         yield f"crashed: {manifest.message or 'no reason given'}"
     has_source = any(m.source for m in measured_by(context.workspace, member))
+    recorded = _records_by_tier(context)
     for tier in expected.tiers:
         run = manifest.tiers.get(tier)
         if run is None:
@@ -135,28 +143,35 @@ def _problems(
             continue
         if run.outcome == "crashed":
             yield f"tier {tier}: crashed: {run.message}"
-        yield from _junit_agrees(folder, tier, run.artifacts)
+        yield from _junit_agrees(folder, tier, run.artifacts, recorded.get((expected.name, tier)))
         data = run.artifacts.get("coverage")
         if has_source and (data is None or _empty(folder / data)):
             yield f"tier {tier}: no coverage data"
 
 
-def _junit_agrees(folder: Path, tier: str, artifacts: dict[str, str]) -> Iterator[str]:
-    """The per-test records exist and count as many tests as pytest's JUnit XML."""
-    if "records" not in artifacts or not (folder / artifacts["records"]).is_file():
+def _junit_agrees(
+    folder: Path, tier: str, artifacts: dict[str, str], recorded: int | None
+) -> Iterator[str]:
+    """The per-test records exist and count as many tests as pytest's JUnit XML.
+
+    ``recorded``: how many records the tier left (``None``: it left no records file).
+    """
+    if "records" not in artifacts or recorded is None:
         yield f"tier {tier}: no test records"
         return
     if "junit" not in artifacts:
         yield f"tier {tier}: no JUnit XML"
         return
-    recorded = len(read_records(folder / artifacts["records"]))
     reported = read_junit_totals(folder / artifacts["junit"]).tests
     if recorded != reported:
         yield f"tier {tier}: {recorded} test records but {reported} tests in JUnit XML"
 
 
 def _empty(path: Path) -> bool:
-    return not path.is_file() or path.stat().st_size == 0
+    try:
+        return not path.is_file() or path.stat().st_size == 0
+    except (OSError, ValueError):
+        return True
 
 
 GATE = SessionsGate()

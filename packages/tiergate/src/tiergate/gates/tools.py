@@ -10,12 +10,14 @@ source answered for.)
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from tiergate.errors import ArtifactError
 from tiergate.gates.base import Context, GateResult, Status, not_run
 from tiergate.plan import type_checked
+from tiergate.reading import MAX_ARTIFACT_BYTES, parse_json, read_text, validate
 from tiergate.runfolder import session_name
 
 if TYPE_CHECKING:
@@ -30,44 +32,147 @@ _BOUND = "0 findings"
 _NOT_AUDITED = "dependencies were NOT audited: no advisory source answered"
 """What the security reader adds when no advisory source answered: a warning, not a finding."""
 
+_Report = TypeVar("_Report", bound=BaseModel)
 
-def _load_json(path: Path) -> Any:  # noqa: ANN401 - tool output is arbitrary JSON
-    try:
-        return json.loads(path.read_text(encoding="utf-8") or "null")
-    except json.JSONDecodeError as error:
-        raise ArtifactError(f"not JSON: {error.msg}", path=path, line=error.lineno) from None
+
+class _Finding(BaseModel):
+    """One item of a tool's report: the keys the gate shows, the others ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class RuffLocation(_Finding):
+    """Where ruff found something."""
+
+    row: int
+
+
+class RuffFinding(_Finding):
+    """One item of ``ruff check --output-format=json`` (``code`` is null for a syntax error)."""
+
+    filename: str
+    code: str | None
+    message: str
+    location: RuffLocation
+
+
+class RuffReport(RootModel[list[RuffFinding]]):
+    """``ruff.json``: a list of findings."""
+
+
+class MypyFinding(_Finding):
+    """One line of ``mypy -O json``."""
+
+    file: str
+    line: int | None = None
+    message: str
+    code: str | None = None
+    severity: str
+
+
+class SqlfluffViolation(_Finding):
+    """One violation sqlfluff found in a file."""
+
+    start_line_no: int | None = None
+    code: str | None = None
+    description: str | None = None
+
+
+class SqlfluffFile(_Finding):
+    """One file of ``sqlfluff lint --format=json``."""
+
+    filepath: str
+    violations: list[SqlfluffViolation] = Field(default_factory=list)
+
+
+class SqlfluffReport(RootModel[list[SqlfluffFile]]):
+    """``sqlfluff.json``: a list of files."""
+
+
+class BanditResult(_Finding):
+    """One result of ``bandit -f json``."""
+
+    filename: str
+    line_number: int
+    test_id: str
+    issue_text: str
+
+
+class BanditReport(_Finding):
+    """``bandit.json``: its results (the rest is ignored)."""
+
+    results: list[BanditResult] = Field(default_factory=list)
+
+
+class AuditFinding(_Finding):
+    """One finding of ``tiergate audit --json-output``."""
+
+    package: str
+    version: str
+    advisory_id: str
+
+
+class AuditReport(_Finding):
+    """``audit.json`` as ``tiergate audit`` writes it: the findings and the status."""
+
+    status: str | None = None
+    findings: list[AuditFinding] = Field(default_factory=list)
+
+
+def _read_report(path: Path, model: type[_Report], what: str) -> _Report | None:
+    """The JSON report ``path`` of a tool validated into ``model``; ``None`` when it is blank."""
+    text = read_text(path, what, ArtifactError, limit=MAX_ARTIFACT_BYTES)
+    if not text.strip():
+        return None
+    return validate(model, parse_json(text, path, what, ArtifactError), path, what, ArtifactError)
+
+
+def ruff_findings(path: Path) -> list[RuffFinding]:
+    """The findings of ``ruff.json`` (a blank file has none); a bad one is an ArtifactError."""
+    report = _read_report(path, RuffReport, "ruff report")
+    return report.root if report is not None else []
+
+
+def sqlfluff_files(path: Path) -> list[SqlfluffFile]:
+    """The files of ``sqlfluff.json`` (a blank file has none); a bad one is an ArtifactError."""
+    report = _read_report(path, SqlfluffReport, "sqlfluff report")
+    return report.root if report is not None else []
 
 
 def _ruff(folder: Path, manifest: SessionManifest) -> list[str]:
-    items = _load_json(folder / manifest.artifacts["findings"]) or []
-    found = [f"{i['filename']}:{i['location']['row']}: {i['code']} {i['message']}" for i in items]
+    found = [
+        f"{i.filename}:{i.location.row}: {i.code} {i.message}"
+        for i in ruff_findings(folder / manifest.artifacts["findings"])
+    ]
     if "format" in manifest.artifacts:
-        listed = (folder / manifest.artifacts["format"]).read_text(encoding="utf-8")
-        found += [f"{path}: would be reformatted" for path in listed.splitlines() if path]
+        path = folder / manifest.artifacts["format"]
+        listed = read_text(path, "ruff format report", ArtifactError, limit=MAX_ARTIFACT_BYTES)
+        found += [f"{name}: would be reformatted" for name in listed.splitlines() if name]
     return found
 
 
-def mypy_where(item: dict[str, Any]) -> str:
+def mypy_where(finding: MypyFinding) -> str:
     """``file:line`` of a mypy finding; just ``file`` when mypy gives no line (``-1``)."""
-    line = item.get("line")
-    return f"{item['file']}:{line}" if isinstance(line, int) and line > 0 else str(item["file"])
+    line = finding.line
+    return f"{finding.file}:{line}" if line is not None and line > 0 else finding.file
 
 
 def mypy_errors(path: Path) -> list[str]:
     """The errors of mypy's JSON lines (``-O json``) in ``path``: ``file:line: message [code]``.
 
-    Notes are not errors; a line that is not JSON is an :class:`ArtifactError`.
+    Notes are not errors, and lines that do not start with ``{`` are mypy's summary;
+    a line that is not a finding is an :class:`ArtifactError` naming file and line.
     """
+    what = "mypy report"
+    text = read_text(path, what, ArtifactError, limit=MAX_ARTIFACT_BYTES)
     found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("{"):
             continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise ArtifactError(f"not JSON: {error.msg}", path=path, line=number) from None
-        if item.get("severity") == "error":
-            found.append(f"{mypy_where(item)}: {item['message']} [{item.get('code')}]")
+        data = parse_json(line, path, what, ArtifactError, line=number)
+        item = validate(MypyFinding, data, path, what, ArtifactError, line=number)
+        if item.severity == "error":
+            found.append(f"{mypy_where(item)}: {item.message} [{item.code}]")
     return found
 
 
@@ -76,27 +181,26 @@ def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
 
 
 def _sqlfluff(folder: Path, manifest: SessionManifest) -> list[str]:
-    files = _load_json(folder / manifest.artifacts["findings"]) or []
     return [
-        f"{f['filepath']}:{v.get('start_line_no', '?')}: {v.get('code')} {v.get('description')}"
-        for f in files
-        for v in f.get("violations", [])
+        f"{f.filepath}:{'?' if v.start_line_no is None else v.start_line_no}: "
+        f"{v.code} {v.description}"
+        for f in sqlfluff_files(folder / manifest.artifacts["findings"])
+        for v in f.violations
     ]
 
 
 def _security(folder: Path, manifest: SessionManifest) -> list[str]:
     found = []
     if "bandit" in manifest.artifacts:  # the gate checks it is there when there is source
-        bandit = _load_json(folder / manifest.artifacts["bandit"]) or {}
+        path = folder / manifest.artifacts["bandit"]
+        bandit = _read_report(path, BanditReport, "bandit report") or BanditReport()
         found += [
-            f"{r['filename']}:{r['line_number']}: {r['test_id']} {r['issue_text']}"
-            for r in bandit.get("results", [])
+            f"{r.filename}:{r.line_number}: {r.test_id} {r.issue_text}" for r in bandit.results
         ]
-    audit = _load_json(folder / manifest.artifacts["findings"]) or {}
-    found += [
-        f"{f['package']}=={f['version']}: {f['advisory_id']}" for f in audit.get("findings", [])
-    ]
-    if audit.get("status") == "not-audited":
+    path = folder / manifest.artifacts["findings"]
+    audit = _read_report(path, AuditReport, "audit report") or AuditReport()
+    found += [f"{f.package}=={f.version}: {f.advisory_id}" for f in audit.findings]
+    if audit.status == "not-audited":
         found.append(_NOT_AUDITED)
     return found
 

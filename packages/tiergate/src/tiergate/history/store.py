@@ -30,8 +30,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from pydantic import ValidationError
+
 from tiergate.errors import HistoryError
 from tiergate.history.summary import RunSummary
+from tiergate.reading import first_problem
 from tiergate.runfolder import utc_time
 
 if TYPE_CHECKING:
@@ -231,9 +234,25 @@ def _insert(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES (?, {marks})"  # noqa: S608 - constant names  # nosec B608
 
 
-def _utc(moment: datetime | str) -> datetime:
-    """A time as the store gave it back (SQLite: ISO text) or was given, in UTC."""
-    return utc_time(datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+def _utc(moment: object) -> datetime:
+    """A time as the store gave it back (SQLite: ISO text) or was given, in UTC.
+
+    Anything else (a time edited into text that is not one, a number) is a ``ValueError``.
+    """
+    if isinstance(moment, str):
+        return utc_time(datetime.fromisoformat(moment))
+    if isinstance(moment, datetime):
+        return utc_time(moment)
+    msg = f"not a time: {moment!r}"
+    raise ValueError(msg)
+
+
+def _whole_number(value: object) -> int:
+    """A count or a number the store holds; anything else is a ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"not a whole number: {value!r}"
+        raise ValueError(msg)  # noqa: TRY004 - the caller reports any ValueError as a bad row
+    return value
 
 
 class SQLStore(ABC):
@@ -318,7 +337,11 @@ class SQLStore(ABC):
         return done
 
     def _applied(self, tx: Transaction, known: int) -> set[int]:
-        applied = {int(row[0]) for row in tx.query("SELECT migration FROM schema_migrations")}
+        rows = tx.query("SELECT migration FROM schema_migrations")
+        try:
+            applied = {_whole_number(row[0]) for row in rows}
+        except ValueError as error:
+            raise self._error(f"schema_migrations: {error}") from None
         newest = max(applied, default=0)
         if newest > known:
             raise self._error(
@@ -331,7 +354,10 @@ class SQLStore(ABC):
         """The newest migration applied (0 for a migrated store without any)."""
         with self._read() as tx:
             rows = tx.query("SELECT MAX(migration) FROM schema_migrations")
-        return int(rows[0][0] or 0)
+        try:
+            return _whole_number(rows[0][0] or 0)
+        except ValueError as error:
+            raise self._error(f"schema_migrations: {error}") from None
 
     # ----------------------------------------------------------------- writing
     def record(self, summary: RunSummary) -> bool:
@@ -410,7 +436,10 @@ class SQLStore(ABC):
         rows = tx.query(
             "SELECT session_name, finished_at FROM run_sessions WHERE run_id = ?", [run_id]
         )
-        return {name: _utc(when) for name, when in rows}
+        try:
+            return {str(name): _utc(when) for name, when in rows}
+        except ValueError as error:
+            raise self._error(f"run {run_id}: run_sessions.finished_at: {error}") from None
 
     # ----------------------------------------------------------------- reading
     def runs(self, limit: int, branch: str | None = None) -> list[RunSummary]:
@@ -453,15 +482,32 @@ class SQLStore(ABC):
                     ("gate_results", ("ordinal", *_GATE_COLUMNS)),
                 )
             }
-        summaries = []
-        for row in runs:
-            data: dict[str, object] = dict(zip(_RUN_FIELDS, row, strict=True))
-            data["coverage"] = children["coverage"][row[0]]
-            data["tests"] = children["tests"][row[0]]
-            gates = sorted(children["gate_results"][row[0]], key=lambda gate: int(gate["ordinal"]))
-            data["gates"] = [{k: v for k, v in gate.items() if k != "ordinal"} for gate in gates]
-            summaries.append(RunSummary.model_validate(data))
-        return summaries
+        return [self._summary(row, children) for row in runs]
+
+    def _summary(
+        self, row: tuple[Any, ...], children: Mapping[str, Mapping[str, list[dict[str, Any]]]]
+    ) -> RunSummary:
+        """One run read back, validated; a row edited into nonsense is a :class:`HistoryError`.
+
+        The error names the store and the run, so that a bad row is found where it is
+        read, not by a comparison far away.
+        """
+        run_id = row[0]
+        data: dict[str, object] = dict(zip(_RUN_FIELDS, row, strict=True))
+        data["coverage"] = children["coverage"][run_id]
+        data["tests"] = children["tests"][run_id]
+        try:
+            gates = sorted(
+                children["gate_results"][run_id], key=lambda gate: _whole_number(gate["ordinal"])
+            )
+        except ValueError as error:
+            raise self._error(f"run {run_id}: gate_results.ordinal: {error}") from None
+        data["gates"] = [{k: v for k, v in gate.items() if k != "ordinal"} for gate in gates]
+        try:
+            return RunSummary.model_validate(data)
+        except ValidationError as error:
+            problem = first_problem(error)
+            raise self._error(f"run {run_id}: not a valid record: {problem}") from None
 
     @staticmethod
     def _children(

@@ -26,6 +26,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from tiergate.covdata import measure, total
 from tiergate.covnumbers import Counts
+from tiergate.reading import finite
 from tiergate.runfolder import DEFAULT_RUN_ID, utc_time
 
 if TYPE_CHECKING:
@@ -90,6 +91,11 @@ class TierTests(_Row):
     xfailed: int = Field(default=0, ge=0)
     xpassed: int = Field(default=0, ge=0)
     duration: float = Field(default=0.0, ge=0, description="Seconds, summed over the tests.")
+
+    @field_validator("duration")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        return finite(value)
 
     @property
     def total(self) -> int:
