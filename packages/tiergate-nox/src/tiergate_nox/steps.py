@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Literal
 
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -99,10 +100,10 @@ def summary_table(results: Sequence[StepResult], *, relative_to: Path) -> Table:
         where = str(result.log.relative_to(relative_to)) if result.log is not None else "-"
         status = result.status.upper() if result.status == "failed" else result.status
         table.add_row(
-            result.step.name,
+            escape(result.step.name),
             f"[{styles[result.status]}]{status}[/]",
             f"{result.seconds:.1f}s",
-            where,
+            escape(where),
         )
     return table
 
@@ -117,6 +118,6 @@ def print_summary(results: Sequence[StepResult], *, relative_to: Path, console: 
     console.print(summary_table(results, relative_to=relative_to))
     failed = [r.step.name for r in results if r.status != "passed"]
     if failed:
-        console.print(f"[bold red]FAILED[/]: {', '.join(failed)}")
+        console.print(f"[bold red]FAILED[/]: {escape(', '.join(failed))}")
     else:
         console.print(f"[bold green]PASSED[/]: all {len(results)} steps")

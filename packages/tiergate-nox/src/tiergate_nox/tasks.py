@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING
 from invoke.collection import Collection
 from invoke.tasks import task
 from rich.console import Console
+from rich.markup import escape
 
 from tiergate.config import load_config
-from tiergate.runfolder import RUN_ID_ENV, new_run_id, session_name
+from tiergate.errors import ExitCode, TiergateError
+from tiergate.files import relative
+from tiergate.runfolder import RUN_ID_ENV, named_run_id, new_run_id, session_name
 from tiergate.workspace import load_workspace
 from tiergate_nox.steps import Step, print_summary, run_steps, verdict
 
@@ -75,16 +78,20 @@ def check(ctx: Context, fail_fast: bool = False) -> None:
     """Run every gate: lint, type, sql, security, tests, gates; one summary at the end."""
     del ctx
     root = _root()
-    run_id = os.environ.get(RUN_ID_ENV) or new_run_id()
-    run_dir = root / load_config(root).run_dir / run_id
+    try:
+        run_id = named_run_id() or new_run_id()
+        run_dir = root / load_config(root).run_dir / run_id
+    except TiergateError as error:
+        sys.stderr.write(f"tiergate: error: {error}\n")
+        raise SystemExit(int(ExitCode.BAD_INPUT)) from None
     env = {**os.environ, RUN_ID_ENV: run_id}
     results = run_steps(check_steps(root, run_dir), run_dir / "logs", fail_fast=fail_fast, env=env)
     console = Console(highlight=False, emoji=False)
     console.print()
     print_summary(results, relative_to=run_dir, console=console)
-    console.print(f"run folder: {run_dir.relative_to(root)}")
+    console.print(f"run folder: {escape(relative(run_dir, root))}")
     if (run_dir / DASHBOARD).is_file():
-        console.print(f"dashboard: {(run_dir / DASHBOARD).relative_to(root)}")
+        console.print(f"dashboard: {escape(relative(run_dir / DASHBOARD, root))}")
     if not verdict(results):
         raise SystemExit(1)
 

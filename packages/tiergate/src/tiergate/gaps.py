@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from coverage.exceptions import CoverageException
 from coverage.python import PythonFileReporter
 
 from tiergate.churn import commits_per_file
@@ -40,6 +41,8 @@ from tiergate.covnumbers import line_ranges
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date
+
+    from coverage.plugin import CodeRegion
 
     from tiergate.covdata import SourceIndex
     from tiergate.covnumbers import Lines
@@ -138,16 +141,25 @@ def ranking(context: Context, top: int | None = None) -> Ranking | None:
     )
 
 
+def _regions(index: SourceIndex, path: str) -> list[CodeRegion]:
+    """coverage.py's code regions of a measured file; none when it cannot parse the file now.
+
+    A file changed since the run, or one the parser cannot take (a syntax error,
+    nesting too deep), is ranked as one module-level gap rather than stopping the report.
+    """
+    reporter = PythonFileReporter(str(index.root / path), index.coverage)
+    try:
+        return list(reporter.code_regions())
+    except (CoverageException, SyntaxError, ValueError, RecursionError, MemoryError, OSError):
+        return []
+
+
 def _file_gaps(
     index: SourceIndex, package: str, item: Lines, churn: Mapping[str, int] | None
 ) -> list[Gap]:
     statements = index.statements(item.path)
     commits = None if churn is None else churn.get(item.path, 0)
-    regions = [
-        region
-        for region in PythonFileReporter(str(index.root / item.path), index.coverage).code_regions()
-        if region.kind == "function"
-    ]
+    regions = [region for region in _regions(index, item.path) if region.kind == "function"]
     places: list[tuple[str | None, int, frozenset[int]]] = []
     inside: set[int] = set()
     for region in regions:  # coverage.py leaves nested functions out of their parents

@@ -159,7 +159,7 @@ def test_the_reports_end_with_where_to_write_the_next_test(
         "",
         "| score | uncovered | churn | where | missing lines |",
         "|---:|---:|---:|---|---|",
-        "| 12.0 | 3 | 7 | `packages/gamma/src/gamma/hot.py:1` hot | 2-4 |",
+        "| 12.0 | 3 | 7 | packages/gamma/src/gamma/hot.py:1 hot | 2-4 |",
     ]
 
     report = json.loads(render_json(verdict))

@@ -86,8 +86,13 @@ def test_bad_history_input_is_one_line(
     ws_root: Path, beta: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     del beta
-    assert _main(ws_root, "history", "--limit", "0") == 2
-    assert capsys.readouterr().err == "tiergate: error: --limit must be at least 1, not 0\n"
+    with pytest.raises(SystemExit) as usage:
+        _main(ws_root, "history", "--limit", "0")
+    assert usage.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "tiergate history: error: argument --limit: expected a whole number from 1 to 100000, "
+        "got '0'"
+    )
     assert _main(ws_root, "history", "r1") == 2
     assert capsys.readouterr().err == (
         "tiergate: error: run 'r1' is not recorded in sqlite:///.tiergate/history.db "

@@ -257,8 +257,8 @@ def test_markdown_and_terminal_show_every_requirement_and_the_unknown_ids() -> N
         "| ❌ | FR-002 | title of FR-002 | any | failing | 1 passed, 1 failed (unit) |" in markdown
     )
     assert "| ❌ | FR-005 | title of FR-005 | unit, e2e | proven |" not in markdown
-    assert "- `FR-099`: `tests/unit/test_a.py::test_unknown`" in markdown
-    assert "- `FR-404` at docs/requirements/spec.md:41" in markdown
+    assert "- FR-099: tests/unit/test\\_a.py::test\\_unknown" in markdown
+    assert "- FR-404 at docs/requirements/spec.md:41" in markdown
     console = Console(record=True, width=200, file=None, force_terminal=False)
     with console.capture() as captured:
         render_terminal(matrix, console)

@@ -249,7 +249,7 @@ def test_a_spec_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     spec = tmp_path / "docs/requirements/latin.md"
     spec.parent.mkdir(parents=True)
     spec.write_bytes("- FR-001: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(SpecError, match=re.escape(f"{spec}: not UTF-8 text")):
+    with pytest.raises(SpecError, match=re.escape(f"{spec}:1: not a spec file: not UTF-8 text")):
         read_specs(tmp_path, _requirements(tmp_path), TIERS, pyproject)
 
 

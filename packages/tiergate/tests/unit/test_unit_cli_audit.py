@@ -279,7 +279,7 @@ def test_without_pip_audit_the_online_attempt_says_so_and_offline_answers(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--requirements", "missing.txt"), "{root}/missing.txt: cannot read requirements: "),
+        (("--requirements", "missing.txt"), "{root}/missing.txt: requirements file not found"),
         (("--advisory-db", "no-db", "--requirements", "requirements.txt"), "{root}/no-db: "),
         (("--requirements", "loose.txt"), "{root}/loose.txt:2: other-lib is not pinned"),
     ],

@@ -219,7 +219,7 @@ def test_markdown_goes_whole_to_the_output_file_and_nothing_to_stdout(
     assert err == f"history: recorded run r1 in {STORE}\n"
     text = output.read_text()
     assert text.splitlines()[: len(MARKDOWN_HEAD)] == MARKDOWN_HEAD
-    assert text.endswith("| 1.0 | 1 | - | `packages/alpha/src/alpha/calc.py:15` Box.twice | 16 |\n")
+    assert text.endswith("| 1.0 | 1 | - | packages/alpha/src/alpha/calc.py:15 Box.twice | 16 |\n")
     assert [p.name for p in output.parent.iterdir()] == ["gates.md"]
 
 

@@ -215,7 +215,6 @@ def test_history_of_a_store_never_written_is_empty_and_creates_nothing(
     ("args", "message"),
     [
         (("r9",), f"run 'r9' is not recorded in {STORE} (no store yet)"),
-        (("--limit", "0"), "--limit must be at least 1, not 0"),
     ],
 )
 @pytest.mark.req("FR-066", "NFR-001")

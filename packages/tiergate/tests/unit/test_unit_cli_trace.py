@@ -110,11 +110,11 @@ def test_static_markdown_lists_requirements_unknown_ids_and_mentions(
         "\n"
         "### ❌ Tests naming IDs that no spec defines\n"
         "\n"
-        "- `FR-099`: `packages/alpha/tests/integration/test_b.py::test_two`\n"
+        "- FR-099: packages/alpha/tests/integration/test\\_b.py::test\\_two\n"
         "\n"
         "### Spec mentions of IDs that no spec defines\n"
         "\n"
-        "- `FR-009` at docs/requirements/alpha.md:5\n"
+        "- FR-009 at docs/requirements/alpha.md:5\n"
     )
 
 

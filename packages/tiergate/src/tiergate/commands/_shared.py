@@ -1,7 +1,14 @@
-"""What several commands share: the ``--run`` option, which run to read, writing a report."""
+"""What several commands share: the ``--run`` option, which run to read, writing a report.
+
+And the types of numeric options: a whole number or a number of seconds within
+documented bounds, refused by argparse (usage line, exit 2) otherwise: ``nan``,
+``inf``, ``10**30``, a negative value.
+"""
 
 from __future__ import annotations
 
+import argparse
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +23,7 @@ from tiergate.runfolder import (
 )
 
 if TYPE_CHECKING:
-    import argparse
+    from collections.abc import Callable
 
 FORMATS = ("terminal", "markdown", "json")
 """The formats of ``--format`` (the gates report, the traceability matrix)."""
@@ -90,3 +97,35 @@ def emit(text: str, output: Path | None, what: str = "report") -> None:
         print(text, end="")  # noqa: T201 - the report is the command's output
         return
     write_whole(output, text, what)
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number from ``low`` to ``high``, else a usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip(), 10)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            msg = f"expected a whole number from {low} to {high}, got {text[:40]!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse
+
+
+def seconds(high: float) -> Callable[[str], float]:
+    """An argparse ``type``: a finite number of seconds, more than 0 and at most ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0 < value <= high):
+            msg = f"expected seconds, more than 0 and at most {high:g}, got {text[:40]!r}"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    return parse

@@ -25,9 +25,11 @@ from tiergate.advisories.audit import (
 )
 from tiergate.advisories.requirements import read_requirements
 from tiergate.ci import is_ci
+from tiergate.commands._shared import seconds
 from tiergate.config import load_config
 from tiergate.errors import AdvisoryError, ExitCode
 from tiergate.files import write_whole
+from tiergate.reading import read_text
 
 if TYPE_CHECKING:
     import argparse
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
 
 STALE_DAYS = 30
 """An offline database older than this is flagged as stale in the output."""
+MAX_ONLINE_TIMEOUT = 300.0
+"""The most seconds ``--online-timeout`` waits (as ``[tool.tiergate.security] online-timeout``)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,8 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--online-timeout",
         metavar="SECONDS",
-        type=float,
-        help="seconds to wait for the online service (default: the configured online-timeout)",
+        type=seconds(MAX_ONLINE_TIMEOUT),
+        help=f"seconds to wait for the online service, at most {MAX_ONLINE_TIMEOUT:g} "
+        "(default: the configured online-timeout)",
     )
     parser.add_argument(
         "--json-output", metavar="FILE", type=Path, help="write the result as JSON to FILE"
@@ -81,12 +86,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _read_requirements(root: Path, requirements: Path | None) -> tuple[str, Path | str]:
     if requirements is None:
         return export_requirements(root), "uv export"
-    try:
-        return requirements.read_text(encoding="utf-8"), requirements
-    except OSError as error:
-        raise AdvisoryError(
-            f"cannot read requirements: {error.strerror}", path=requirements
-        ) from None
+    return read_text(requirements, "requirements file", AdvisoryError), requirements
 
 
 def _print_not_auditable(console: Console, result: AuditResult) -> None:

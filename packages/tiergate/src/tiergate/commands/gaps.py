@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from tiergate.commands._shared import add_run_argument, run_dirs
+from tiergate.commands._shared import add_run_argument, run_dirs, whole_number
 from tiergate.errors import ArtifactError, ExitCode
 from tiergate.gaps import ranking
 from tiergate.gates.base import Context
 from tiergate.report.jsonreport import gaps_document
 from tiergate.report.terminal import render_gaps
 
+if TYPE_CHECKING:
+    import argparse
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return value
+MAX_TOP = 1000
+"""The most gaps ``--top`` lists (as ``[tool.tiergate.gaps] top``)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--top",
         metavar="N",
-        type=_positive,
-        help="how many gaps to list (default: [tool.tiergate.gaps] top)",
+        type=whole_number(1, MAX_TOP),
+        help=f"how many gaps to list, 1 to {MAX_TOP} (default: [tool.tiergate.gaps] top)",
     )
     parser.add_argument(
         "--json", action="store_true", help="print the ranking as JSON instead of a table"

@@ -19,8 +19,10 @@ from rich.console import Console
 
 from tiergate.ci import is_ci
 from tiergate.commands._shared import FORMATS, add_run_argument, emit, run_dirs
+from tiergate.errors import TiergateError
 from tiergate.gates.registry import GATES
 from tiergate.history import record_verdict
+from tiergate.reading import path_problem
 from tiergate.report import render_json, render_markdown, render_terminal
 from tiergate.report.dashboard import write_dashboard
 from tiergate.verdict import evaluate
@@ -66,6 +68,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def append_summary(path: Path, text: str) -> None:
+    """Append ``text`` to the CI step summary ``path``; a failure is one line naming it."""
+    try:
+        with path.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+    except (OSError, ValueError) as failure:
+        raise TiergateError(
+            f"cannot append the report to ${SUMMARY_ENV}: {path_problem(failure)}", path=path
+        ) from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Evaluate, print or write the report, append Markdown to the CI step summary."""
     root = args.root
@@ -84,8 +97,7 @@ def run(args: argparse.Namespace) -> int:
         emit(text, args.output)
     summary = os.environ.get(SUMMARY_ENV)
     if summary:
-        with Path(summary).open("a", encoding="utf-8") as handle:
-            handle.write(render_markdown(verdict))
+        append_summary(Path(summary), render_markdown(verdict))
     if args.only is not None:
         sys.stderr.write("history: not recorded: --only evaluates part of the gates\n")
     elif not args.no_record:

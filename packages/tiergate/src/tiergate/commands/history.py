@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tiergate.commands._shared import whole_number
 from tiergate.config import load_config
 from tiergate.errors import ExitCode, HistoryError
 from tiergate.history import open_store, resolve_url
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from tiergate.history import RunSummary
     from tiergate.history.url import StoreURL
 
+MAX_LIMIT = 100_000
+"""The most runs ``--limit`` lists."""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``RUN_ID``, ``--limit``, ``--branch``, ``--json``."""
@@ -28,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--limit",
         metavar="N",
-        type=int,
-        help="how many runs to list (default: [tool.tiergate.history] trend-runs)",
+        type=whole_number(1, MAX_LIMIT),
+        help=f"how many runs to list, 1 to {MAX_LIMIT} (default: [tool.tiergate.history] "
+        "trend-runs)",
     )
     parser.add_argument("--branch", metavar="NAME", help="only runs recorded on this branch")
     parser.add_argument(
@@ -45,8 +50,6 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(root)
     url = resolve_url(root, config.history)
     limit = args.limit if args.limit is not None else config.history.trend_runs
-    if limit < 1:
-        raise HistoryError(f"--limit must be at least 1, not {limit}")
     runs: list[RunSummary] = []
     if store_exists(url):
         with open_store(url) as store:
@@ -91,7 +94,7 @@ def _list(console: Console, url: StoreURL, runs: list[RunSummary]) -> None:
             escape(one.run_id),
             f"{one.recorded_at:%Y-%m-%d %H:%M:%S}",
             escape(one.branch or "-"),
-            (one.commit or "-")[:12],
+            escape((one.commit or "-")[:12]),
             verdict,
             _combined(one),
             f"{one.tests_total} ({one.tests_failed} failed)",
@@ -107,9 +110,10 @@ def _show(console: Console, url: StoreURL, one: RunSummary) -> None:
         f"(exit code {one.exit_code}{', strict' if one.strict else ''})"
     )
     console.print(
-        f"recorded {one.recorded_at:%Y-%m-%d %H:%M:%S} UTC by tiergate {one.tiergate_version}"
+        f"recorded {one.recorded_at:%Y-%m-%d %H:%M:%S} UTC by tiergate "
+        f"{escape(one.tiergate_version)}"
     )
-    console.print(f"branch {escape(one.branch or '-')}, commit {one.commit or '-'}")
+    console.print(f"branch {escape(one.branch or '-')}, commit {escape(one.commit or '-')}")
     coverage = Table(title="coverage (* = all together)")
     for column in ("package", "tier", "python", "coverage", "covered", "statements"):
         coverage.add_column(column, no_wrap=True)
@@ -117,7 +121,7 @@ def _show(console: Console, url: StoreURL, one: RunSummary) -> None:
         coverage.add_row(
             escape(row.package),
             escape(row.tier),
-            row.python,
+            escape(row.python),
             f"{row.counts.percent(one.precision)}%",
             str(row.covered),
             str(row.statements),
@@ -132,13 +136,17 @@ def _show(console: Console, url: StoreURL, one: RunSummary) -> None:
     for tier in one.tests:
         counts = [str(getattr(tier, outcome)) for outcome in outcomes]
         tests.add_row(
-            escape(tier.package), escape(tier.tier), tier.python, *counts, f"{tier.duration:.2f}"
+            escape(tier.package),
+            escape(tier.tier),
+            escape(tier.python),
+            *counts,
+            f"{tier.duration:.2f}",
         )
     console.print(tests)
     gates = Table(title="gates")
     for column in ("gate", "result", "measured", "bound"):
         gates.add_column(column, overflow="fold")
     for gate in one.gates:
-        status = "[bold red]FAILED[/]" if gate.status == "failed" else gate.status
+        status = "[bold red]FAILED[/]" if gate.status == "failed" else escape(gate.status)
         gates.add_row(escape(gate.gate), status, escape(gate.measured), escape(gate.bound))
     console.print(gates)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from tiergate.commands._shared import FORMATS, add_run_argument
 from tiergate.config import PYPROJECT, load_config
-from tiergate.errors import ExitCode
+from tiergate.errors import ExitCode, one_line
 from tiergate.trace.matrix import configured
 from tiergate.trace.scan import scan_workspace
 from tiergate.trace.specs import read_specs
@@ -69,9 +69,8 @@ def _check(workspace: Workspace, config: TiergateConfig) -> int:
     ]
     for test, identifier in unknown:
         path = test.id.split("::", 1)[0]
-        print(  # noqa: T201 - the check's findings are its output
-            f"{path}:{test.line}: {identifier} is not defined in the specs ({test.id})"
-        )
+        line = f"{path}:{test.line}: {identifier} is not defined in the specs ({test.id})"
+        print(one_line(line))  # noqa: T201 - the check's findings are its output
     named = {identifier for test in tests for identifier in test.requirements}
     print(  # noqa: T201 - one summary line
         f"tiergate trace --check: {len(tests)} tests name {len(named)} IDs, "

@@ -42,13 +42,13 @@ def run(args: argparse.Namespace) -> int:
         table.add_column(column, ratio=1, overflow="fold")
     for member in workspace.members:
         table.add_row(
-            member.name,
-            ", ".join(member.pythons) or "[bold red]none[/]",
+            escape(member.name),
+            escape(", ".join(member.pythons)) or "[bold red]none[/]",
             _tests(member),
             escape(", ".join(member.import_packages)) or "[dim]none[/]",
-            ", ".join(member.runtime_dependencies),
-            ", ".join(member.test_dependencies),
-            ", ".join(workspace.dependents_of(member.name, transitive=True)),
+            escape(", ".join(member.runtime_dependencies)),
+            escape(", ".join(member.test_dependencies)),
+            escape(", ".join(workspace.dependents_of(member.name, transitive=True))),
         )
     console = Console(highlight=False, emoji=False, width=max(120, Console().width))
     console.print(table)
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     console.print("where tiergate looked:")
     for member in workspace.members:
         console.print(
-            f"  {member.name} ({escape(os.path.relpath(member.path, workspace.root))}): "
+            f"  {escape(member.name)} ({escape(os.path.relpath(member.path, workspace.root))}): "
             f"source from {escape(member.source_origin)}; "
             f"tests in {escape(member.tests.looked_in)}",
             soft_wrap=True,

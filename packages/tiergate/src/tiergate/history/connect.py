@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import stat
 from typing import TYPE_CHECKING
 
+from tiergate.errors import HistoryError
 from tiergate.history.sqlite import SQLiteStore
+from tiergate.reading import path_problem
 
 if TYPE_CHECKING:
     from tiergate.history.store import Store
@@ -32,5 +35,22 @@ def open_store(url: StoreURL) -> Store:
 
 
 def store_exists(url: StoreURL) -> bool:
-    """False for a SQLite store whose file was never created (reading it finds nothing)."""
-    return url.path is None or url.path.is_file()
+    """False for a SQLite store whose file was never created (reading it finds nothing).
+
+    A path that names a folder, or that cannot name a file at all (a part of it
+    is a file, a NUL byte, a name too long), is a :class:`HistoryError` naming it.
+    """
+    path = url.path
+    if path is None:
+        return True
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError) as failure:
+        raise HistoryError(
+            f"not a usable history store: {path_problem(failure)}", path=path
+        ) from None
+    if stat.S_ISDIR(mode):
+        raise HistoryError("not a usable history store: it is a folder, not a file", path=path)
+    return True

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from tiergate.errors import HistoryError, TiergateError, ToolError
 from tiergate.history.store import SQLStore, split_sql
+from tiergate.reading import path_problem
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -59,10 +60,13 @@ class SQLiteStore(SQLStore):
             raise ValueError(msg)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
+            folder = path.is_dir()
+        except (OSError, ValueError) as error:
             raise HistoryError(
-                f"cannot create the store's folder: {error.strerror}", path=path
+                f"cannot create the store's folder: {path_problem(error)}", path=path
             ) from None
+        if folder:
+            raise HistoryError("not a usable history store: it is a folder, not a file", path=path)
         with self._guard():
             self._connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
         try:

@@ -6,6 +6,7 @@ When the run holds coverage data, a "where to write the next test" section
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,10 +14,21 @@ if TYPE_CHECKING:
     from tiergate.verdict import Verdict
 
 _ICONS = {"passed": "✅", "failed": "❌", "warning": "⚠️"}
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+"""What Markdown could read as syntax inside a line: emphasis, code, links, HTML, table cells."""
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def escape_markdown(text: str) -> str:
+    """``text`` (a test id, a path, a message) as literal Markdown text, on one line.
+
+    Backslash, backtick, ``*``, ``_``, ``[``, ``]``, ``<``, ``>`` and ``|`` are
+    escaped with a backslash (GitHub's Markdown reads an escaped pipe as a pipe inside
+    a table cell too); line breaks become spaces, so a cell or a list item stays one.
+    """
+    return " ".join(_SPECIAL.sub(r"\\\1", text).splitlines())
+
+
+_cell = escape_markdown
 
 
 def render_markdown(verdict: Verdict) -> str:
@@ -31,7 +43,7 @@ def render_markdown(verdict: Verdict) -> str:
     for result in failed:
         if result.details:
             lines += ["", f"### {_ICONS[result.status]} {_cell(result.title)}", ""]
-            lines += [f"- `{_cell(detail)}`" for detail in result.details]
+            lines += [f"- {_cell(detail)}" for detail in result.details]
     gaps = verdict.gaps
     if gaps is not None:
         lines += ["", *_gaps(gaps)]
@@ -51,7 +63,7 @@ def _gaps(gaps: Ranking) -> list[str]:
         ]
         lines += [
             f"| {gap.score:.1f} | {gap.uncovered} | {'-' if gap.churn is None else gap.churn} "
-            f"| `{_cell(gap.path)}:{gap.line}` {_cell(gap.function or '(module level)')} "
+            f"| {_cell(gap.path)}:{gap.line} {_cell(gap.function or '(module level)')} "
             f"| {_cell(gap.ranges)} |"
             for gap in gaps.gaps
         ]

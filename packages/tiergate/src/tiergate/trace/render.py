@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from tiergate.report.markdown import escape_markdown
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -54,8 +56,7 @@ def tests_cell(row: RequirementEntry) -> str:
     return f"{what} ({', '.join(tiers)})"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_cell = escape_markdown
 
 
 def render_markdown(matrix: TraceMatrix) -> str:
@@ -69,18 +70,19 @@ def render_markdown(matrix: TraceMatrix) -> str:
         "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {_ICONS[row.status in _GOOD]} | {row.id} | {_cell(row.title)} | "
-        f"{', '.join(row.tiers) or 'any'} | {row.status} | {_cell(tests_cell(row))} |"
+        f"| {_ICONS[row.status in _GOOD]} | {_cell(row.id)} | {_cell(row.title)} | "
+        f"{_cell(', '.join(row.tiers) or 'any')} | {row.status} | {_cell(tests_cell(row))} |"
         for row in matrix.requirements
     ]
     if matrix.unknown:
         lines += ["", "### ❌ Tests naming IDs that no spec defines", ""]
         lines += [
-            f"- `{u.id}`: " + ", ".join(f"`{test}`" for test in u.tests) for u in matrix.unknown
+            f"- {_cell(u.id)}: " + ", ".join(_cell(test) for test in u.tests)
+            for u in matrix.unknown
         ]
     if matrix.dangling_mentions:
         lines += ["", "### Spec mentions of IDs that no spec defines", ""]
-        lines += [f"- `{m.id}` at {m.file}:{m.line}" for m in matrix.dangling_mentions]
+        lines += [f"- {_cell(m.id)} at {_cell(m.file)}:{m.line}" for m in matrix.dangling_mentions]
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tiergate.errors import SpecError
 from tiergate.files import relative
+from tiergate.reading import MAX_CONFIG_BYTES, read_bytes
 from tiergate.tiers import folder_tiers, is_requirement_id
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ _REQ = "req"
 _TIER = "tier"
 _PREFILTER = b".req"
 """A file without this text has no ``req`` mark: it is not parsed."""
+_SHOWN = 80
+"""An argument quoted in a message is cut to this many characters."""
 
 
 @dataclass(frozen=True)
@@ -100,21 +103,33 @@ def scan_file(
 
     ``fallback``: the tier of a test no mark and no folder places (``default-tier``).
     """
-    try:
-        source = path.read_bytes()
-    except OSError as error:
-        raise SpecError(f"cannot read: {error.strerror}", path=path) from None
+    source = read_bytes(path, "test file", SpecError, limit=MAX_CONFIG_BYTES)
     if _PREFILTER not in source:
         return []
-    try:
-        tree = ast.parse(source, filename=str(path))
-    except (SyntaxError, ValueError) as error:
-        line = error.lineno if isinstance(error, SyntaxError) else None
-        message = error.msg if isinstance(error, SyntaxError) else str(error)
-        raise SpecError(f"cannot parse: {message}", path=path, line=line) from None
+    tree = _parse(source, path)
     placed = tuple(folder_tiers(path, root, tiers))
     module = _Module(path, relative(path, root), placed, naming, fallback)
-    return list(module.tests(tree.body, module.name, ()))
+    try:
+        return list(module.tests(tree.body, module.name, ()))
+    except RecursionError:
+        raise SpecError("cannot scan: nested too deep", path=path) from None
+
+
+def _parse(source: bytes, path: Path) -> ast.Module:
+    """The syntax tree of a test file; whatever stops the parser is one :class:`SpecError`.
+
+    A hostile file can make :func:`ast.parse` raise ``SyntaxError`` (with its
+    line), ``ValueError`` (a NUL byte), ``RecursionError`` or ``MemoryError``
+    (nesting too deep for the parser).
+    """
+    try:
+        return ast.parse(source, filename=str(path))
+    except SyntaxError as error:
+        raise SpecError(f"cannot parse: {error.msg}", path=path, line=error.lineno) from None
+    except ValueError as error:
+        raise SpecError(f"cannot parse: {error}", path=path) from None
+    except (RecursionError, MemoryError):
+        raise SpecError("cannot parse: nested too deep for the parser", path=path) from None
 
 
 @dataclass(frozen=True)
@@ -181,7 +196,9 @@ class _Module:
     def literal(self, arg: ast.expr) -> str:
         if isinstance(arg, ast.Constant) and is_requirement_id(arg.value):
             return arg.value
-        msg = f"@pytest.mark.req: {ast.unparse(arg)} is not a requirement ID as a string literal"
+        written = ast.unparse(arg)
+        shown = written if len(written) <= _SHOWN else f"{written[:_SHOWN]}..."
+        msg = f"@pytest.mark.req: {shown} is not a requirement ID as a string literal"
         raise SpecError(
             f"{msg} (the static scan does not run code)", path=self.path, line=arg.lineno
         )

@@ -11,16 +11,20 @@ requirement must be proven in are written on its defining line as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
 
+import regex  # type: ignore[import-untyped]  # regex ships no type information
 from markdown_it import MarkdownIt
 
 from tiergate.errors import ConfigError, SpecError
 from tiergate.files import line_of, quoted_line_of, relative
+from tiergate.reading import exists, read_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
     from markdown_it.token import Token
@@ -28,17 +32,137 @@ if TYPE_CHECKING:
     from tiergate.config import RequirementsConfig
 
 KEY = "tool.tiergate.requirements"
+MATCH_TIMEOUT: Final = 1.0
+"""Seconds the regular expressions may spend on one spec file, in all.
+
+The ID patterns are the user's: one that backtracks without end (``(F+)+R`` on
+a long line of ``F``) stops there, as a :class:`ConfigError` naming the
+configuration file and the pattern; the few of this module on the spec's own
+text stop there too, as a :class:`SpecError` naming the spec file.
+"""
 _EDGE = "0-9A-Za-z-"
 """An ID is a whole word: no letter, digit or ``-`` right before or after it."""
-_LEAD = re.compile(r"[\s*_`\[]*")
-_TITLE_LEAD = re.compile(r"(?:\]\([^)]*\))?[\s*_`\]]*(?:[:.)\u2013\u2014-]+\s*)?")
-_TAG = re.compile(r"\[\s*tiers?\s*:\s*([^\]]*)\]", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+).*?\1", re.DOTALL)
+
+
+class Match(Protocol):
+    """What is used of a match of the ``regex`` module."""
+
+    def group(self, index: int = 0, /) -> str:
+        """The text of the whole match (or of a group)."""
+
+    def start(self, index: int = 0, /) -> int:
+        """Where the match (or a group) starts."""
+
+    def end(self, index: int = 0, /) -> int:
+        """Where the match (or a group) ends."""
+
+
+class Pattern(Protocol):
+    """What is used of a compiled expression of the ``regex`` module (it ships no types)."""
+
+    def match(self, text: str, pos: int = 0, *, timeout: float | None = None) -> Match | None:
+        """The match at ``pos``, or ``None``; ``TimeoutError`` past ``timeout`` seconds."""
+
+    def fullmatch(self, text: str, *, timeout: float | None = None) -> Match | None:
+        """The match of the whole ``text``, or ``None``."""
+
+    def finditer(self, text: str, *, timeout: float | None = None) -> Iterator[Match]:
+        """Every match, left to right."""
+
+    def sub(
+        self, replace: str | Callable[[Match], str], text: str, *, timeout: float | None = None
+    ) -> str:
+        """``text`` with every match replaced."""
+
+
+def _compile(pattern: str, flags: int = 0) -> Pattern:
+    return cast("Pattern", regex.compile(pattern, flags))
+
+
+_LEAD = _compile(r"[\s*_`\[]*")
+_TITLE_LEAD = _compile(r"(?:\]\([^)]*\))?[\s*_`\]]*(?:[:.)\u2013\u2014-]+\s*)?")
+_TAG = _compile(r"\[\s*tiers?\s*:\s*([^\]]*)\]", regex.IGNORECASE)
+_CODE_SPAN = _compile(r"(`+).*?\1", regex.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _LIST = re.compile(r"[\s,]+")
 _TIER_COLUMN = re.compile(r"\btiers?\b", re.IGNORECASE)
 """A header naming the tier column: ``Tier``, ``**Tiers**``, ``Tier(s)``, ``Required tier``."""
 _NO_TIER = {"", "-", "\u2013", "\u2014"}
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class IdPattern:
+    """The configured ID patterns as one expression, run by the ``regex`` module with a timeout."""
+
+    compiled: Pattern = field(repr=False)
+    patterns: tuple[str, ...]
+    pyproject: Path
+    line: int | None = None
+    """The line of ``pyproject`` that names the patterns."""
+
+    def too_slow(self, spec: Path, line: int) -> ConfigError:
+        """The error of patterns that ran out of :data:`MATCH_TIMEOUT` on ``spec``."""
+        named = ", ".join(repr(pattern) for pattern in self.patterns)
+        return ConfigError(
+            f"{KEY}.id-patterns: {named} took more than {MATCH_TIMEOUT:g} s on {spec}:{line} "
+            "(a nested repetition such as (a+)+ backtracks without end); simplify it",
+            path=self.pyproject,
+            line=self.line,
+        )
+
+    def match(self, text: str, pos: int = 0) -> Match | None:
+        """The ID at ``pos`` of ``text``, within :data:`MATCH_TIMEOUT`."""
+        return self.compiled.match(text, pos, timeout=MATCH_TIMEOUT)
+
+    def finditer(self, text: str) -> list[Match]:
+        """Every ID of ``text``, within :data:`MATCH_TIMEOUT`."""
+        return list(self.compiled.finditer(text, timeout=MATCH_TIMEOUT))
+
+
+class _Clock:
+    """What is left of :data:`MATCH_TIMEOUT` for one spec file; a call past it is an error."""
+
+    def __init__(self, path: Path, ids: IdPattern) -> None:
+        self.path = path
+        self.ids = ids
+        self.left = MATCH_TIMEOUT
+
+    def run(self, work: Callable[[float], _T], line: int, *, user: bool) -> _T:
+        """``work(timeout)`` with the time that is left; its time is taken off."""
+        started = time.perf_counter()
+        try:
+            return work(max(self.left, 0.001))
+        except TimeoutError:
+            if user:
+                raise self.ids.too_slow(self.path, line) from None
+            msg = f"the spec's markup took more than {MATCH_TIMEOUT:g} s to read"
+            raise SpecError(msg, path=self.path, line=line) from None
+        finally:
+            self.left -= time.perf_counter() - started
+
+    def match(
+        self, pattern: Pattern, text: str, pos: int, line: int, *, user: bool = False
+    ) -> Match | None:
+        """``pattern.match(text, pos)`` within the time left."""
+        return self.run(lambda timeout: pattern.match(text, pos, timeout=timeout), line, user=user)
+
+    def finditer(
+        self, pattern: Pattern, text: str, line: int, *, user: bool = False
+    ) -> list[Match]:
+        """Every match of ``pattern`` in ``text`` within the time left."""
+        return self.run(
+            lambda timeout: list(pattern.finditer(text, timeout=timeout)), line, user=user
+        )
+
+    def sub(
+        self, pattern: Pattern, replace: str | Callable[[Match], str], text: str, line: int
+    ) -> str:
+        """``pattern.sub(replace, text)`` within the time left."""
+        return self.run(
+            lambda timeout: pattern.sub(replace, text, timeout=timeout), line, user=False
+        )
 
 
 @dataclass(frozen=True, order=True)
@@ -91,32 +215,59 @@ def id_key(identifier: str) -> tuple[tuple[int, str, int], ...]:
     )
 
 
-def id_regex(config: RequirementsConfig, pyproject: Path) -> re.Pattern[str]:
+def id_regex(config: RequirementsConfig, pyproject: Path) -> IdPattern:
     """One regular expression finding every configured ID pattern as a whole word.
 
-    A pattern that is not a valid regular expression, or that matches the empty
-    string, is a :class:`ConfigError` naming ``pyproject`` and the pattern's line.
+    A pattern that is not a valid regular expression (Python's :mod:`re` syntax),
+    or that matches the empty string, is a :class:`ConfigError` naming
+    ``pyproject`` and the pattern's line. Matching runs on the ``regex`` module,
+    whose timeouts bound the time a pattern spends on a spec (:data:`MATCH_TIMEOUT`).
     """
     text = _text_or_empty(pyproject)
     for index, pattern in enumerate(config.id_patterns):
         key, line = f"{KEY}.id-patterns[{index}]", _pattern_line(text, pattern)
         try:
-            compiled = re.compile(pattern)
+            _check_syntax(pattern)
+            compiled = _compile(pattern)
         except re.error as error:
             msg = f"{key}: {pattern!r} is not a valid regular expression: {error.msg}"
             raise ConfigError(f"{msg} at position {error.pos}", path=pyproject, line=line) from None
-        if compiled.fullmatch("") is not None:
+        except regex.error as error:
+            msg = f"{key}: {pattern!r} is not a valid regular expression: {error}"
+            raise ConfigError(msg, path=pyproject, line=line) from None
+        try:
+            empty = compiled.fullmatch("", timeout=MATCH_TIMEOUT) is not None
+        except TimeoutError:
+            empty = False
+        if empty:
             msg = f"{key}: {pattern!r} matches the empty string"
             raise ConfigError(msg, path=pyproject, line=line)
     alternatives = "|".join(f"(?:{pattern})" for pattern in config.id_patterns)
+    whole = f"(?<![{_EDGE}])(?:{alternatives})(?![{_EDGE}])"
+    first = _pattern_line(text, config.id_patterns[0])
     try:
-        return re.compile(f"(?<![{_EDGE}])(?:{alternatives})(?![{_EDGE}])")
-    except re.error as error:
+        _check_syntax(whole)
+        combined = _compile(whole)
+    except (re.error, regex.error) as error:
+        reason = error.msg if isinstance(error, re.error) else str(error)
         raise ConfigError(
-            f"{KEY}.id-patterns: the patterns cannot be used together: {error.msg}",
+            f"{KEY}.id-patterns: the patterns cannot be used together: {reason}",
             path=pyproject,
-            line=_pattern_line(text, config.id_patterns[0]),
+            line=first,
         ) from None
+    line = first if len(config.id_patterns) == 1 else line_of(text, "id-patterns", "id_patterns")
+    return IdPattern(combined, tuple(config.id_patterns), pyproject, line or first)
+
+
+def _check_syntax(pattern: str) -> None:
+    """Raise :class:`re.error` when ``pattern`` is not Python's :mod:`re` syntax.
+
+    The messages of :mod:`re` name what is wrong and where; its warnings about
+    syntax that may change meaning in a later Python are not the user's error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        re.compile(pattern)
 
 
 def spec_files(root: Path, config: RequirementsConfig, pyproject: Path) -> list[Path]:
@@ -147,12 +298,7 @@ def read_specs(
     requirements: dict[str, Requirement] = {}
     mentions: dict[str, list[Location]] = {}
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise SpecError("not UTF-8 text", path=path) from None
-        except OSError as error:
-            raise SpecError(f"cannot read: {error.strerror}", path=path) from None
+        text = read_text(path, "spec file", SpecError)
         defined, mentioned = parse_spec(text, path, relative(path, root), ids, tiers)
         for requirement in defined:
             first = requirements.get(requirement.id)
@@ -185,24 +331,33 @@ class _Text:
 
 
 def parse_spec(
-    text: str, path: Path, name: str, ids: re.Pattern[str], tiers: Sequence[str]
+    text: str, path: Path, name: str, ids: IdPattern, tiers: Sequence[str]
 ) -> tuple[list[Requirement], list[tuple[str, Location]]]:
     """The requirements one spec file defines and the IDs it mentions.
 
     ``path`` is named in errors, ``name`` (relative to the root) in locations.
+    The regular expressions get :data:`MATCH_TIMEOUT` for the whole file.
     """
+    clock = _Clock(path, ids)
     defined: list[Requirement] = []
     mentioned: list[tuple[str, Location]] = []
     for piece in _texts(_MARKDOWN.parse(text)):
-        lead = _LEAD.match(piece.content)
-        start = ids.match(piece.content, lead.end() if lead else 0) if piece.defining else None
+        lead = clock.match(_LEAD, piece.content, 0, piece.line)
+        start = (
+            clock.match(
+                ids.compiled, piece.content, lead.end() if lead else 0, piece.line, user=True
+            )
+            if piece.defining
+            else None
+        )
         tags: list[str] = []
         for index, content in enumerate((piece.content, *piece.cells)):
-            for found in ids.finditer(content):
+            for found in clock.finditer(ids.compiled, content, piece.line, user=True):
                 if start is None or index or found.start() != start.start():
                     line = piece.line + content.count("\n", 0, found.start())
                     mentioned.append((found.group(), Location(name, line)))
-            for tag in _TAG.finditer(_CODE_SPAN.sub(_blank, content)):
+            plain = clock.sub(_CODE_SPAN, _blank, content, piece.line)
+            for tag in clock.finditer(_TAG, plain, piece.line):
                 if start is None:
                     msg = "a [tier: ...] tag belongs on the line that defines a requirement"
                     line = piece.line + content.count("\n", 0, tag.start())
@@ -220,7 +375,7 @@ def parse_spec(
         defined.append(
             Requirement(
                 id=identifier,
-                title=_title(piece.content[start.end() :], piece.cells),
+                title=_title(piece.content[start.end() :], piece.cells, clock, piece.line),
                 location=Location(name, piece.line),
                 tiers=tuple(tier for tier in tiers if tier in demanded),
             )
@@ -267,26 +422,28 @@ def _row(cells: list[Token], header: list[str]) -> Iterator[_Text]:
     yield _Text(line, cells[0].content, defining=True, cells=tuple(others), tier_cell=tier_cell)
 
 
-def _title(rest: str, cells: tuple[str, ...]) -> str:
-    lead = _TITLE_LEAD.match(rest)
-    title = _TAG.sub("", rest[lead.end() if lead else 0 :])
+def _title(rest: str, cells: tuple[str, ...], clock: _Clock, line: int) -> str:
+    lead = clock.match(_TITLE_LEAD, rest, 0, line)
+    title = clock.sub(_TAG, "", rest[lead.end() if lead else 0 :], line)
     title = " ".join(title.split()).strip(" *_")
     if not title:
-        title = next(
-            (" ".join(_TAG.sub("", c).split()) for c in cells if _TAG.sub("", c).strip()), ""
-        )
+        untagged = (clock.sub(_TAG, "", cell, line) for cell in cells)
+        title = next((" ".join(cell.split()) for cell in untagged if cell.strip()), "")
     return title
 
 
-def _blank(code: re.Match[str]) -> str:
+def _blank(code: Match) -> str:
     """A code span as spaces, its line breaks kept: tags in it are not tags."""
-    return re.sub(r"[^\n]", " ", code.group())
+    return _NOT_NEWLINE.sub(" ", code.group())
 
 
 def _text_or_empty(path: Path) -> str:
+    """The text of ``pyproject`` to find lines in for messages; empty when it cannot be read."""
+    if not exists(path):
+        return ""
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_text(path, "configuration file", ConfigError)
+    except ConfigError:
         return ""
 
 
