@@ -1,0 +1,28 @@
+"""Hypothesis profiles of the fuzz suite: ``ci`` (the default) and ``quick`` (pre-commit).
+
+``TIERGATE_HYPOTHESIS_PROFILE=quick`` runs about ten times fewer examples. Neither
+profile writes an example database into the repository, nor has a deadline (a
+reader that writes a throwaway workspace per example is slow on a busy machine).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+from unit.fuzz.strategies import PROFILE_ENV, QUICK_DIVISOR
+
+# Each example writes its files into a fresh folder of its own, never into a
+# function-scoped fixture; large generated inputs (random bytes, deep nesting) are
+# the point, so hypothesis may find them big and slow.
+_CI = settings(
+    max_examples=200,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
+)
+settings.register_profile("ci", _CI)
+settings.register_profile("quick", _CI, max_examples=200 // QUICK_DIVISOR)
+settings.load_profile(os.environ.get(PROFILE_ENV, "ci"))

@@ -1,0 +1,50 @@
+"""Fuzz the ratchet's baseline file: random JSON, mutations of a valid one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tiergate.history.baseline import read_baseline
+from unit.fuzz.strategies import (
+    corrupt_bytes,
+    deep_nesting,
+    examples,
+    fresh_folder,
+    guarded,
+    json_text,
+    json_values,
+    mutated,
+    random_bytes,
+    write,
+)
+
+COUNTS = {"covered": 6, "statements": 10}
+VALID: dict[str, Any] = {
+    "schema_version": 1,
+    "run_id": "r1",
+    "commit": "abc",
+    "branch": "main",
+    "created_at": "2026-11-22T10:00:00Z",
+    "combined": COUNTS,
+    "tiers": {"unit": COUNTS},
+    "packages": {"a": COUNTS},
+}
+
+
+@settings(max_examples=examples(500))
+@given(
+    content=st.one_of(
+        mutated(VALID).map(json_text).map(str.encode),
+        json_values.map(json_text).map(str.encode),
+        random_bytes,
+        deep_nesting.map(str.encode),
+        corrupt_bytes(json_text(VALID).encode()),
+    )
+)
+def test_baseline_of_any_content(content: bytes) -> None:
+    with fresh_folder() as folder:
+        path = write(folder / "tiergate-baseline.json", content)
+        guarded(lambda: read_baseline(path).scopes(), path)

@@ -1,0 +1,135 @@
+"""Fuzz tool findings: ``ruff.json``, ``mypy.jsonl``, ``sqlfluff.json``, bandit and audit JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tiergate.gates.tools import _READERS
+from tiergate.runfolder import SessionManifest
+from unit.conftest import bandit_json, mypy_line, ruff_finding, sqlfluff_file
+from unit.fuzz.strategies import (
+    corrupt_bytes,
+    deep_nesting,
+    examples,
+    fresh_folder,
+    guarded,
+    json_text,
+    json_values,
+    mutated,
+    random_bytes,
+    write,
+)
+
+if TYPE_CHECKING:
+    from tiergate.runfolder import SessionKind
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+RUFF = [ruff_finding("src/a.py", 3, "F401", "unused"), ruff_finding("src/b.py", 1, "E501", "long")]
+SQLFLUFF = [sqlfluff_file("q.sql", (1, "LT01", "spacing"), (2, "CP01", "case"))]
+BANDIT = json.loads(bandit_json(("src/a.py", 4, "B101", "assert used")))
+AUDIT = {
+    "status": "failed",
+    "source": "offline",
+    "findings": [{"package": "idna", "version": "3.4", "advisory_id": "PYSEC-1"}],
+}
+MYPY = "\n".join(
+    [
+        mypy_line("src/a.py", 3, "bad", "arg-type"),
+        mypy_line("src/a.py", -1, "note", None, "note"),
+        "Found 1 error in 1 file",
+    ]
+)
+
+
+def _manifest(kind: SessionKind, artifacts: dict[str, str]) -> SessionManifest:
+    return SessionManifest(
+        schema_version=1,
+        run_id="r1",
+        session=kind,
+        kind=kind,
+        package=None,
+        python=None,
+        started_at=NOW,
+        finished_at=NOW,
+        outcome="failed",
+        exit_code=1,
+        command=[kind],
+        artifacts=artifacts,
+    )
+
+
+def _json_contents(valid: Any) -> st.SearchStrategy[bytes]:  # noqa: ANN401 - tool JSON
+    return st.one_of(
+        mutated(valid).map(json_text).map(str.encode),
+        json_values.map(json_text).map(str.encode),
+        random_bytes,
+        deep_nesting.map(str.encode),
+        corrupt_bytes(json_text(valid).encode()),
+    )
+
+
+mypy_lines = st.one_of(
+    mutated(json.loads(mypy_line("src/a.py", 3, "bad", "arg-type"))).map(json_text),
+    json_values.map(json_text),
+    st.sampled_from(["{", "{}", "{[", "Found 3 errors", ""]),
+    deep_nesting,
+)
+
+
+@settings(max_examples=examples(300))
+@given(content=_json_contents(RUFF), format_list=st.none() | random_bytes)
+def test_ruff_findings(content: bytes, format_list: bytes | None) -> None:
+    with fresh_folder() as folder:
+        files = [write(folder / "ruff.json", content)]
+        artifacts = {"findings": "ruff.json"}
+        if format_list is not None:
+            files.append(write(folder / "format.txt", format_list))
+            artifacts["format"] = "format.txt"
+        manifest = _manifest("lint", artifacts)
+        guarded(lambda: _READERS["lint"](folder, manifest), *files)
+
+
+@settings(max_examples=examples(300))
+@given(content=_json_contents(SQLFLUFF))
+def test_sqlfluff_findings(content: bytes) -> None:
+    with fresh_folder() as folder:
+        path = write(folder / "sqlfluff.json", content)
+        manifest = _manifest("sql", {"findings": "sqlfluff.json"})
+        guarded(lambda: _READERS["sql"](folder, manifest), path)
+
+
+@settings(max_examples=examples(300))
+@given(
+    lines=st.lists(mypy_lines, min_size=1, max_size=4),
+    raw=st.none() | random_bytes | corrupt_bytes(MYPY.encode()),
+)
+def test_mypy_findings(lines: list[str], raw: bytes | None) -> None:
+    with fresh_folder() as folder:
+        path = write(folder / "mypy.jsonl", raw if raw is not None else "\n".join(lines))
+        manifest = _manifest("type", {"findings": "mypy.jsonl"})
+        guarded(lambda: _READERS["type"](folder, manifest), path)
+
+
+@settings(max_examples=examples(300))
+@given(audit=_json_contents(AUDIT), bandit=_json_contents(BANDIT))
+def test_security_findings(audit: bytes, bandit: bytes) -> None:
+    with fresh_folder() as folder:
+        files = [write(folder / "audit.json", audit), write(folder / "bandit.json", bandit)]
+        manifest = _manifest("security", {"findings": "audit.json", "bandit": "bandit.json"})
+        guarded(lambda: _READERS["security"](folder, manifest), *files)
+
+
+@settings(max_examples=examples(100))
+@given(
+    kind=st.sampled_from(["lint", "sql", "type", "security"]),
+    name=st.sampled_from(["../../etc/passwd", "/dev/null", ".", "", "missing.json", "a\x00b"]),
+)
+def test_findings_file_named_anywhere(kind: SessionKind, name: str) -> None:
+    with fresh_folder() as folder:
+        manifest = _manifest(kind, {"findings": name, "bandit": name, "format": name})
+        guarded(lambda: _READERS[kind](folder, manifest), folder, name)
