@@ -282,13 +282,22 @@ def test_without_pip_audit_the_online_attempt_says_so_and_offline_answers(
         (("--requirements", "missing.txt"), "{root}/missing.txt: requirements file not found"),
         (("--advisory-db", "no-db", "--requirements", "requirements.txt"), "{root}/no-db: "),
         (("--requirements", "loose.txt"), "{root}/loose.txt:2: other-lib is not pinned"),
+        (
+            ("--requirements", "latin1.txt"),
+            "{root}/latin1.txt:2: not a requirements file: not UTF-8 text (byte 15)",
+        ),
+        (
+            ("--requirements", "."),
+            "{root}: cannot read the requirements file: is a folder, not a file",
+        ),
     ],
 )
-@pytest.mark.req("NFR-001")
+@pytest.mark.req("NFR-001", "FR-172")
 def test_bad_input_is_one_line_naming_the_file(
     root: Path, args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (root / "loose.txt").write_text("demo==1.0\nother-lib>=3\n")
+    (root / "latin1.txt").write_bytes(b"demo==1.0\n# caf\xe9 \xff\nother-lib==3.1\n")
     assert _audit(root, "--offline", *args) == 2
     out, err = capsys.readouterr()
     assert out == ""
