@@ -44,9 +44,9 @@ if TYPE_CHECKING:
 
     from coverage.plugin import CodeRegion
 
+    from tiergate.context import Context
     from tiergate.covdata import SourceIndex
     from tiergate.covnumbers import Lines
-    from tiergate.gates.base import Context
 
 
 @dataclass(frozen=True)

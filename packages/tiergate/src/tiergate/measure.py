@@ -19,8 +19,8 @@ from tiergate.plan import member_tiers
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from tiergate.context import Context, TierArtifacts
     from tiergate.covnumbers import Lines
-    from tiergate.gates.base import Context, TierArtifacts
     from tiergate.workspace import Member
 
 Executed = dict[str, frozenset[int]]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tiergate.context import Context
 from tiergate.errors import ExitCode, TiergateError
-from tiergate.gates.base import Context, GateResult
+from tiergate.gates.base import GateResult
 from tiergate.gates.registry import GATES
 
 if TYPE_CHECKING:

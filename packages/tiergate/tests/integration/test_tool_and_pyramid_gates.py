@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.config import PyramidBound, TiergateConfig
+from tiergate.context import Context
 from tiergate.errors import ArtifactError
 from tiergate.gates import pyramid, tools
-from tiergate.gates.base import Context, GateResult
 from tiergate.runfolder import SessionManifest, TierRun, session_name
 from tiergate.workspace import load_workspace
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
+    from tiergate.gates.base import GateResult
     from tiergate.runfolder import Outcome, SessionKind
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)

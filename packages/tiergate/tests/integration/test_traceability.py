@@ -10,12 +10,12 @@ import jsonschema
 import pytest
 
 from tiergate.config import load_config
-from tiergate.gates.base import Context
-from tiergate.gates.requirements import run_matrix
+from tiergate.context import Context
 from tiergate.runfolder import merge_runs
 from tiergate.schemas import FOLDER
 from tiergate.trace.matrix import static_matrix
 from tiergate.trace.render import render_json
+from tiergate.trace.run import run_matrix
 from tiergate.verdict import evaluate
 from tiergate.workspace import load_workspace
 

@@ -20,7 +20,7 @@ import coverage
 import pytest
 
 from tiergate.advisories.audit import ADVISORY_DB_ENV
-from tiergate.gates.base import Context
+from tiergate.context import Context
 from tiergate.history.url import HISTORY_URL_ENV
 from tiergate.records import TestRecord
 from tiergate.runfolder import (

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tiergate.gates.base import Context, GateResult
+from tiergate.context import Context
+from tiergate.gates.base import GateResult
 from tiergate.history.summary import CoverageRow, RunSummary, TierTests
-from tiergate.report.dashboard import Dashboard, coverage_rows
+from tiergate.report.dashboard import coverage_rows
+from tiergate.report.dashboard_model import Dashboard
 from tiergate.report.html import coverage_chart, outcome_chart, render_html
 from tiergate.verdict import Verdict
 

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from tiergate.config import RequirementsConfig, TiergateConfig
-from tiergate.gates.base import Context
+from tiergate.context import Context
 from tiergate.gates.requirements import GATE, judge
 from tiergate.schemas import FOLDER
 from tiergate.trace.matrix import Evidence, TraceMatrix, build_matrix

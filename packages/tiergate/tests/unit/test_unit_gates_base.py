@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.config import MemberConfig, MemberCoverageConfig
-from tiergate.gates.base import Context, GateResult, percent_bound
+from tiergate.context import Context
+from tiergate.gates.base import GateResult, percent_bound
 from tiergate.plan import ExpectedSession
 from unit.conftest import CALC_PATH, IMPORTED, TODAY, RunFolder, Tier, passing
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from tiergate.gates.base import Context
+    from tiergate.context import Context
     from unit.conftest import RunFolder
 
 ALPHA_311 = "tests-3.11(package='alpha')"

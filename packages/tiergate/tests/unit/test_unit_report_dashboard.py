@@ -9,13 +9,8 @@ import pytest
 
 from tiergate.covnumbers import Counts
 from tiergate.history import record_verdict
-from tiergate.report.dashboard import (
-    Cell,
-    CoverageRow,
-    build_dashboard,
-    coverage_rows,
-    write_dashboard,
-)
+from tiergate.report.dashboard import build_dashboard, coverage_rows, write_dashboard
+from tiergate.report.dashboard_model import Cell, CoverageRow
 from unit.conftest import CALC_PATH, IMPORTED, RunFolder, Tier, passing, record
 
 if TYPE_CHECKING:

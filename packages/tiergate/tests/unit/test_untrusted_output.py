@@ -14,7 +14,7 @@ import pytest
 
 from tiergate.cli import main
 from tiergate.history.url import HISTORY_URL_ENV, parse_url, redact
-from tiergate.report.markdown import escape_markdown
+from tiergate.mdtext import escape_markdown
 from unit.conftest import CALC_PATH, IMPORTED, RunFolder, Tier, passing, record
 
 if TYPE_CHECKING:

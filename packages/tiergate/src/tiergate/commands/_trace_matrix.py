@@ -13,13 +13,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from tiergate.commands._shared import emit, find_default_run, say_run
+from tiergate.context import Context
 from tiergate.errors import ExitCode
 from tiergate.files import relative
-from tiergate.gates.base import Context
-from tiergate.gates.requirements import judge, run_matrix
+from tiergate.gates.requirements import judge
 from tiergate.runfolder import SESSIONS
 from tiergate.trace.matrix import static_matrix
 from tiergate.trace.render import render_json, render_markdown, render_terminal
+from tiergate.trace.run import run_matrix
 
 if TYPE_CHECKING:
     import argparse

@@ -19,9 +19,9 @@ from rich.table import Table
 
 from tiergate.commands._shared import add_run_argument, run_dirs
 from tiergate.config import load_config
+from tiergate.context import Context
 from tiergate.covdata import SourceIndex
 from tiergate.errors import ExitCode, HistoryError
-from tiergate.gates.base import Context
 from tiergate.gates.ratchet import missing_baseline, scope_label
 from tiergate.git import branch_name, head_commit
 from tiergate.history.baseline import baseline_of, find_baseline, write_baseline

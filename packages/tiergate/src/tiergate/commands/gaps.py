@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from tiergate.commands._shared import add_run_argument, run_dirs, whole_number
+from tiergate.context import Context
 from tiergate.errors import ArtifactError, ExitCode
 from tiergate.gaps import ranking
-from tiergate.gates.base import Context
 from tiergate.report.jsonreport import gaps_document
 from tiergate.report.terminal import render_gaps
 

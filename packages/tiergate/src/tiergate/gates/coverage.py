@@ -17,11 +17,12 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from tiergate.covnumbers import total, worst_files
-from tiergate.gates.base import Context, GateResult, percent_bound
+from tiergate.gates.base import GateResult, percent_bound
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from tiergate.context import Context
     from tiergate.measure import Measurements
 
 NAME = "coverage"

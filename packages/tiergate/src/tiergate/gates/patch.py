@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING
 
 from tiergate.covnumbers import Counts, line_ranges
 from tiergate.diff import changes_since
-from tiergate.gates.base import Context, GateResult, Status, percent_bound
+from tiergate.gates.base import GateResult, Status, percent_bound
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from tiergate.context import Context
     from tiergate.diff import Diff
     from tiergate.measure import Executed, Measurements
 

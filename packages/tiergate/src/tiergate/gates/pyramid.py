@@ -9,10 +9,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from tiergate.gates.base import Context, GateResult
+from tiergate.gates.base import GateResult
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from tiergate.context import Context
 
 NAME = "pyramid"
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from tiergate.gates.base import Context, GateResult, Status
+from tiergate.gates.base import GateResult, Status
 from tiergate.history.baseline import find_baseline
 from tiergate.history.summary import STAR, scope_counts, stable_run_id
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from tiergate.config import TiergateConfig
+    from tiergate.context import Context
     from tiergate.covnumbers import Counts
     from tiergate.history.summary import Scope
 

@@ -12,14 +12,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from tiergate.config import PYPROJECT
-from tiergate.gates.base import Context, GateResult, percent_bound
-from tiergate.trace.matrix import Evidence, build_matrix, configured
-from tiergate.trace.specs import read_specs
+from tiergate.gates.base import GateResult, percent_bound
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterator
 
+    from tiergate.context import Context
     from tiergate.trace.matrix import RequirementEntry, Status, TraceMatrix
 
 NAME = "requirements"
@@ -36,34 +34,6 @@ class RequirementsGate:
         if context.config.requirements is None:
             return
         yield from judge(context.trace)
-
-
-def run_evidence(context: Context) -> list[Evidence]:
-    """The run's tests that name requirements, one per record (member x Python x tier)."""
-    return [
-        Evidence(
-            test=record.nodeid,
-            requirements=record.requirements,
-            tier=record.tier or artifacts.tier,
-            package=artifacts.session.package,
-            python=artifacts.session.python,
-            outcome=record.outcome,
-            strict_xpass=record.strict_xpass,
-        )
-        for artifacts, records in context.records
-        for record in records
-        if record.requirements
-    ]
-
-
-def run_matrix(context: Context, run_dirs: Sequence[str] = ()) -> TraceMatrix:
-    """The matrix of the specs and the run's test records."""
-    requirements = configured(context.config, context.root)
-    tiers = tuple(context.config.tiers)
-    specs = read_specs(context.root, requirements, tiers, context.root / PYPROJECT)
-    return build_matrix(
-        specs, run_evidence(context), requirements, tiers=tiers, source="run", run_dirs=run_dirs
-    )
 
 
 def judge(matrix: TraceMatrix) -> Iterator[GateResult]:

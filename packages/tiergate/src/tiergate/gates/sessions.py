@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tiergate.files import relative
-from tiergate.gates.base import Context, GateResult, not_run
+from tiergate.gates.base import GateResult, not_run
 from tiergate.junit import read_junit_totals
 from tiergate.plan import measured_by
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from pathlib import Path
 
+    from tiergate.context import Context
     from tiergate.plan import ExpectedSession
     from tiergate.records import TestRecord
     from tiergate.runfolder import SessionManifest

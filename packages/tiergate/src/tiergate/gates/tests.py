@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from tiergate.gates.base import Context, GateResult
+from tiergate.gates.base import GateResult
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from tiergate.context import Context
     from tiergate.records import TestRecord
 
 NAME = "tests"

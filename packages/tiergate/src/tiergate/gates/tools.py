@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from tiergate.errors import ArtifactError
-from tiergate.gates.base import Context, GateResult, Status, not_run
+from tiergate.gates.base import GateResult, Status, not_run
 from tiergate.plan import type_checked
 from tiergate.reading import MAX_ARTIFACT_BYTES, parse_json, read_text, validate
 from tiergate.runfolder import session_name
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
+    from tiergate.context import Context
     from tiergate.runfolder import SessionManifest
 
 NAME = "tools"

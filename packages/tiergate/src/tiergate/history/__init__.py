@@ -2,7 +2,9 @@
 
 - :mod:`~tiergate.history.url`: the store's URL (``TIERGATE_HISTORY_URL``, else
   ``[tool.tiergate.history] url``, else SQLite under ``.tiergate/``), redacted wherever shown;
-- :mod:`~tiergate.history.summary`: :class:`RunSummary`, what is kept of a run;
+- :mod:`~tiergate.history.summary`: :class:`RunSummary`, what is kept of a run, built
+  from an :class:`Evaluated` run (what the store reads of a verdict: storage never
+  imports the gates, the verdict or the reports);
 - :mod:`~tiergate.history.store`: the :class:`Store` protocol, migrations, shared SQL;
   :mod:`~tiergate.history.sqlite` and :mod:`~tiergate.history.postgresql` implement it;
 - :mod:`~tiergate.history.baseline`: the baseline file and the ratchet's baseline lookup.
@@ -19,6 +21,7 @@ from tiergate.history.connect import open_store, store_exists
 from tiergate.history.store import Recording, Store
 from tiergate.history.summary import (
     STAR,
+    Evaluated,
     RunSummary,
     build_summary,
     run_sessions,
@@ -31,11 +34,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tiergate.config import TiergateConfig
-    from tiergate.verdict import Verdict
 
 __all__ = [
     "HISTORY_URL_ENV",
     "STAR",
+    "Evaluated",
     "Recorded",
     "Recording",
     "RunSummary",
@@ -80,7 +83,7 @@ class Recorded:
                 )
 
 
-def record_verdict(verdict: Verdict, *, now: datetime | None = None) -> Recorded:
+def record_verdict(verdict: Evaluated, *, now: datetime | None = None) -> Recorded:
     """Record an evaluated run (green or red) into the workspace's store, in one transaction.
 
     The run's id is its run folders' (``TIERGATE_RUN_ID``; for sessions run by

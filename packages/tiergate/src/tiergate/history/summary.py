@@ -1,5 +1,8 @@
 """What the history store keeps of an evaluated run: :class:`RunSummary`, built from a verdict.
 
+The verdict is read through :class:`Evaluated`, the part of it the store needs:
+storage sits below evaluation and never imports the gates, the verdict or the reports.
+
 Coverage is kept as whole numbers (statements, covered statements), never as a
 percentage, for each ``(package, tier, python)`` data file and for the unions
 the gates judge, where ``*`` stands for "all of them together":
@@ -20,7 +23,7 @@ import json
 from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,9 +33,10 @@ from tiergate.reading import finite
 from tiergate.runfolder import DEFAULT_RUN_ID, utc_time
 
 if TYPE_CHECKING:
-    from tiergate.gates.base import Context
+    from collections.abc import Sequence
+
+    from tiergate.context import Context
     from tiergate.measure import Measurements
-    from tiergate.verdict import Verdict
 
 STAR = "*"
 """In a package, tier or python column: all of them together."""
@@ -40,6 +44,54 @@ HISTORY_VERSION: Literal[1] = 1
 
 Scope = tuple[str, str]
 """``(package, tier)`` with :data:`STAR` for "all": the scopes the ratchet compares."""
+
+
+class GateOutcome(Protocol):
+    """What the store keeps of one gate result (a :class:`~tiergate.gates.base.GateResult`)."""
+
+    @property
+    def gate(self) -> str:
+        """Stable id of the result."""
+        ...
+
+    @property
+    def status(self) -> Literal["passed", "failed", "warning"]:
+        """The result's status."""
+        ...
+
+    @property
+    def measured(self) -> str:
+        """What was measured, as shown."""
+        ...
+
+    @property
+    def bound(self) -> str:
+        """The bound it was held to, as shown."""
+        ...
+
+
+class Evaluated(Protocol):
+    """What the store reads of an evaluated run (a :class:`~tiergate.verdict.Verdict`)."""
+
+    @property
+    def results(self) -> Sequence[GateOutcome]:
+        """Every gate's result, in report order."""
+        ...
+
+    @property
+    def context(self) -> Context:
+        """What the gates read: the run's sessions, records and coverage."""
+        ...
+
+    @property
+    def passed(self) -> bool:
+        """True when no gate failed."""
+        ...
+
+    @property
+    def exit_code(self) -> int:
+        """The exit code of the evaluation."""
+        ...
 
 
 class _Row(BaseModel):
@@ -306,7 +358,7 @@ def tiergate_version() -> str:
 
 
 def build_summary(
-    verdict: Verdict,
+    verdict: Evaluated,
     *,
     run_id: str,
     recorded_at: datetime,

@@ -2,65 +2,27 @@
 
 Everything comes from what the engine already computes: the verdict and its
 context (coverage read once), the history store's recent runs, the gap ranking
-and the traceability matrix; :mod:`tiergate.report.html` only lays it out.
+and the traceability matrix, gathered into :mod:`tiergate.report.dashboard_model`;
+:mod:`tiergate.report.html` only lays it out.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tiergate.covnumbers import total
 from tiergate.files import write_whole
 from tiergate.history import load_trend
+from tiergate.report.dashboard_model import Cell, CoverageRow, Dashboard
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-    from tiergate.covnumbers import Counts
-    from tiergate.gaps import Ranking
-    from tiergate.history.summary import RunSummary
     from tiergate.measure import Measurements
-    from tiergate.trace.matrix import TraceMatrix
     from tiergate.verdict import Verdict
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One coverage figure: ``86.00%`` with its counts, or why there is none."""
-
-    text: str
-    counts: Counts | None = None
-    state: str = "measured"
-    """``measured``, ``not-run`` (expected data missing: red) or ``none`` (no tests there)."""
-
-
-@dataclass(frozen=True)
-class CoverageRow:
-    """A member's coverage per tier and over all its tiers (or the combined row)."""
-
-    name: str
-    tiers: tuple[Cell, ...]
-    total: Cell
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """Everything one dashboard page shows."""
-
-    verdict: Verdict
-    generated_at: datetime
-    tiers: tuple[str, ...]
-    coverage: tuple[CoverageRow, ...]
-    trends: tuple[RunSummary, ...] = ()
-    """Recorded runs, oldest first."""
-    gaps: Ranking | None = None
-    """``None``: the run holds no coverage data."""
-    trace: TraceMatrix | None = None
-    """``None``: traceability is not configured."""
 
 
 def _cell(measured: Measurements, packages: Sequence[str], tiers: Sequence[str] | None) -> Cell:

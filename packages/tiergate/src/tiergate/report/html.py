@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from tiergate.covnumbers import Counts
     from tiergate.history.summary import RunSummary
-    from tiergate.report.dashboard import Dashboard
+    from tiergate.report.dashboard_model import Dashboard
 
 _CHART_SIZE = {"width": 900, "height": 320}
 _TREND_POINTS = 2

@@ -6,28 +6,15 @@ When the run holds coverage data, a "where to write the next test" section
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from tiergate.mdtext import escape_markdown
 
 if TYPE_CHECKING:
     from tiergate.gaps import Ranking
     from tiergate.verdict import Verdict
 
 _ICONS = {"passed": "✅", "failed": "❌", "warning": "⚠️"}
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-"""What Markdown could read as syntax inside a line: emphasis, code, links, HTML, table cells."""
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` (a test id, a path, a message) as literal Markdown text, on one line.
-
-    Backslash, backtick, ``*``, ``_``, ``[``, ``]``, ``<``, ``>`` and ``|`` are
-    escaped with a backslash (GitHub's Markdown reads an escaped pipe as a pipe inside
-    a table cell too); line breaks become spaces, so a cell or a list item stays one.
-    """
-    return " ".join(_SPECIAL.sub(r"\\\1", text).splitlines())
-
-
 _cell = escape_markdown
 
 

@@ -17,9 +17,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from tiergate.config import load_config
+from tiergate.context import Context
 from tiergate.covnumbers import total
 from tiergate.errors import ToolError
-from tiergate.gates.base import Context
 from tiergate.runfolder import RUN_ID_ENV, new_run_id
 
 if TYPE_CHECKING:

@@ -5,6 +5,8 @@
   statically (``ast``, no test code is imported);
 * :mod:`~tiergate.trace.matrix` joins requirements with the tests that name
   them, and their outcomes when a run is given, into the published matrix;
+* :mod:`~tiergate.trace.run` builds the matrix of a run (the context's
+  ``trace``) from the specs and the run's per-test records;
 * :mod:`~tiergate.trace.render` prints the matrix as JSON, Markdown or a table.
 
 The ``requirements`` gate (:mod:`tiergate.gates.requirements`) judges the matrix.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
-from tiergate.report.markdown import escape_markdown
+from tiergate.mdtext import escape_markdown
 
 if TYPE_CHECKING:
     from rich.console import Console
