@@ -38,7 +38,9 @@ from tiergate.errors import ConfigError, TiergateError
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
-    from xml.etree.ElementTree import Element
+
+    # A type only: defusedxml parses (read_xml).
+    from xml.etree.ElementTree import Element  # nosec B405
 
     import tomlkit
 

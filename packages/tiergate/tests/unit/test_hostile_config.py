@@ -373,7 +373,7 @@ def test_the_root_pyproject_is_parsed_once_per_command(
         parsed.append(text)
         return loads(text, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reading.tomllib, "loads", spy)
+    monkeypatch.setattr(tomllib, "loads", spy)
     main(["--root", str(ws_root), command])
     capsys.readouterr()
     assert parsed.count(root_text) == 1

@@ -91,10 +91,12 @@ def _absolute(module: str, path: Path, node: ast.ImportFrom) -> str:
 def _edges_of(module: str, path: Path) -> list[Edge]:
     edges = []
     for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             imported = _absolute(module, path, node)
             targets = [
                 f"{imported}.{alias.name}" if f"{imported}.{alias.name}" in MODULES else imported
