@@ -27,11 +27,12 @@ import math
 import os
 import stat
 import tomllib
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ValidationError
 
 from tiergate.errors import ConfigError, TiergateError
 
@@ -299,6 +300,22 @@ def parse_toml_document(
     except (tomlkit.exceptions.ParseError, RecursionError) as failure:
         line = getattr(failure, "line", None)
         raise error(f"invalid TOML: {failure}", path=path, line=line) from None
+
+
+def in_utc(value: datetime) -> datetime:
+    """``value`` (timezone-aware) in UTC, when UTC can hold it (a pydantic ``AfterValidator``).
+
+    ``9999-12-31T23:59:59-23:59`` is a valid time whose UTC form is past year 9999.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        msg = "the time is outside the years UTC can hold (1 to 9999)"
+        raise ValueError(msg) from None
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
+"""A timezone-aware datetime, held in UTC: every time an artifact or store gives."""
 
 
 def finite(value: float) -> float:

@@ -30,11 +30,11 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tiergate.errors import ArtifactError
 from tiergate.files import write_whole
-from tiergate.reading import path_problem, read_model
+from tiergate.reading import UtcDatetime, path_problem, read_model
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -76,8 +76,8 @@ class SessionManifest(BaseModel):
     kind: SessionKind = Field(description="What the session checks.")
     package: str | None = Field(description="The workspace member, for per-package sessions.")
     python: str | None = Field(description="The X.Y Python version, for per-Python sessions.")
-    started_at: AwareDatetime
-    finished_at: AwareDatetime
+    started_at: UtcDatetime
+    finished_at: UtcDatetime
     outcome: Outcome = Field(
         description=(
             "passed: the tool ran and found nothing; failed: the tool ran and reported "

@@ -182,6 +182,19 @@ def test_a_manifest_time_without_a_timezone_is_one_line(
 
 
 @pytest.mark.req("NFR-001")
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"])
+def test_a_manifest_time_that_utc_cannot_hold_is_one_line(
+    green: RunFolder, capsys: pytest.CaptureFixture[str], moment: str
+) -> None:
+    manifest = _session(green, ALPHA) / MANIFEST
+    _rewrite(manifest, {"finished_at": moment})
+    message = _fails_in_one_line(capsys, _gates(green), manifest)
+    assert message == (
+        "not a valid manifest: finished_at: the time is outside the years UTC can hold (1 to 9999)"
+    )
+
+
+@pytest.mark.req("NFR-001")
 def test_a_manifest_nested_without_end_is_one_line(
     green: RunFolder, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tiergate.errors import HistoryError
 from tiergate.files import write_whole
 from tiergate.history.connect import open_store, store_exists
 from tiergate.history.summary import STAR, ScopeCounts
 from tiergate.history.url import resolve_url
-from tiergate.reading import read_model
+from tiergate.reading import UtcDatetime, read_model
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -40,7 +40,7 @@ class Baseline(BaseModel):
     run_id: str | None = Field(default=None, description="The run the counts come from.")
     commit: str | None = Field(default=None, description="git HEAD of that run.")
     branch: str | None = Field(default=None, description="git branch of that run.")
-    created_at: AwareDatetime
+    created_at: UtcDatetime
     combined: ScopeCounts | None = Field(
         default=None, description="Every member, tier and Python together."
     )

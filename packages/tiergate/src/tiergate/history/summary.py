@@ -21,19 +21,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tiergate.covdata import measure, total
 from tiergate.covnumbers import Counts
-from tiergate.reading import finite
+from tiergate.reading import UtcDatetime, finite
 from tiergate.runfolder import DEFAULT_RUN_ID, utc_time
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
 
     from tiergate.context import Context
     from tiergate.measure import Measurements
@@ -171,8 +171,8 @@ class RunSummary(_Row):
     """One evaluated run, as the history store records it."""
 
     run_id: str = Field(min_length=1, description="Unique in a store.")
-    recorded_at: AwareDatetime = Field(description="When the run was evaluated (UTC).")
-    started_at: AwareDatetime | None = Field(
+    recorded_at: UtcDatetime = Field(description="When the run was evaluated (UTC).")
+    started_at: UtcDatetime | None = Field(
         default=None, description="When its first session started (UTC)."
     )
     commit: str | None = Field(default=None, description="git HEAD when it was evaluated.")
@@ -190,11 +190,6 @@ class RunSummary(_Row):
     @classmethod
     def _in_scope_order(cls, rows: tuple[_Scoped, ...]) -> tuple[_Scoped, ...]:
         return tuple(sorted(rows, key=lambda row: (row.package, row.tier, row.python)))
-
-    @field_validator("recorded_at", "started_at")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return value.astimezone(UTC) if value is not None else None
 
     @property
     def passed(self) -> bool:
