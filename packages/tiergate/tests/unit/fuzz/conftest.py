@@ -1,8 +1,11 @@
-"""Hypothesis profiles of the fuzz suite: ``ci`` (the default) and ``quick`` (pre-commit).
+"""Hypothesis profiles of the fuzz suite: ``ci`` (the default), ``quick`` and ``explore``.
 
-``TIERGATE_HYPOTHESIS_PROFILE=quick`` runs about ten times fewer examples. Neither
-profile writes an example database into the repository, nor has a deadline (a
-reader that writes a throwaway workspace per example is slow on a busy machine).
+``TIERGATE_HYPOTHESIS_PROFILE=quick`` (pre-commit) runs about ten times fewer
+examples; ``ci`` and ``quick`` try the same cases every run. ``explore`` runs as
+many as ``ci`` but draws new ones each run: the way to look for a new kind of
+input (each one found becomes an explicit regression test). No profile writes an
+example database into the repository, nor has a deadline (a reader that writes
+a throwaway workspace per example is slow on a busy machine).
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ _CI = settings(
     print_blob=True,
     suppress_health_check=(HealthCheck.too_slow, HealthCheck.data_too_large),
 )
-settings.register_profile("ci", _CI)
-settings.register_profile("quick", _CI, max_examples=200 // QUICK_DIVISOR)
+# ``ci`` and ``quick`` are derandomized: every run tries the same cases, so a red run is a
+# regression, never a draw. ``explore`` draws new cases each run, to hunt for new kinds.
+settings.register_profile("ci", _CI, derandomize=True)
+settings.register_profile("quick", _CI, max_examples=200 // QUICK_DIVISOR, derandomize=True)
+settings.register_profile("explore", _CI)
 settings.load_profile(os.environ.get(PROFILE_ENV, "ci"))

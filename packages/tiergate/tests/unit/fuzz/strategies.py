@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
 PROFILE_ENV = "TIERGATE_HYPOTHESIS_PROFILE"
-"""``quick``: about ten times fewer examples (pre-commit); anything else: the ``ci`` profile."""
+"""``quick``: about ten times fewer examples (pre-commit); ``explore``: new cases each run."""
 QUICK_DIVISOR = 10
 QUICK = os.environ.get(PROFILE_ENV, "ci") == "quick"
 
