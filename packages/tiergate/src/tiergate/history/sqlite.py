@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,10 @@ class _SQLiteTransaction:
             self._connection.execute(statement)
 
 
+_WAL_RETRY = 0.05
+"""Seconds between two attempts to put a store in WAL mode."""
+
+
 class SQLiteStore(SQLStore):
     """A history store in one SQLite file (created with its folder when missing)."""
 
@@ -72,10 +77,27 @@ class SQLiteStore(SQLStore):
         try:
             with self._guard():
                 self._connection.execute("PRAGMA foreign_keys = ON")
-                self._connection.execute("PRAGMA journal_mode = WAL")
+                self._into_wal(time.monotonic() + busy_timeout)
         except TiergateError:
             self._connection.close()
             raise
+
+    def _into_wal(self, deadline: float) -> None:
+        """Put the file in WAL mode, waiting while other connections hold it.
+
+        Changing the journal mode needs the file to itself, and SQLite answers
+        "locked" at once rather than through the busy timeout: a new store that
+        several writers open together is retried here until ``deadline``.
+        """
+        while True:
+            try:
+                self._connection.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(_WAL_RETRY)
+            else:
+                return
 
     def close(self) -> None:
         """Close the connection (an open transaction is rolled back)."""
