@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from tiergate.gates.base import GateResult
+    from tiergate.runfolder import SessionKind
     from unit.conftest import RunFolder
 
 TYPE_ALPHA = "type-3.11(package='alpha')"
@@ -263,6 +264,25 @@ def test_a_failed_tool_without_findings_is_red_with_its_message(
     assert (lint.status, lint.measured) == ("failed", "1 findings")
     assert lint.details == ("ruff: 0 finding(s), format check exit 1",)
     assert results["tools/sql"].details == ("the tool reported a failure",)
+
+
+@pytest.mark.parametrize(
+    ("kind", "files", "what"),
+    [
+        ("lint", {"findings": ("ruff.json", "")}, "ruff report"),
+        ("sql", {"findings": ("sqlfluff.json", " \n")}, "sqlfluff report"),
+    ],
+)
+def test_a_passed_tool_whose_report_is_blank_is_red_never_unseen_green(
+    alpha: Path, run: RunFolder, kind: SessionKind, files: dict[str, tuple[str, str]], what: str
+) -> None:
+    del alpha
+    run.tool(kind, files)
+    result = _results(run)[f"tools/{kind}"]
+    assert (result.status, result.measured) == (
+        "failed",
+        f"crashed: empty {what}: the tool wrote nothing",
+    )
 
 
 @pytest.mark.req("FR-034")

@@ -10,7 +10,8 @@ source answered for.)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -31,7 +32,6 @@ NAME = "tools"
 _SHOWN = 10
 _BOUND = "0 findings"
 _NOT_AUDITED = "dependencies were NOT audited: no advisory source answered"
-"""What the security reader adds when no advisory source answered: a warning, not a finding."""
 
 _Report = TypeVar("_Report", bound=BaseModel)
 
@@ -116,31 +116,45 @@ class AuditFinding(_Finding):
 class AuditReport(_Finding):
     """``audit.json`` as ``tiergate audit`` writes it: the findings and the status."""
 
-    status: str | None = None
+    status: Literal["passed", "failed", "not-audited"]
     findings: list[AuditFinding] = Field(default_factory=list)
 
 
-def _read_report(path: Path, model: type[_Report], what: str) -> _Report | None:
-    """The JSON report ``path`` of a tool validated into ``model``; ``None`` when it is blank."""
+class EmptyReportError(ArtifactError):
+    """A tool's report is blank: the tool did not look (every tool writes ``[]`` at least)."""
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a tool session's reports say: findings, and whether the audit had no source."""
+
+    lines: list[str]
+    not_audited: bool = False
+
+
+def _read_report(path: Path, model: type[_Report], what: str) -> _Report:
+    """The JSON report ``path`` of a tool validated into ``model``.
+
+    A blank file is an :class:`ArtifactError`: every tool writes JSON (``[]`` when it
+    found nothing), so an empty report means it did not look, never "no findings".
+    """
     text = read_text(path, what, ArtifactError, limit=MAX_ARTIFACT_BYTES)
     if not text.strip():
-        return None
+        raise EmptyReportError(f"empty {what}: the tool wrote nothing", path=path)
     return validate(model, parse_json(text, path, what, ArtifactError), path, what, ArtifactError)
 
 
 def ruff_findings(path: Path) -> list[RuffFinding]:
-    """The findings of ``ruff.json`` (a blank file has none); a bad one is an ArtifactError."""
-    report = _read_report(path, RuffReport, "ruff report")
-    return report.root if report is not None else []
+    """The findings of ``ruff.json``; a blank or bad one is an ArtifactError."""
+    return _read_report(path, RuffReport, "ruff report").root
 
 
 def sqlfluff_files(path: Path) -> list[SqlfluffFile]:
-    """The files of ``sqlfluff.json`` (a blank file has none); a bad one is an ArtifactError."""
-    report = _read_report(path, SqlfluffReport, "sqlfluff report")
-    return report.root if report is not None else []
+    """The files of ``sqlfluff.json``; a blank or bad one is an ArtifactError."""
+    return _read_report(path, SqlfluffReport, "sqlfluff report").root
 
 
-def _ruff(folder: Path, manifest: SessionManifest) -> list[str]:
+def _ruff(folder: Path, manifest: SessionManifest) -> _Found:
     found = [
         f"{i.filename}:{i.location.row}: {i.code} {i.message}"
         for i in ruff_findings(folder / manifest.artifacts["findings"])
@@ -149,7 +163,7 @@ def _ruff(folder: Path, manifest: SessionManifest) -> list[str]:
         path = folder / manifest.artifacts["format"]
         listed = read_text(path, "ruff format report", ArtifactError, limit=MAX_ARTIFACT_BYTES)
         found += [f"{name}: would be reformatted" for name in listed.splitlines() if name]
-    return found
+    return _Found(found)
 
 
 def mypy_where(finding: MypyFinding) -> str:
@@ -177,36 +191,36 @@ def mypy_errors(path: Path) -> list[str]:
     return found
 
 
-def _mypy(folder: Path, manifest: SessionManifest) -> list[str]:
-    return mypy_errors(folder / manifest.artifacts["findings"])
+def _mypy(folder: Path, manifest: SessionManifest) -> _Found:
+    return _Found(mypy_errors(folder / manifest.artifacts["findings"]))
 
 
-def _sqlfluff(folder: Path, manifest: SessionManifest) -> list[str]:
-    return [
-        f"{f.filepath}:{'?' if v.start_line_no is None else v.start_line_no}: "
-        f"{v.code} {v.description}"
-        for f in sqlfluff_files(folder / manifest.artifacts["findings"])
-        for v in f.violations
-    ]
+def _sqlfluff(folder: Path, manifest: SessionManifest) -> _Found:
+    return _Found(
+        [
+            f"{f.filepath}:{'?' if v.start_line_no is None else v.start_line_no}: "
+            f"{v.code} {v.description}"
+            for f in sqlfluff_files(folder / manifest.artifacts["findings"])
+            for v in f.violations
+        ]
+    )
 
 
-def _security(folder: Path, manifest: SessionManifest) -> list[str]:
+def _security(folder: Path, manifest: SessionManifest) -> _Found:
     found = []
     if "bandit" in manifest.artifacts:  # the gate checks it is there when there is source
         path = folder / manifest.artifacts["bandit"]
-        bandit = _read_report(path, BanditReport, "bandit report") or BanditReport()
+        bandit = _read_report(path, BanditReport, "bandit report")
         found += [
             f"{r.filename}:{r.line_number}: {r.test_id} {r.issue_text}" for r in bandit.results
         ]
     path = folder / manifest.artifacts["findings"]
-    audit = _read_report(path, AuditReport, "audit report") or AuditReport()
+    audit = _read_report(path, AuditReport, "audit report")
     found += [f"{f.package}=={f.version}: {f.advisory_id}" for f in audit.findings]
-    if audit.status == "not-audited":
-        found.append(_NOT_AUDITED)
-    return found
+    return _Found(found, not_audited=audit.status == "not-audited")
 
 
-_READERS: dict[str, Callable[[Path, SessionManifest], list[str]]] = {
+_READERS: dict[str, Callable[[Path, SessionManifest], _Found]] = {
     "lint": _ruff,
     "type": _mypy,
     "sql": _sqlfluff,
@@ -254,9 +268,13 @@ def _judge(
         if manifest.outcome == "crashed":
             why = manifest.message or why
         return GateResult(gate, title, "failed", f"crashed: {why}", _BOUND)
-    found = _READERS[manifest.kind](folder, manifest)
-    not_audited = _NOT_AUDITED in found
-    found = [line for line in found if line != _NOT_AUDITED]
+    try:
+        report = _READERS[manifest.kind](folder, manifest)
+    except EmptyReportError as error:
+        if manifest.outcome == "passed":  # green without a report would be green unseen
+            return GateResult(gate, title, "failed", f"crashed: {error.message}", _BOUND)
+        report = _Found([])  # the tool failed before writing: its failure is what is shown
+    found, not_audited = report.lines, report.not_audited
     if manifest.outcome == "failed" and not found and not not_audited:
         found = [manifest.message or "the tool reported a failure"]
     extra = len(found) - _SHOWN
