@@ -17,9 +17,10 @@ from tiergate.files import relative
 from tiergate.gates.base import GateResult, not_run
 from tiergate.junit import read_junit_totals
 from tiergate.plan import measured_by
+from tiergate.reading import has_content
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
     from pathlib import Path
 
     from tiergate.context import Context
@@ -58,6 +59,7 @@ class SessionsGate:
                     "tests = false with a reason",
                 )
         records = _records_by_session(context)
+        recorded = _records_by_tier(context)
         for expected in context.expected:
             entry = context.sessions.get(expected.name)
             gate, title = f"{NAME}/{expected.name}", f"session {expected.name}"
@@ -69,7 +71,7 @@ class SessionsGate:
             member = context.workspace.member(expected.package)
             problems = (
                 _no_test_files(member)
-                or list(_problems(context, expected, member, *entry))
+                or list(_problems(context, expected, recorded, *entry))
                 or _uncollected(context, member, records.get(expected.name, ()))
             )
             if problems:
@@ -129,14 +131,14 @@ def _uncollected(context: Context, member: Member, records: Sequence[TestRecord]
 def _problems(
     context: Context,
     expected: ExpectedSession,
-    member: Member,
+    recorded: Mapping[tuple[str, str], int],
     folder: Path,
     manifest: SessionManifest,
 ) -> Iterator[str]:
     if manifest.outcome == "crashed":
         yield f"crashed: {manifest.message or 'no reason given'}"
+    member = context.workspace.member(expected.package)
     has_source = any(m.source for m in measured_by(context.workspace, member))
-    recorded = _records_by_tier(context)
     for tier in expected.tiers:
         run = manifest.tiers.get(tier)
         if run is None:
@@ -146,7 +148,7 @@ def _problems(
             yield f"tier {tier}: crashed: {run.message}"
         yield from _junit_agrees(folder, tier, run.artifacts, recorded.get((expected.name, tier)))
         data = run.artifacts.get("coverage")
-        if has_source and (data is None or _empty(folder / data)):
+        if has_source and (data is None or not has_content(folder / data)):
             yield f"tier {tier}: no coverage data"
 
 
@@ -166,13 +168,6 @@ def _junit_agrees(
     reported = read_junit_totals(folder / artifacts["junit"]).tests
     if recorded != reported:
         yield f"tier {tier}: {recorded} test records but {reported} tests in JUnit XML"
-
-
-def _empty(path: Path) -> bool:
-    try:
-        return not path.is_file() or path.stat().st_size == 0
-    except (OSError, ValueError):
-        return True
 
 
 GATE = SessionsGate()
