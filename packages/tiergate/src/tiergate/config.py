@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from tiergate import reading
-from tiergate.errors import ConfigError, TiergateError
+from tiergate.errors import ConfigError, TiergateError, shown
 from tiergate.files import line_of
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 PYPROJECT = "pyproject.toml"
 _M = TypeVar("_M", bound="BaseModel")
 _T = TypeVar("_T")
-_SHOWN: Final = 60
-"""Characters of a wrong value a message shows."""
 MAX_NAME: Final = 255
 """Longest file or folder name (in UTF-8 bytes) a configured path may hold, as most file systems."""
 MAX_COUNT: Final = 1_000_000
@@ -419,12 +417,7 @@ def read_toml(path: Path, what: str = "TOML file") -> dict[str, Any]:
     Missing, unreadable, not UTF-8, invalid or nested too deep: one error naming
     the file (and line).
     """
-    try:
-        return reading.read_toml(path, what, ConfigError)
-    except ConfigError as error:
-        if error.message != f"{what} not found":
-            raise
-    raise ConfigError("file not found", path=path)
+    return reading.read_toml(path, what, ConfigError, missing="file not found")
 
 
 def line_in(path: Path, *needles: str) -> int | None:
@@ -455,17 +448,20 @@ def table_at(
     keys: Sequence[str],
     path: Path,
     error: type[TiergateError] = ConfigError,
+    *,
+    text: str | None = None,
 ) -> dict[str, Any]:
     """The table at ``keys`` in the parsed TOML ``data`` of ``path``; absent: an empty table.
 
     A value of another type on the way (``tool = "x"``, ``[tool] tiergate = 3``)
-    is an ``error`` naming the key, the file and the line of the key.
+    is an ``error`` naming the key, the file and the line of the key (found in
+    ``text``, the file's text, when given).
     """
     found: Mapping[str, Any] = data
     for depth, key in enumerate(keys, start=1):
         value = found.get(key, {})
         if not isinstance(value, dict):
-            raise shape_error(".".join(keys[:depth]), "a table", value, path, error)
+            raise shape_error(".".join(keys[:depth]), "a table", value, path, error, text=text)
         found = value
     return dict(found)
 
@@ -497,12 +493,9 @@ def shape_error(  # noqa: PLR0913 - the key, the type wanted, the value, and whe
 ) -> TiergateError:
     """``<key> must be <wanted>, not <value>`` naming ``path`` and the line of the key."""
     last = key.rsplit(".", 1)[-1]
-    needles = key_needles(last)
+    needles = (*key_needles(last), f'"{last}"', f"'{last}'", last)
     line = line_in(path, *needles) if text is None else line_of(text, *needles)
-    shown = repr(value)
-    if len(shown) > _SHOWN:
-        shown = f"{shown[:_SHOWN]}..."
-    return error(f"{printable(key)} must be {wanted}, not {shown}", path=path, line=line)
+    return error(f"{key} must be {wanted}, not {shown(value)}", path=path, line=line)
 
 
 def parse_config(data: dict[str, Any], path: Path) -> TiergateConfig:
@@ -516,37 +509,23 @@ def _validate(model: type[_M], data: dict[str, Any], path: Path, text: str | Non
     except ValidationError as error:
         first = error.errors()[0]
         loc = [str(part) for part in first["loc"] if isinstance(part, str)]
-        message = printable(str(first["msg"]).removeprefix("Value error, "))
+        message = str(first["msg"]).removeprefix("Value error, ")
         if not first["loc"] and ": " in message:  # a model check that names its own key
             named = message.split(": ", 1)[0]
             line = _key_line(path, text, named.replace("[", ".").split("."))
             raise ConfigError(f"tool.tiergate.{message}", path=path, line=line) from None
-        key = printable(".".join(["tool", "tiergate", *(str(part) for part in first["loc"])]))
+        key = ".".join(["tool", "tiergate", *(str(part) for part in first["loc"])])
         line = _key_line(path, text, loc)
         raise ConfigError(f"{key}: {message}", path=path, line=line) from None
     except RecursionError:
         raise ConfigError("tool.tiergate: nested too deep", path=path) from None
 
 
-def printable(text: str) -> str:
-    """``text`` with every character that is not printable (line breaks included) escaped."""
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
 def _key_line(path: Path, text: str | None, keys: Sequence[str]) -> int | None:
     """The line of the innermost of ``keys`` that the file shows, else of ``[tool.tiergate``."""
-    if text is None:
-        try:
-            text = reading.read_text(path, "file", ConfigError)
-        except TiergateError:
-            return None
-    for key in reversed([key for key in keys if key]):
-        line = line_of(text, *key_needles(key))
-        if line is not None:
-            return line
-    return line_of(text, "[tool.tiergate", "tiergate")
+    needles = [needle for key in reversed(keys) if key for needle in key_needles(key)]
+    needles += ["[tool.tiergate", "tiergate"]
+    return line_in(path, *needles) if text is None else line_of(text, *needles)
 
 
 def load_config(root: Path) -> TiergateConfig:

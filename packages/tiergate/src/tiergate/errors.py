@@ -56,6 +56,26 @@ def one_line(text: str) -> str:
     return text.translate(_ESCAPES)
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of ``error``'s message (a library may add more below); else its type."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+SHOWN = 60
+"""Characters of a value from a file that a message quotes."""
+
+
+def clip(text: str, limit: int = SHOWN) -> str:
+    """``text`` cut to ``limit`` characters (``...`` says it was cut)."""
+    return text if len(text) <= limit else f"{text[:limit]}..."
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` cut to :data:`SHOWN` characters: a wrong value, as a message quotes it."""
+    return clip(repr(value))
+
+
 _ESCAPES = {
     code: ascii(chr(code))[1:-1]
     for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)

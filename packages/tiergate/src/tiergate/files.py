@@ -37,6 +37,11 @@ def write_whole(
         raise error(f"cannot write the {what}: {path_problem(failure)}", path=path) from None
 
 
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (``..`` parts normalised, symbolic links not followed) is in ``folder``."""
+    return Path(os.path.normpath(path)).is_relative_to(os.path.normpath(folder))
+
+
 def relative(path: Path, root: Path) -> str:
     """``path`` relative to ``root``, POSIX (``..`` parts when outside it)."""
     return Path(os.path.relpath(path, root)).as_posix()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from tiergate.covdata import SourceIndex, measure, read_executed, union
 from tiergate.plan import member_tiers
+from tiergate.reading import has_content
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,12 +31,7 @@ Executed = dict[str, frozenset[int]]
 def _has_data(artifacts: TierArtifacts) -> bool:
     """Whether the tier left a coverage data file that is not empty."""
     path = artifacts.path("coverage")
-    if path is None:
-        return False
-    try:
-        return path.is_file() and path.stat().st_size > 0
-    except (OSError, ValueError):
-        return False
+    return path is not None and has_content(path)
 
 
 @dataclass

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tiergate.config import key_needles, line_in, printable, read_toml, table_at
-from tiergate.errors import ConfigError
+from tiergate.config import key_needles, line_in, read_toml, table_at
+from tiergate.errors import ConfigError, shown
 from tiergate.files import read_ini
 from tiergate.reading import exists
 
@@ -40,8 +40,6 @@ DEFAULT_NORECURSEDIRS = (
 _PYPROJECT = "pyproject.toml"
 _LISTS = ("testpaths", "python_files", "python_classes", "python_functions", "norecursedirs")
 """The options read here: in ``[tool.pytest.ini_options]``, a string or a list of strings."""
-_SHOWN = 60
-"""Characters of a wrong value a message shows."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def _load_pytest_toml(path: Path) -> _Options:
         return _Options(path, table_at(document, ("pytest",), path), toml=True, lines={})
     loose = [key for key, value in document.items() if not isinstance(value, dict)]
     if loose:
-        msg = f"pytest options must be under a [pytest] table (found {printable(', '.join(loose))})"
+        msg = f"pytest options must be under a [pytest] table (found {', '.join(loose)})"
         raise ConfigError(msg, path=path, line=line_in(path, *key_needles(loose[0])))
     return _Options(path, {}, toml=True, lines={})
 
@@ -192,8 +190,7 @@ def _settings(options: _Options) -> PytestSettings:
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
         line = options.lines.get(key) or line_in(options.path, *key_needles(key), key)
-        shown = repr(value) if len(repr(value)) <= _SHOWN else f"{repr(value)[:_SHOWN]}..."
-        msg = f"pytest option {key} must be a list of strings, not {shown}"
+        msg = f"pytest option {key} must be a list of strings, not {shown(value)}"
         raise ConfigError(msg, path=options.path, line=line)
 
     return PytestSettings(

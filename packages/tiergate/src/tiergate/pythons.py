@@ -11,13 +11,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tiergate.errors import ConfigError
+from tiergate.errors import ConfigError, clip
 from tiergate.reading import read_text
 
 PYTHON_VERSION_FILE = ".python-version"
-_WHAT = "list of Python versions"
-_SHOWN = 60
-"""Characters of a wrong line a message shows."""
 _VERSION = re.compile(r"^(?:(?:cpython|python)-?)?(?P<version>3\.\d+)(?:\.\d+)?$")
 
 
@@ -30,14 +27,12 @@ def read_python_versions(root: Path) -> tuple[str, ...]:
     read (a folder, not UTF-8 text).
     """
     path = root / PYTHON_VERSION_FILE
-    try:
-        text = read_text(path, _WHAT, ConfigError)
-    except ConfigError as error:
-        if error.message != f"{_WHAT} not found":
-            raise
-        raise ConfigError(
-            "missing: list the Python versions to test with, one per line", path=path
-        ) from None
+    text = read_text(
+        path,
+        "list of Python versions",
+        ConfigError,
+        missing="missing: list the Python versions to test with, one per line",
+    )
     versions: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -45,8 +40,7 @@ def read_python_versions(root: Path) -> tuple[str, ...]:
             continue
         match = _VERSION.match(line)
         if match is None:
-            shown = line if len(line) <= _SHOWN else f"{line[:_SHOWN]}..."
-            raise ConfigError(f"not a CPython 3.X version: {shown!r}", path=path, line=number)
+            raise ConfigError(f"not a CPython 3.X version: {clip(line)!r}", path=path, line=number)
         version = match["version"]
         if version in versions:
             raise ConfigError(f"{version} is listed twice", path=path, line=number)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import errno
 import json
-import math
 import os
 import stat
 import tomllib
@@ -63,7 +62,7 @@ _PATH_PROBLEMS: Final = {
     errno.EPERM: "permission denied",
     errno.ELOOP: "too many symbolic links",
 }
-_TOML_CACHE: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+_TOML_CACHE: dict[tuple[str, int, int, int], tuple[dict[str, Any], str]] = {}
 
 
 def first_problem(error: ValidationError, *prefix: str) -> str:
@@ -87,8 +86,12 @@ def read_bytes(
     error: type[TiergateError],
     *,
     limit: int = MAX_ARTIFACT_BYTES,
+    missing: str | None = None,
 ) -> bytes:
-    """The bytes of the regular file ``path`` (a ``what``), at most ``limit`` of them."""
+    """The bytes of the regular file ``path`` (a ``what``), at most ``limit`` of them.
+
+    ``missing``: the message when there is no file (default: ``<what> not found``).
+    """
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
@@ -101,7 +104,7 @@ def read_bytes(
             if len(data) > status.st_size:
                 data += handle.read(limit + 1 - len(data))
     except FileNotFoundError:
-        raise error(f"{what} not found", path=path) from None
+        raise error(missing or f"{what} not found", path=path) from None
     except (OSError, ValueError) as failure:
         raise error(f"cannot read the {what}: {path_problem(failure)}", path=path) from None
     if len(data) > limit:
@@ -126,9 +129,11 @@ def read_text(
     error: type[TiergateError],
     *,
     limit: int = MAX_CONFIG_BYTES,
+    missing: str | None = None,
 ) -> str:
     """The UTF-8 text of ``path`` (a ``what``), at most ``limit`` bytes of it."""
-    return decode(read_bytes(path, what, error, limit=limit), path, what, error)
+    data = read_bytes(path, what, error, limit=limit, missing=missing)
+    return decode(data, path, what, error)
 
 
 def exists(path: Path) -> bool:
@@ -139,20 +144,71 @@ def exists(path: Path) -> bool:
         return False
 
 
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` names a folder; a path that cannot name one is ``False``."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def absent(path: Path) -> bool:
+    """Whether nothing is at ``path``.
+
+    A folder, or a path that cannot be read, is not absent: reading what is
+    there then says, in one line, what is wrong with it.
+    """
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+def has_content(path: Path) -> bool:
+    """Whether ``path`` is a regular file that is not empty (a path that cannot be one is not)."""
+    try:
+        status = path.stat()
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size > 0
+
+
 def read_toml(
-    path: Path, what: str = "TOML file", error: type[TiergateError] = ConfigError
+    path: Path,
+    what: str = "TOML file",
+    error: type[TiergateError] = ConfigError,
+    *,
+    missing: str | None = None,
 ) -> dict[str, Any]:
-    """The parsed TOML file ``path``; parsed once while it is unchanged on disk."""
+    """The parsed TOML file ``path``; read and parsed once while it is unchanged on disk."""
+    return copy.deepcopy(_toml(path, what, error, missing)[0])
+
+
+def read_toml_text(
+    path: Path, what: str = "TOML file", error: type[TiergateError] = ConfigError
+) -> str:
+    """The text of the TOML file ``path``, for the lines errors name (read with its parse)."""
+    return _toml(path, what, error, None)[1]
+
+
+def _toml(
+    path: Path, what: str, error: type[TiergateError], missing: str | None
+) -> tuple[dict[str, Any], str]:
+    """The parsed table and the text of ``path``, kept while the file is unchanged."""
     try:
         status = path.stat()
     except FileNotFoundError:
-        raise error(f"{what} not found", path=path) from None
+        raise error(missing or f"{what} not found", path=path) from None
     except (OSError, ValueError) as failure:
         raise error(f"cannot read the {what}: {path_problem(failure)}", path=path) from None
     key = (str(path.absolute()), status.st_size, status.st_mtime_ns, status.st_ino)
     if key not in _TOML_CACHE:
-        _TOML_CACHE[key] = parse_toml(read_text(path, what, error), path, what, error)
-    return copy.deepcopy(_TOML_CACHE[key])
+        text = read_text(path, what, error, missing=missing)
+        _TOML_CACHE[key] = (parse_toml(text, path, what, error), text)
+    return _TOML_CACHE[key]
 
 
 def parse_toml(
@@ -316,14 +372,6 @@ def in_utc(value: datetime) -> datetime:
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 """A timezone-aware datetime, held in UTC: every time an artifact or store gives."""
-
-
-def finite(value: float) -> float:
-    """``value`` when it is a finite number (a pydantic ``AfterValidator``)."""
-    if not math.isfinite(value):
-        msg = "must be a finite number"
-        raise ValueError(msg)
-    return value
 
 
 def _no_constant(name: str) -> object:

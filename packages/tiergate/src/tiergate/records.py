@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tiergate.errors import ArtifactError
-from tiergate.reading import finite, read_json_lines, validate
+from tiergate.reading import read_json_lines, validate
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,11 +29,7 @@ MAX_NAME: Final = 256
 MAX_REQUIREMENTS: Final = 1_000
 """The most requirement IDs one record may name."""
 
-Duration = Annotated[
-    float,
-    Field(strict=True, allow_inf_nan=False, ge=0, le=MAX_DURATION),
-    AfterValidator(finite),
-]
+Duration = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=MAX_DURATION)]
 """Seconds: a finite number, from 0 to :data:`MAX_DURATION`."""
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_NAME)]
 

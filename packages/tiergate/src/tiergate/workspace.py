@@ -19,15 +19,15 @@ from packaging.utils import canonicalize_name
 
 from tiergate.config import (
     MemberConfig,
+    expect_type,
     key_needles,
     parse_member_config,
-    printable,
     read_toml,
     shape_error,
     table_at,
 )
-from tiergate.errors import ConfigError, WorkspaceError
-from tiergate.files import line_of, quoted_line_of, relative
+from tiergate.errors import WorkspaceError, clip, first_line, shown
+from tiergate.files import inside, line_of, quoted_line_of, relative
 from tiergate.graph import (
     DependencyCycleError,
     component_order,
@@ -37,7 +37,7 @@ from tiergate.graph import (
 )
 from tiergate.lockfile import locked_member_dependencies
 from tiergate.pythons import read_python_versions
-from tiergate.reading import exists, path_problem, read_text
+from tiergate.reading import exists, is_folder, path_problem, read_toml_text
 from tiergate.sources import member_source
 from tiergate.testfiles import MemberTests, PytestSettings, find_member_tests
 
@@ -54,9 +54,6 @@ _EMPTY_ROOT = "the workspace root holds no source and no test of its own"
 _NOT_SEARCHED = MemberTests((), (), (), PytestSettings(None, Path(), ()), "not searched yet")
 """A member read alone: its tests are found once every member's folder is known."""
 _T = TypeVar("_T")
-_TOML_TYPES: dict[type, str] = {str: "a string", list: "an array", dict: "a table"}
-_SHOWN = 60
-"""Characters of a wrong value a message shows."""
 _NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
@@ -251,7 +248,7 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
     root = root.resolve()
     root_file = root / PYPROJECT
     data = read_toml(root_file)
-    text = _text(root_file)
+    text = read_toml_text(root_file)
     uv = table_at(data, ("tool", "uv"), root_file, WorkspaceError)
     if "workspace" not in uv:
         raise WorkspaceError(
@@ -267,7 +264,14 @@ def load_workspace(root: Path, *, pythons: Sequence[str] | None = None) -> Works
         if folder != root:
             file = folder / PYPROJECT
             drafts.append(
-                _draft(folder, file, read_toml(file), _text(file), is_root=False, locked=locked)
+                _draft(
+                    folder,
+                    file,
+                    read_toml(file),
+                    read_toml_text(file),
+                    is_root=False,
+                    locked=locked,
+                )
             )
     by_name = _index(drafts)
     testers = {draft.name: _tester(draft, by_name) for draft in drafts}
@@ -379,7 +383,7 @@ def _member_folders(root: Path, root_file: Path, text: str, table: dict[str, Any
             {
                 path.resolve()
                 for path in _glob(root, glob, root_file, text)
-                if _is_dir(path) and exists(path / PYPROJECT)
+                if is_folder(path) and exists(path / PYPROJECT)
             }
         )
         if not matched:
@@ -404,7 +408,7 @@ def _glob(root: Path, glob: str, root_file: Path, text: str) -> list[Path]:
     long), or reaching outside the workspace root, is an error naming its line.
     """
     line = quoted_line_of(text, glob)
-    shown = glob if len(glob) <= _SHOWN else f"{glob[:_SHOWN]}..."
+    quoted = repr(clip(glob))
     try:
         if glob and not any(wildcard in glob for wildcard in "*?["):
             (root / glob).stat()
@@ -415,36 +419,21 @@ def _glob(root: Path, glob: str, root_file: Path, text: str) -> list[Path]:
         return []
     except OSError as error:
         raise WorkspaceError(
-            f"invalid glob {shown!r}: {path_problem(error)}", path=root_file, line=line
+            f"invalid glob {quoted}: {path_problem(error)}", path=root_file, line=line
         ) from None
     except (ValueError, NotImplementedError) as error:
         problem = "the path holds a NUL byte" if "\x00" in glob else str(error)
         raise WorkspaceError(
-            f"invalid glob {shown!r}: {problem}", path=root_file, line=line
+            f"invalid glob {quoted}: {problem}", path=root_file, line=line
         ) from None
-    outside = next(
-        (path for path in found if not Path(os.path.normpath(path)).is_relative_to(root)), None
-    )
+    outside = next((path for path in found if not inside(path, root)), None)
     if outside is not None:
         raise WorkspaceError(
-            f"glob {shown!r} reaches outside the workspace root ({os.path.normpath(outside)})",
+            f"glob {quoted} reaches outside the workspace root ({os.path.normpath(outside)})",
             path=root_file,
             line=line,
         )
     return found
-
-
-def _is_dir(path: Path) -> bool:
-    """Whether ``path`` is a folder; a path that cannot name one is not."""
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):
-        return False
-
-
-def _text(file: Path) -> str:
-    """The text of the TOML file ``file`` (already parsed), for the lines errors name."""
-    return read_text(file, "TOML file", ConfigError)
 
 
 def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and the lock
@@ -465,8 +454,7 @@ def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and 
     project = table_at(data, ("project",), file, WorkspaceError)
     name = project.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        shown = repr(name) if len(repr(name)) <= _SHOWN else f"{repr(name)[:_SHOWN]}..."
-        problem = "missing" if name is None else f"not a valid project name: {shown}"
+        problem = "missing" if name is None else f"not a valid project name: {shown(name)}"
         line = line_of(text, *key_needles("name")) if name is not None else None
         raise WorkspaceError(
             f"[project].name is {problem}",
@@ -481,7 +469,7 @@ def _draft(  # noqa: PLR0913 - the member's folder, file, data, text, place and 
         requires_python = SpecifierSet(raw_python)
     except InvalidSpecifier as error:
         raise WorkspaceError(
-            f"invalid requires-python {raw_python!r}: {_first_line(error)}",
+            f"invalid requires-python {raw_python!r}: {first_line(error)}",
             path=file,
             line=quoted_line_of(text, "requires-python"),
         ) from None
@@ -537,6 +525,11 @@ def _check_uv_sources(data: dict[str, Any], file: Path, text: str) -> None:
             )
 
 
+def _expect(value: object, kind: type[_T], key: str, file: Path, text: str) -> _T:
+    """``value`` if it is a ``kind``, else a WorkspaceError naming ``key`` and its line."""
+    return expect_type(value, kind, key, file, WorkspaceError, text=text)
+
+
 def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Requirement], ...]:
     parsed: list[tuple[str, Requirement]] = []
     for raw in raws:
@@ -547,7 +540,7 @@ def _requirements(raws: list[Any], file: Path, text: str) -> tuple[tuple[str, Re
             parsed.append((raw, Requirement(raw)))
         except InvalidRequirement as error:
             raise WorkspaceError(
-                f"invalid dependency {raw!r}: {_first_line(error)}",
+                f"invalid dependency {raw!r}: {first_line(error)}",
                 path=file,
                 line=quoted_line_of(text, raw),
             ) from None
@@ -602,15 +595,3 @@ def _admitted(requires_python: SpecifierSet, configured: Sequence[str]) -> tuple
         for version in configured
         if any(requires_python.contains(f"{version}.{patch}") for patch in range(_PATCHES))
     )
-
-
-def _expect(value: object, kind: type[_T], key: str, file: Path, text: str) -> _T:
-    """Return ``value`` if it is a ``kind``, else raise a WorkspaceError naming ``key``."""
-    if not isinstance(value, kind):
-        wanted = _TOML_TYPES.get(kind, f"a {kind.__name__}")
-        raise shape_error(key, wanted, value, file, WorkspaceError, text=text)
-    return value
-
-
-def _first_line(error: Exception) -> str:
-    return printable(str(error).splitlines()[0]) if str(error) else type(error).__name__

@@ -22,7 +22,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-from tiergate.errors import AdvisoryError
+from tiergate.errors import AdvisoryError, first_line
 
 LocalKind = Literal["path", "file", "url", "vcs"]
 
@@ -67,12 +67,6 @@ class LocalRequirement:
             "editable": self.editable,
             "target": self.target,
         }
-
-
-def first_line(error: Exception) -> str:
-    """The first line of ``error``'s message (packaging adds the requirement and a caret below)."""
-    lines = str(error).strip().splitlines()
-    return lines[0] if lines else type(error).__name__
 
 
 def mask_credentials(url: str) -> str:

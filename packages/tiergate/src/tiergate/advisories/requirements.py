@@ -18,13 +18,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from tiergate.advisories.local import (
-    LocalRequirement,
-    editable_requirement,
-    first_line,
-    local_requirement,
-)
-from tiergate.errors import AdvisoryError
+from tiergate.advisories.local import LocalRequirement, editable_requirement, local_requirement
+from tiergate.errors import AdvisoryError, first_line
 
 if TYPE_CHECKING:
     from pathlib import Path

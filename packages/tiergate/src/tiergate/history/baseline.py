@@ -18,7 +18,7 @@ from tiergate.files import write_whole
 from tiergate.history.connect import open_store, store_exists
 from tiergate.history.summary import STAR, ScopeCounts
 from tiergate.history.url import resolve_url
-from tiergate.reading import UtcDatetime, read_model
+from tiergate.reading import UtcDatetime, absent, read_model
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -126,7 +126,7 @@ def find_baseline(
     ``exclude``: the id of the run being judged, which is never its own baseline.
     """
     path = root / config.baseline_file
-    if not _absent(path):
+    if not absent(path):
         return FoundBaseline(read_baseline(path), f"baseline file {config.baseline_file}")
     url = resolve_url(root, config.history)
     if not store_exists(url):
@@ -137,20 +137,6 @@ def find_baseline(
     if run is None:
         return None
     return FoundBaseline(baseline_of_run(run), f"run {run.run_id} on {branch} in {url.redacted}")
-
-
-def _absent(path: Path) -> bool:
-    """Whether nothing is at ``path``; a folder or a path that cannot be read is not absent.
-
-    (Reading what is there then says what is wrong with it, in one line.)
-    """
-    try:
-        path.stat()
-    except FileNotFoundError:
-        return True
-    except (OSError, ValueError):
-        return False
-    return False
 
 
 def baseline_json_schema() -> dict[str, Any]:

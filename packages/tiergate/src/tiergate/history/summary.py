@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from tiergate.covdata import measure, total
 from tiergate.covnumbers import Counts
-from tiergate.reading import UtcDatetime, finite
+from tiergate.reading import UtcDatetime
 from tiergate.runfolder import DEFAULT_RUN_ID, utc_time
 
 if TYPE_CHECKING:
@@ -142,12 +142,9 @@ class TierTests(_Row):
     skipped: int = Field(default=0, ge=0)
     xfailed: int = Field(default=0, ge=0)
     xpassed: int = Field(default=0, ge=0)
-    duration: float = Field(default=0.0, ge=0, description="Seconds, summed over the tests.")
-
-    @field_validator("duration")
-    @classmethod
-    def _finite(cls, value: float) -> float:
-        return finite(value)
+    duration: float = Field(
+        default=0.0, ge=0, allow_inf_nan=False, description="Seconds, summed over the tests."
+    )
 
     @property
     def total(self) -> int:

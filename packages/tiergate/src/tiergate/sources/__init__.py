@@ -14,7 +14,7 @@ import contextlib
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from tiergate.errors import WorkspaceError
+from tiergate.errors import WorkspaceError, shown
 from tiergate.reading import path_problem
 from tiergate.sources._model import (
     FLAT_EXCLUDED_PACKAGES,
@@ -27,7 +27,6 @@ from tiergate.sources._model import (
     generic,
     get,
     is_package,
-    shown,
 )
 from tiergate.sources.backends import backend_reader, hatchling
 

@@ -6,16 +6,16 @@ import roots.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tiergate.config import key_needles, printable
-from tiergate.errors import WorkspaceError
-from tiergate.files import line_of, quoted_line_of
+from tiergate.config import expect_type, table_at
+from tiergate.config import shape_error as config_shape_error
+from tiergate.errors import TiergateError, WorkspaceError, shown
+from tiergate.files import inside, quoted_line_of
 from tiergate.reading import path_problem
 
 if TYPE_CHECKING:
@@ -26,14 +26,6 @@ Root = tuple[Path, str]
 """An import root: its folder (or ``.py`` file) and its dotted import name."""
 
 TESTS = frozenset({"tests", "test"})
-TOML_TYPES: dict[type, str] = {
-    str: "a string",
-    list: "an array",
-    dict: "a table",
-    bool: "a boolean",
-}
-SHOWN = 60
-"""Characters of a wrong value a message shows."""
 WILDCARDS = re.compile(r"[*?\[]")
 # setuptools' flat-layout auto-discovery (setuptools.discovery) skips these.
 FLAT_EXCLUDED_PACKAGES = (
@@ -76,17 +68,11 @@ class Project:
 
     def error(self, message: str, needle: str | None = None) -> WorkspaceError:
         line = None if needle is None else quoted_line_of(self.text, needle)
-        return WorkspaceError(printable(message), path=self.file, line=line)
+        return WorkspaceError(message, path=self.file, line=line)
 
     def table(self, *keys: str) -> Mapping[str, Any]:
         """The table at ``keys`` (empty when absent); another type on the way is an error."""
-        found: Mapping[str, Any] = self.pyproject
-        for depth, key in enumerate(keys, start=1):
-            value = found.get(key, {})
-            if not isinstance(value, dict):
-                raise shape_error(self, ".".join(keys[:depth]), "a table", value)
-            found = value
-        return found
+        return table_at(self.pyproject, keys, self.file, WorkspaceError, text=self.text)
 
     def strings(self, value: object, key: str) -> list[str]:
         items = expect(self, value, list, key)
@@ -142,29 +128,14 @@ def get(data: Mapping[str, Any], *keys: str, default: object = None) -> object:
     return value
 
 
-def shape_error(member: Project, key: str, wanted: str, value: object) -> WorkspaceError:
-    last = key.rsplit(".", 1)[-1]
-    line = line_of(member.text, *key_needles(last)) or quoted_line_of(member.text, last)
-    return WorkspaceError(
-        f"{printable(key)} must be {wanted}, not {shown(value)}", path=member.file, line=line
-    )
-
-
-def shown(value: object) -> str:
-    """``repr(value)``, cut to :data:`SHOWN` characters."""
-    text = repr(value)
-    return text if len(text) <= SHOWN else f"{text[:SHOWN]}..."
-
-
-def inside(path: Path, folder: Path) -> bool:
-    """Whether ``path`` (``..`` parts normalised, symbolic links not followed) is in ``folder``."""
-    return Path(os.path.normpath(path)).is_relative_to(os.path.normpath(folder))
+def shape_error(member: Project, key: str, wanted: str, value: object) -> TiergateError:
+    """``<key> must be <wanted>, not <value>``, naming the member's pyproject and the key's line."""
+    return config_shape_error(key, wanted, value, member.file, WorkspaceError, text=member.text)
 
 
 def expect(member: Project, value: object, kind: type[_T], key: str) -> _T:
-    if not isinstance(value, kind):
-        raise shape_error(member, key, TOML_TYPES[kind], value)
-    return value
+    """``value`` if it is a ``kind``, else the error naming ``key`` in the member's pyproject."""
+    return expect_type(value, kind, key, member.file, WorkspaceError, text=member.text)
 
 
 def is_package(folder: Path) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
-from tiergate.errors import SpecError
+from tiergate.errors import SpecError, clip
 from tiergate.files import relative
 from tiergate.reading import MAX_CONFIG_BYTES, read_bytes
 from tiergate.tiers import folder_tiers, is_requirement_id
@@ -197,8 +197,9 @@ class _Module:
         if isinstance(arg, ast.Constant) and is_requirement_id(arg.value):
             return arg.value
         written = ast.unparse(arg)
-        shown = written if len(written) <= _SHOWN else f"{written[:_SHOWN]}..."
-        msg = f"@pytest.mark.req: {shown} is not a requirement ID as a string literal"
+        msg = (
+            f"@pytest.mark.req: {clip(written, _SHOWN)} is not a requirement ID as a string literal"
+        )
         raise SpecError(
             f"{msg} (the static scan does not run code)", path=self.path, line=arg.lineno
         )
