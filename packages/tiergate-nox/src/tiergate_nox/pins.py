@@ -58,13 +58,7 @@ def read_pins(root: Path) -> dict[str, Pin]:
 
 def parse_pins(text: str, path: Path) -> dict[str, Pin]:
     """The pins in ``text``, read from ``path``; a broken file is a :class:`ConfigError`."""
-    try:
-        data = parse_yaml(text, path, "pre-commit configuration", ConfigError)
-    except (ValueError, OverflowError) as error:  # a timestamp YAML cannot make a datetime of
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ConfigError(
-            f"not a pre-commit configuration: invalid YAML: {reason}", path=path
-        ) from None
+    data = parse_yaml(text, path, "pre-commit configuration", ConfigError)
     repos = data.get("repos", []) if isinstance(data, dict) else None
     if not isinstance(repos, list):
         raise ConfigError("'repos' must be a list of hook repositories", path=path)

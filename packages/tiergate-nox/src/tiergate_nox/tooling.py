@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from tiergate.advisories.audit import UV_EXPORT
 from tiergate.config import read_toml
-from tiergate.errors import ArtifactError, ConfigError
+from tiergate.errors import ArtifactError, ConfigError, ExitCode
 from tiergate.files import read_ini, relative
 from tiergate.gates.tools import ruff_findings, sqlfluff_files
 from tiergate_nox.base import (
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from tiergate_nox.record import SessionRecord
 
 _SKIP_DIRS = {".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__"}
-_UNREADABLE = 3
-"""The exit code a tool session records when its tool wrote a report it cannot read."""
 _REFORMAT = re.compile(r"^Would reformat: (?P<path>.+)$")
 _LOCATION = re.compile(r"^\s*--> (?P<path>.+?):\d+:\d+$")
 
@@ -57,7 +55,7 @@ def lint(ctx: SessionContext, session: nox.Session) -> None:
         try:
             count = len(ruff_findings(findings))
         except ArtifactError as error:
-            finish_tool(session, rec, _UNREADABLE, f"ruff: {error}")
+            finish_tool(session, rec, ExitCode.CRASHED, f"ruff: {error}")
             return
         if count:
             session.run("ruff", "check", "--output-format=concise", ".", success_codes=[0, 1])
@@ -104,7 +102,7 @@ def sql(ctx: SessionContext, session: nox.Session) -> None:
             try:
                 bad = [one for one in sqlfluff_files(findings) if one.violations]
             except ArtifactError as error:
-                finish_tool(session, rec, _UNREADABLE, f"sqlfluff: {error}")
+                finish_tool(session, rec, ExitCode.CRASHED, f"sqlfluff: {error}")
                 return
             message = f"sqlfluff: problems in {len(bad)} of {len(files)} file(s)"
         finish_tool(session, rec, code, message)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.config import read_toml
-from tiergate.errors import ArtifactError, ConfigError
+from tiergate.errors import ArtifactError, ConfigError, ExitCode
 from tiergate.files import read_ini, relative
 from tiergate.gates.tools import mypy_errors
 from tiergate_nox.base import (
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 
 _MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
 """mypy's own search order within a folder."""
-_UNREADABLE = 3
-"""The exit code the session records when mypy wrote output it cannot read."""
 
 
 def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
@@ -73,7 +71,7 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
         try:
             found = mypy_errors(findings)
         except ArtifactError as error:
-            finish_tool(session, rec, _UNREADABLE, f"mypy: {error}")
+            finish_tool(session, rec, ExitCode.CRASHED, f"mypy: {error}")
             return
         for line in found:
             session.log(line)

@@ -34,6 +34,10 @@ MAX_NAME: Final = 255
 """Longest file or folder name (in UTF-8 bytes) a configured path may hold, as most file systems."""
 MAX_COUNT: Final = 1_000_000
 """Largest count a configuration key accepts (``min-tests``)."""
+MAX_TOP: Final = 1000
+"""Most gaps a report lists (``gaps.top``, ``tiergate gaps --top``)."""
+MAX_ONLINE_TIMEOUT: Final = 300
+"""Most seconds the online audit waits (``security.online-timeout``, ``--online-timeout``)."""
 MAX_DAYS: Final = 3650
 """Longest window in days a configuration key accepts (ten years)."""
 _TOML_TYPES: Final[dict[type, str]] = {
@@ -88,7 +92,7 @@ class SecurityConfig(_Section):
     online_timeout: float = Field(
         default=10.0,
         gt=0,
-        le=300,
+        le=MAX_ONLINE_TIMEOUT,
         strict=True,
         allow_inf_nan=False,
         description=(
@@ -260,7 +264,7 @@ class GapsConfig(_Section):
     top: int = Field(
         default=10,
         ge=1,
-        le=1000,
+        le=MAX_TOP,
         strict=True,
         description="How many gaps reports and tiergate gaps list (1 to 1000).",
     )

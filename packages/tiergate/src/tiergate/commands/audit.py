@@ -26,7 +26,7 @@ from tiergate.advisories.audit import (
 from tiergate.advisories.requirements import read_requirements
 from tiergate.ci import is_ci
 from tiergate.commands._shared import seconds
-from tiergate.config import load_config
+from tiergate.config import MAX_ONLINE_TIMEOUT, load_config
 from tiergate.errors import AdvisoryError, ExitCode
 from tiergate.files import write_whole
 from tiergate.reading import read_text
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 STALE_DAYS = 30
 """An offline database older than this is flagged as stale in the output."""
-MAX_ONLINE_TIMEOUT = 300.0
-"""The most seconds ``--online-timeout`` waits (as ``[tool.tiergate.security] online-timeout``)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

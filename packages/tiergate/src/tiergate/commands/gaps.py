@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from tiergate.commands._shared import add_run_argument, run_dirs, whole_number
+from tiergate.config import MAX_TOP
 from tiergate.context import Context
 from tiergate.errors import ArtifactError, ExitCode
 from tiergate.gaps import ranking
@@ -16,9 +17,6 @@ from tiergate.report.terminal import render_gaps
 
 if TYPE_CHECKING:
     import argparse
-
-MAX_TOP = 1000
-"""The most gaps ``--top`` lists (as ``[tool.tiergate.gaps] top``)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -51,13 +51,12 @@ _SPACE, _DELETE = 0x20, 0x7F
 """Characters below the space, and DEL, are control characters: no URL holds one."""
 _QUERY_KEY = re.compile(r"[?&]([^?&=]*)=")
 """A query parameter's name (``?name=`` or ``&name=``); its value runs to the next ``&``."""
-_KEYWORD_PASSWORD = re.compile(
-    r"(?i)(?P<key>\bpassword\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'?|(?:[^\s'\\]|\\.)+|'?)"
+_KEYWORD_VALUE = (
+    r"(?i)(?P<key>\bpassword\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'?|(?:[^\s'\\{end}]|\\.)+|'?)"
 )
+_KEYWORD_PASSWORD = re.compile(_KEYWORD_VALUE.format(end=""))
 """``password=value`` of a key/value connection string: quoted (libpq's escapes) or a word."""
-_URI_KEYWORD_PASSWORD = re.compile(
-    r"(?i)(?P<key>\bpassword\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'?|(?:[^\s'\\&]|\\.)+|'?)"
-)
+_URI_KEYWORD_PASSWORD = re.compile(_KEYWORD_VALUE.format(end="&"))
 """The same in a URL, where ``&`` starts the next query parameter."""
 _UNESCAPE = re.compile(r"\\(.)")
 
@@ -70,17 +69,22 @@ def _query_passwords(text: str) -> Iterator[tuple[int, int]]:
             yield found.end(), len(text) if end < 0 else end
 
 
+def _visible_ats(text: str, start: int) -> list[int]:
+    """Where ``text`` holds an ``@`` from ``start`` on, outside ``password`` query values."""
+    hidden = [span for span in _query_passwords(text) if span[0] >= start]
+    return [
+        index
+        for index, char in enumerate(text)
+        if char == "@" and index >= start and not any(a <= index < b for a, b in hidden)
+    ]
+
+
 def _userinfo_password(text: str, start: int) -> tuple[int, int] | None:
     """``(start, end)`` that may hold a URL's password: after the first ``:``, to the last ``@``.
 
     Everything after ``://`` when the part before that ``:`` is not a plain user name.
     """
-    hidden = [span for span in _query_passwords(text) if span[0] >= start]
-    ats = [
-        index
-        for index, char in enumerate(text)
-        if char == "@" and index >= start and not any(a <= index < b for a, b in hidden)
-    ]
+    ats = _visible_ats(text, start)
     at = ats[-1] if ats else text.rfind("@", start)
     if at < 0:
         return None
@@ -192,12 +196,7 @@ def _ambiguous(raw: str, start: int) -> bool:
     ends the user information at: the user name or password holds an unencoded
     ``@`` or ``/`` (or the path an ``@``).
     """
-    hidden = [span for span in _query_passwords(raw) if span[0] >= start]
-    ats = [
-        index
-        for index, char in enumerate(raw)
-        if char == "@" and index >= start and not any(a <= index < b for a, b in hidden)
-    ]
+    ats = _visible_ats(raw, start)
     if not ats:
         return False
     libpq = _libpq_userinfo(raw, start)
