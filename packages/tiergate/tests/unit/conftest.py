@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import coverage
 import pytest
 
-from tiergate.advisories.audit import ADVISORY_DB_ENV
+from tiergate.advisories.audit import ADVISORY_DB_ENV, AuditResult
 from tiergate.context import Context
 from tiergate.history.url import HISTORY_URL_ENV
 from tiergate.records import TestRecord
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
     from pathlib import Path
 
-    from tiergate.advisories.audit import AuditResult
     from tiergate.runfolder import Outcome, SessionKind
     from tiergate.verdict import Verdict
 
@@ -417,6 +416,13 @@ class RunFolder:
             outcome="failed" if bad else "passed",
             message="bandit exit 0, audit exit 1" if bad else "",
         )
+
+    def clean_tools(self, package: str) -> None:
+        """Every tool session, clean: lint, types of ``package``, sql, and security."""
+        self.lint()
+        self.types(package)
+        self.sql()
+        self.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
 
     def _manifest(  # noqa: PLR0913 - one keyword per field of a manifest
         self,

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tiergate.advisories.audit import AuditResult
 from tiergate.cli import main
 from tiergate.history.connect import open_store
 from tiergate.history.summary import CoverageRow, RunSummary
@@ -29,7 +28,6 @@ from unit.conftest import (
     IMPORTED,
     INIT_PATH,
     Tier,
-    bandit_json,
     mypy_line,
     passing,
     ruff_finding,
@@ -60,10 +58,7 @@ def green(alpha: Path, run: RunFolder) -> RunFolder:
             "integration": Tier(passing(1, "integration"), {CALC_PATH: IMPORTED}),
         },
     )
-    run.lint()
-    run.types("alpha")
-    run.sql()
-    run.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
+    run.clean_tools("alpha")
     return run
 
 

@@ -273,25 +273,27 @@ def test_a_member_tests_flag_must_be_a_boolean(
 
 
 @pytest.mark.parametrize("key", ["source", "tests-paths"])
-def test_a_nul_byte_in_a_configured_path_is_named(
-    ws_root: Path, member: Path, capsys: pytest.CaptureFixture[str], key: str
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("a\\u0000b", "a path cannot hold a NUL byte"),
+        ("x" * 5000, "a path cannot hold a name longer than 255 bytes"),
+    ],
+    ids=["nul-byte", "name-too-long"],
+)
+def test_a_configured_path_the_file_system_cannot_take_is_named(
+    ws_root: Path,
+    member: Path,
+    capsys: pytest.CaptureFixture[str],
+    key: str,
+    case: tuple[str, str],
 ) -> None:
+    written, problem = case
     path = member / "pyproject.toml"
-    path.write_text(MEMBER + f'[tool.tiergate]\n{key} = ["a\\u0000b"]\n')
+    path.write_text(MEMBER + f'[tool.tiergate]\n{key} = ["{written}"]\n')
     line = run(ws_root, capsys)
     names(line, path, 5)
-    assert line.endswith(f"tool.tiergate.{key}.0: a path cannot hold a NUL byte")
-
-
-@pytest.mark.parametrize("key", ["source", "tests-paths"])
-def test_a_configured_name_too_long_is_named(
-    ws_root: Path, member: Path, capsys: pytest.CaptureFixture[str], key: str
-) -> None:
-    path = member / "pyproject.toml"
-    path.write_text(MEMBER + f'[tool.tiergate]\n{key} = ["{"x" * 5000}"]\n')
-    line = run(ws_root, capsys)
-    names(line, path, 5)
-    assert line.endswith(f"tool.tiergate.{key}.0: a path cannot hold a name longer than 255 bytes")
+    assert line.endswith(f"tool.tiergate.{key}.0: {problem}")
 
 
 def test_a_member_glob_with_a_name_too_long_is_named(

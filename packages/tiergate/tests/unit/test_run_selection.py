@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tiergate.advisories.audit import AuditResult
 from tiergate.cli import main
 from tiergate.errors import ArtifactError
 from tiergate.history.connect import open_store
@@ -23,7 +22,6 @@ from unit.conftest import (
     STARTED,
     RunFolder,
     Tier,
-    bandit_json,
     passing,
     record,
 )
@@ -56,10 +54,7 @@ def _full(root: Path, run_id: str, *, red: bool = False, later: bool = False) ->
             "integration": Tier(passing(1, "integration"), {CALC_PATH: IMPORTED}),
         },
     )
-    run.lint()
-    run.types("alpha")
-    run.sql()
-    run.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
+    run.clean_tools("alpha")
     return run
 
 

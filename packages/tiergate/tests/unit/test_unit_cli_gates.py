@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 import jsonschema
 import pytest
 
-from tiergate.advisories.audit import AuditResult
 from tiergate.cli import main
 from tiergate.history.connect import open_store
 from tiergate.history.url import parse_url
@@ -24,7 +23,6 @@ from unit.conftest import (
     INIT_PATH,
     RunFolder,
     Tier,
-    bandit_json,
     passing,
     record,
 )
@@ -101,10 +99,7 @@ def _integration(outcome: Outcome = "passed", message: str = "") -> Tier:
 
 
 def _tools(run: RunFolder) -> None:
-    run.lint()
-    run.types("alpha")
-    run.sql()
-    run.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
+    run.clean_tools("alpha")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tiergate.advisories.audit import AuditResult
 from tiergate.cli import main
 from tiergate.history.connect import open_store
 from tiergate.history.summary import CoverageRow, RunSummary
@@ -19,7 +18,6 @@ from unit.conftest import (
     INIT_PATH,
     RunFolder,
     Tier,
-    bandit_json,
     passing,
     record,
 )
@@ -57,10 +55,7 @@ def _tests(run: RunFolder, *, unit_lines: tuple[int, ...] = (5,), failed: bool =
 
 
 def _tools(run: RunFolder) -> None:
-    run.lint()
-    run.types("alpha")
-    run.sql()
-    run.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
+    run.clean_tools("alpha")
 
 
 def _main(root: Path, *args: str) -> int:

@@ -112,10 +112,6 @@ class IdPattern:
             line=self.line,
         )
 
-    def match(self, text: str, pos: int = 0) -> Match | None:
-        """The ID at ``pos`` of ``text``, within :data:`MATCH_TIMEOUT`."""
-        return self.compiled.match(text, pos, timeout=MATCH_TIMEOUT)
-
     def finditer(self, text: str) -> list[Match]:
         """Every ID of ``text``, within :data:`MATCH_TIMEOUT`."""
         return list(self.compiled.finditer(text, timeout=MATCH_TIMEOUT))

@@ -504,3 +504,14 @@ def corrupt_bytes(data: bytes) -> st.SearchStrategy[bytes]:
         return b"\xef\xbb\xbf" + data
 
     return build()
+
+
+def json_contents(valid: Any) -> st.SearchStrategy[bytes]:  # noqa: ANN401 - any JSON document
+    """Bytes of a JSON file around the ``valid`` document: mutated, of any shape, corrupt."""
+    return st.one_of(
+        mutated(valid).map(json_text).map(str.encode),
+        json_values.map(json_text).map(str.encode),
+        random_bytes,
+        deep_nesting.map(str.encode),
+        corrupt_bytes(json_text(valid).encode()),
+    )

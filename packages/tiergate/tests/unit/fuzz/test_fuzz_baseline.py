@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tiergate.history.baseline import read_baseline
 from unit.fuzz.strategies import (
-    corrupt_bytes,
-    deep_nesting,
     examples,
     fresh_folder,
     guarded,
-    json_text,
-    json_values,
-    mutated,
-    random_bytes,
+    json_contents,
     write,
 )
 
@@ -35,15 +29,7 @@ VALID: dict[str, Any] = {
 
 
 @settings(max_examples=examples(500))
-@given(
-    content=st.one_of(
-        mutated(VALID).map(json_text).map(str.encode),
-        json_values.map(json_text).map(str.encode),
-        random_bytes,
-        deep_nesting.map(str.encode),
-        corrupt_bytes(json_text(VALID).encode()),
-    )
-)
+@given(content=json_contents(VALID))
 def test_baseline_of_any_content(content: bytes) -> None:
     with fresh_folder() as folder:
         path = write(folder / "tiergate-baseline.json", content)

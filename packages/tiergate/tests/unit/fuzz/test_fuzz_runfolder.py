@@ -11,16 +11,11 @@ from hypothesis import strategies as st
 from tiergate.runfolder import find_newest_complete_run, read_manifest, read_sessions
 from unit.fuzz.strategies import (
     SPECIAL_KINDS,
-    corrupt_bytes,
-    deep_nesting,
     examples,
     fresh_folder,
     guarded,
-    json_text,
-    json_values,
+    json_contents,
     make_special,
-    mutated,
-    random_bytes,
     unblocking,
     write,
 )
@@ -52,14 +47,7 @@ VALID: dict[str, Any] = {
         }
     },
 }
-VALID_TEXT = json_text(VALID).encode()
-manifest_bytes = st.one_of(
-    random_bytes,
-    json_values.map(json_text).map(str.encode),
-    mutated(VALID).map(json_text).map(str.encode),
-    deep_nesting.map(str.encode),
-    corrupt_bytes(VALID_TEXT),
-)
+manifest_bytes = json_contents(VALID)
 
 
 @settings(max_examples=examples(800))

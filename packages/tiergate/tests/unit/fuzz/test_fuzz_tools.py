@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +18,7 @@ from unit.fuzz.strategies import (
     examples,
     fresh_folder,
     guarded,
+    json_contents,
     json_text,
     json_values,
     mutated,
@@ -63,16 +64,6 @@ def _manifest(kind: SessionKind, artifacts: dict[str, str]) -> SessionManifest:
     )
 
 
-def _json_contents(valid: Any) -> st.SearchStrategy[bytes]:  # noqa: ANN401 - tool JSON
-    return st.one_of(
-        mutated(valid).map(json_text).map(str.encode),
-        json_values.map(json_text).map(str.encode),
-        random_bytes,
-        deep_nesting.map(str.encode),
-        corrupt_bytes(json_text(valid).encode()),
-    )
-
-
 mypy_lines = st.one_of(
     mutated(json.loads(mypy_line("src/a.py", 3, "bad", "arg-type"))).map(json_text),
     json_values.map(json_text),
@@ -82,7 +73,7 @@ mypy_lines = st.one_of(
 
 
 @settings(max_examples=examples(300))
-@given(content=_json_contents(RUFF), format_list=st.none() | random_bytes)
+@given(content=json_contents(RUFF), format_list=st.none() | random_bytes)
 def test_ruff_findings(content: bytes, format_list: bytes | None) -> None:
     with fresh_folder() as folder:
         files = [write(folder / "ruff.json", content)]
@@ -95,7 +86,7 @@ def test_ruff_findings(content: bytes, format_list: bytes | None) -> None:
 
 
 @settings(max_examples=examples(300))
-@given(content=_json_contents(SQLFLUFF))
+@given(content=json_contents(SQLFLUFF))
 def test_sqlfluff_findings(content: bytes) -> None:
     with fresh_folder() as folder:
         path = write(folder / "sqlfluff.json", content)
@@ -116,7 +107,7 @@ def test_mypy_findings(lines: list[str], raw: bytes | None) -> None:
 
 
 @settings(max_examples=examples(300))
-@given(audit=_json_contents(AUDIT), bandit=_json_contents(BANDIT))
+@given(audit=json_contents(AUDIT), bandit=json_contents(BANDIT))
 def test_security_findings(audit: bytes, bandit: bytes) -> None:
     with fresh_folder() as folder:
         files = [write(folder / "audit.json", audit), write(folder / "bandit.json", bandit)]
