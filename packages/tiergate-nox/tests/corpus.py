@@ -90,6 +90,12 @@ class Check:
         """The table of steps and the one-line verdict at the end."""
         return self.output[self.output.rindex("tiergate check") :]
 
+    @property
+    def not_passed(self) -> frozenset[str]:
+        """The sessions and steps the summary's verdict line names as not passed."""
+        found = re.findall(r"^FAILED: (.*)$", self.summary, flags=re.MULTILINE)
+        return frozenset(found[-1].split(", ")) if found else frozenset()
+
     def manifest(self, kind: SessionKind, package: str) -> dict[str, object] | None:
         """The manifest of ``<kind>-<python>(package=...)`` in this run (``None``: none)."""
         slug = slugify(session_name(kind, PYTHON, package))

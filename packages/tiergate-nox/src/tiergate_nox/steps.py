@@ -1,6 +1,7 @@
-"""Run a chain of steps (each a command), keep going after a failure, summarise them all.
+"""The gates step and the summary of a check: one row per session, one verdict.
 
-This is what ``invoke check`` does; it lives here so that it is tested without invoke.
+The sessions run at once (:mod:`tiergate_nox.schedule`); the gates step runs
+after them, alone, its output shown as it comes (:func:`run_step`).
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Literal
+from typing import IO, TYPE_CHECKING
 
 from rich.markup import escape
 from rich.table import Table
+
+from tiergate_nox.schedule import JobResult
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -20,39 +22,25 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-Status = Literal["passed", "failed", "not run"]
+    from tiergate_nox.schedule import Job
 
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a check: a name and the command that runs it."""
-
-    name: str
-    command: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StepResult:
-    """How a step ended, how long it took and where its output is."""
-
-    step: Step
-    status: Status
-    seconds: float
-    exit_code: int | None
-    log: Path | None
+_STYLES = {"passed": "green", "failed": "bold red", "interrupted": "yellow", "not run": "yellow"}
 
 
 def run_step(
-    step: Step, log: Path, *, env: Mapping[str, str] | None = None, echo: IO[str] | None = None
-) -> StepResult:
-    """Run one step, streaming its output to ``echo`` and to the ``log`` file."""
-    log.parent.mkdir(parents=True, exist_ok=True)
+    job: Job, *, env: Mapping[str, str] | None = None, echo: IO[str] | None = None
+) -> JobResult:
+    """Run one job in the foreground, its output to ``echo`` (stdout) and to its log."""
+    job.log.parent.mkdir(parents=True, exist_ok=True)
     echo = echo or sys.stdout
-    started = time.perf_counter()
+    echo.write(f"\n=== {job.name}: {' '.join(job.command)}\n")
+    echo.flush()
+    started = time.monotonic()
     with (
-        log.open("w", encoding="utf-8") as sink,
+        job.log.open("w", encoding="utf-8") as sink,
         subprocess.Popen(
-            step.command,
+            job.command,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -64,60 +52,44 @@ def run_step(
             echo.write(line)
             sink.write(line)
         code = process.wait()
-    seconds = time.perf_counter() - started
-    return StepResult(step, "passed" if code == 0 else "failed", seconds, code, log)
+    seconds = time.monotonic() - started
+    return JobResult(job, "passed" if code == 0 else "failed", seconds, code)
 
 
-def run_steps(
-    steps: Sequence[Step],
-    log_dir: Path,
-    *,
-    fail_fast: bool = False,
-    env: Mapping[str, str] | None = None,
-    echo: IO[str] | None = None,
-) -> list[StepResult]:
-    """Run every step (or stop at the first failure with ``fail_fast``)."""
-    results: list[StepResult] = []
-    for step in steps:
-        if fail_fast and any(r.status == "failed" for r in results):
-            results.append(StepResult(step, "not run", 0.0, None, None))
-            continue
-        if echo is not None or sys.stdout is not None:
-            (echo or sys.stdout).write(f"\n=== {step.name}: {' '.join(step.command)}\n")
-        results.append(run_step(step, log_dir / f"{step.name}.log", env=env, echo=echo))
-    return results
-
-
-def summary_table(results: Sequence[StepResult], *, relative_to: Path) -> Table:
-    """One row per step: status, duration, where its output is."""
+def summary_table(results: Sequence[JobResult], *, relative_to: Path) -> Table:
+    """One row per session or step: its result, its duration, where its output is."""
     table = Table(title="tiergate check")
     table.add_column("step")
     table.add_column("result")
     table.add_column("time", justify="right")
     table.add_column("output")
-    styles = {"passed": "green", "failed": "bold red", "not run": "yellow"}
     for result in results:
         where = str(result.log.relative_to(relative_to)) if result.log is not None else "-"
         status = result.status.upper() if result.status == "failed" else result.status
         table.add_row(
-            escape(result.step.name),
-            f"[{styles[result.status]}]{status}[/]",
+            escape(result.job.name),
+            f"[{_STYLES[result.status]}]{status}[/]",
             f"{result.seconds:.1f}s",
             escape(where),
         )
     return table
 
 
-def verdict(results: Sequence[StepResult]) -> bool:
+def verdict(results: Sequence[JobResult]) -> bool:
     """True when every step ran and passed."""
     return all(r.status == "passed" for r in results)
 
 
-def print_summary(results: Sequence[StepResult], *, relative_to: Path, console: Console) -> None:
-    """The summary table and the one-line verdict."""
+def print_summary(results: Sequence[JobResult], *, relative_to: Path, console: Console) -> None:
+    """The summary table and the one-line verdict (what was interrupted, if anything)."""
     console.print(summary_table(results, relative_to=relative_to))
-    failed = [r.step.name for r in results if r.status != "passed"]
+    interrupted = [r.job.name for r in results if r.status == "interrupted"]
+    failed = [r.job.name for r in results if r.status != "passed"]
+    if interrupted:
+        console.print(
+            f"[bold yellow]INTERRUPTED[/]: {escape(', '.join(interrupted))}", soft_wrap=True
+        )
     if failed:
-        console.print(f"[bold red]FAILED[/]: {escape(', '.join(failed))}")
+        console.print(f"[bold red]FAILED[/]: {escape(', '.join(failed))}", soft_wrap=True)
     else:
         console.print(f"[bold green]PASSED[/]: all {len(results)} steps")

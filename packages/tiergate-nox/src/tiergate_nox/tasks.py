@@ -17,18 +17,24 @@ from invoke.tasks import task
 from rich.console import Console
 from rich.markup import escape
 
+from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import ExitCode, TiergateError
 from tiergate.files import relative
 from tiergate.runfolder import RUN_ID_ENV, named_run_id, new_run_id, session_name
 from tiergate.workspace import load_workspace
-from tiergate_nox.steps import Step, print_summary, run_steps, verdict
+from tiergate_nox.board import LiveBoard, LogLines, Progress
+from tiergate_nox.jobs import check_jobs, check_sessions, last_durations
+from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
+from tiergate_nox.steps import print_summary, run_step, verdict
 
 if TYPE_CHECKING:
     from invoke.context import Context
 
 NOX = (sys.executable, "-m", "nox")
 DASHBOARD = "report.html"
+INTERRUPTED = 130
+"""The exit code of a check stopped by Ctrl-C (or SIGTERM), as a shell gives it."""
 
 
 def _root() -> Path:
@@ -48,52 +54,89 @@ def test_sessions(root: Path, python: str | None, package: str | None) -> tuple[
     return tuple(session_name("tests", version, member.name) for version in pythons)
 
 
-def check_steps(root: Path, run_dir: Path) -> list[Step]:
-    """The steps of ``invoke check``: lint, type, sql, security, tests, gates.
+def gates_job(root: Path, run_dir: Path) -> Job:
+    """The last step of ``invoke check``: ``tiergate gates``, which also writes the dashboard."""
+    command = (sys.executable, "-m", "tiergate", "--root", str(root), "gates")
+    return Job("gates", (*command, f"--html={run_dir / DASHBOARD}"), run_dir / "logs" / "gates.log")
 
-    The gates step also writes the run's dashboard, ``<run folder>/report.html``.
-    """
-    return [
-        Step("lint", _nox("lint")),
-        Step("type", _nox("type")),
-        Step("sql", _nox("sql")),
-        Step("security", _nox("security")),
-        Step("tests", _nox("tests")),
-        Step(
-            "gates",
-            (
-                *(sys.executable, "-m", "tiergate", "--root", str(root), "gates"),
-                f"--html={run_dir / DASHBOARD}",
-            ),
-        ),
-    ]
+
+def cores() -> int:
+    """The processors this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _run(ctx: Context, *command: str) -> None:
     ctx.run(shlex.join(command), echo=True, pty=False)
 
 
-@task(help={"fail_fast": "stop at the first failing step"})
-def check(ctx: Context, fail_fast: bool = False) -> None:
-    """Run every gate: lint, type, sql, security, tests, gates; one summary at the end."""
+@task(
+    help={
+        "fail_fast": "start no session after one has failed, and skip the gates",
+        "jobs": "sessions run at once (default: the processors this machine gives the check)",
+    }
+)
+def check(ctx: Context, fail_fast: bool = False, jobs: int = 0) -> None:
+    """Run every session (lint, sql, security, type, tests) at once, then the gates; one summary."""
     del ctx
     root = _root()
+    if jobs < 0:
+        sys.stderr.write(f"tiergate: error: --jobs must be 0 (the processors) or more: {jobs}\n")
+        raise SystemExit(int(ExitCode.BAD_INPUT))
     try:
+        config = load_config(root)
+        workspace = load_workspace(root)
         run_id = named_run_id() or new_run_id()
-        run_dir = root / load_config(root).run_dir / run_id
+        run_dir = root / config.run_dir / run_id
     except TiergateError as error:
         sys.stderr.write(f"tiergate: error: {error}\n")
         raise SystemExit(int(ExitCode.BAD_INPUT)) from None
     env = {**os.environ, RUN_ID_ENV: run_id}
-    results = run_steps(check_steps(root, run_dir), run_dir / "logs", fail_fast=fail_fast, env=env)
     console = Console(highlight=False, emoji=False)
+    durations = last_durations(root / config.run_dir, exclude=run_dir)
+    sessions = check_jobs(check_sessions(workspace, config), run_dir / "logs", durations)
+    slots = jobs or cores()
+    console.print(
+        f"tiergate check: {len(sessions)} sessions, {slots} at a time, then the gates; "
+        f"logs in {escape(relative(run_dir / 'logs', root))}",
+        soft_wrap=True,
+    )
+    results = _run_sessions(sessions, slots, env, console, run_dir, fail_fast=fail_fast)
+    stopped = any(r.status == "interrupted" for r in results)
+    if stopped or (fail_fast and not verdict(results)):
+        results.append(JobResult(gates_job(root, run_dir), "not run", 0.0, None))
+    else:
+        results.append(run_step(gates_job(root, run_dir), env=env))
     console.print()
     print_summary(results, relative_to=run_dir, console=console)
     console.print(f"run folder: {escape(relative(run_dir, root))}")
     if (run_dir / DASHBOARD).is_file():
         console.print(f"dashboard: {escape(relative(run_dir / DASHBOARD, root))}")
+    if stopped:
+        raise SystemExit(INTERRUPTED)
     if not verdict(results):
         raise SystemExit(1)
+
+
+def _run_sessions(  # noqa: PLR0913 - the jobs, how many at once, their environment, where shown
+    sessions: list[Job],
+    slots: int,
+    env: dict[str, str],
+    console: Console,
+    run_dir: Path,
+    *,
+    fail_fast: bool,
+) -> list[JobResult]:
+    """Run the sessions, longest first, under a live board (a terminal) or log lines (CI)."""
+    ordered = longest_first(sessions)
+    progress = Progress(ordered, slots)
+    if console.is_terminal and not is_ci():
+        with LiveBoard(progress, console) as board:
+            return run_jobs(ordered, slots=slots, reporter=board, env=env, fail_fast=fail_fast)
+    lines = LogLines(progress, sys.stdout, relative_to=run_dir)
+    return run_jobs(ordered, slots=slots, reporter=lines, env=env, fail_fast=fail_fast)
 
 
 @task

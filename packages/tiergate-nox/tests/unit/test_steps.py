@@ -7,60 +7,58 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 
-from tiergate_nox.steps import Step, print_summary, run_steps, verdict
+from tiergate_nox.schedule import Job, JobResult
+from tiergate_nox.steps import print_summary, run_step, verdict
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def _py(code: str) -> tuple[str, ...]:
-    return (sys.executable, "-c", code)
+def _job(tmp_path: Path, name: str, code: str) -> Job:
+    return Job(name, (sys.executable, "-c", code), tmp_path / "logs" / f"{name}.log")
 
 
-STEPS = [
-    Step("first", _py("print('one')")),
-    Step("broken", _py("import sys; print('bad'); sys.exit(3)")),
-    Step("last", _py("print('three')")),
-]
+def _summary(results: list[JobResult], tmp_path: Path) -> str:
+    out = io.StringIO()
+    print_summary(results, relative_to=tmp_path, console=Console(file=out, width=120))
+    return out.getvalue()
 
 
 @pytest.mark.req("FR-014")
-def test_every_step_runs_after_a_failure(tmp_path: Path) -> None:
+def test_a_step_shows_its_output_as_it_comes_and_keeps_it_in_its_log(tmp_path: Path) -> None:
     echo = io.StringIO()
-    results = run_steps(STEPS, tmp_path / "logs", echo=echo)
-    assert [(r.step.name, r.status, r.exit_code) for r in results] == [
-        ("first", "passed", 0),
-        ("broken", "failed", 3),
-        ("last", "passed", 0),
-    ]
-    assert not verdict(results)
-    assert (tmp_path / "logs" / "broken.log").read_text() == "bad\n"
-    assert "one\n" in echo.getvalue()
-    assert "three\n" in echo.getvalue()
-
-
-@pytest.mark.req("FR-014")
-def test_fail_fast_stops_at_the_first_failure(tmp_path: Path) -> None:
-    results = run_steps(STEPS, tmp_path / "logs", fail_fast=True, echo=io.StringIO())
-    assert [r.status for r in results] == ["passed", "failed", "not run"]
-    assert results[2].log is None
-    assert not (tmp_path / "logs" / "last.log").exists()
+    result = run_step(_job(tmp_path, "gates", "import sys; print('bad'); sys.exit(3)"), echo=echo)
+    assert (result.status, result.exit_code) == ("failed", 3)
+    assert (tmp_path / "logs" / "gates.log").read_text() == "bad\n"
+    assert echo.getvalue().startswith("\n=== gates: ")
+    assert echo.getvalue().endswith("bad\n")
 
 
 @pytest.mark.req("FR-014")
 def test_summary_names_each_step_its_result_and_log(tmp_path: Path) -> None:
-    results = run_steps(STEPS, tmp_path / "logs", echo=io.StringIO())
-    out = io.StringIO()
-    print_summary(results, relative_to=tmp_path, console=Console(file=out, width=120))
-    text = out.getvalue()
+    results = [
+        run_step(_job(tmp_path, "first", "print('one')"), echo=io.StringIO()),
+        run_step(_job(tmp_path, "broken", "import sys; sys.exit(1)"), echo=io.StringIO()),
+    ]
+    text = _summary(results, tmp_path)
+    assert not verdict(results)
     assert "FAILED" in text
     assert "logs/broken.log" in text
     assert text.rstrip().endswith("FAILED: broken")
 
 
+@pytest.mark.req("FR-187", "FR-188")
+def test_summary_names_what_was_interrupted_and_what_never_ran(tmp_path: Path) -> None:
+    results = [
+        JobResult(_job(tmp_path, "tests", ""), "interrupted", 3.0, -2),
+        JobResult(_job(tmp_path, "gates", ""), "not run", 0.0, None),
+    ]
+    lines = _summary(results, tmp_path).rstrip().splitlines()
+    assert lines[-2:] == ["INTERRUPTED: tests", "FAILED: tests, gates"]
+    assert not verdict(results)
+
+
 def test_all_passed_is_one_green_line(tmp_path: Path) -> None:
-    results = run_steps([STEPS[0]], tmp_path / "logs", echo=io.StringIO())
-    out = io.StringIO()
-    print_summary(results, relative_to=tmp_path, console=Console(file=out, width=120))
+    results = [run_step(_job(tmp_path, "first", "print('one')"), echo=io.StringIO())]
     assert verdict(results)
-    assert out.getvalue().rstrip().endswith("PASSED: all 1 steps")
+    assert _summary(results, tmp_path).rstrip().endswith("PASSED: all 1 steps")

@@ -112,6 +112,24 @@ def read_bytes(
     return data
 
 
+def read_tail(path: Path, what: str, error: type[TiergateError], *, size: int) -> str:
+    """The last ``size`` bytes of the regular file ``path`` (a log), decoded leniently.
+
+    For text shown to a person, never parsed: an invalid byte is replaced, not refused.
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise error(f"cannot read the {what}: not a regular file", path=path)
+        with path.open("rb") as handle:
+            handle.seek(max(handle.seek(0, os.SEEK_END) - size, 0))
+            data = handle.read(size)
+    except FileNotFoundError:
+        raise error(f"{what} not found", path=path) from None
+    except (OSError, ValueError) as failure:
+        raise error(f"cannot read the {what}: {path_problem(failure)}", path=path) from None
+    return data.decode("utf-8", errors="replace")
+
+
 def decode(data: bytes, path: Path, what: str, error: type[TiergateError]) -> str:
     """``data`` as UTF-8 text (a byte order mark dropped); else an error naming the byte."""
     try:

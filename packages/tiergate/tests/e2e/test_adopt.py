@@ -108,7 +108,8 @@ def test_adopt_md_word_for_word_gives_red_naming_the_test_then_green(monorepo: P
 
     assert red.returncode == 1, red.stdout + red.stderr
     summary = red.stdout[red.stdout.rindex("tiergate check") :]
-    assert re.search(r"^FAILED: tests, gates$", summary, flags=re.MULTILINE), summary
+    failed = r"^FAILED: tests-3\.\d+\(package='calc'\), gates$"
+    assert re.search(failed, summary, flags=re.MULTILINE), summary
     assert "packages/calc/tests/test_calc.py::test_double" in red.stdout
 
     _write(monorepo / "packages/calc/tests/test_calc.py", FAILING.replace("== 5", "== 4"))

@@ -1,0 +1,191 @@
+"""Time ``invoke check`` with 1 and 2 jobs against plain ``nox -R`` of the same sessions.
+
+Usage: ``uv run python bench/check_parallel.py [--members N] [--work SECONDS]``.
+
+A synthetic monorepo (a uv workspace of N members, a chain: each member depends on
+the one before it; each member's tests spend about ``--work`` seconds of CPU over
+four test files, under coverage) is written to a temporary folder, locked, and
+checked once to build every environment. Then, each from a fresh run folder:
+
+- ``nox -R --session <every session the check runs>``: one nox process, the sessions
+  one after another, no gates (the plain way);
+- ``invoke check --jobs 1``: the same sessions one at a time, then the gates;
+- ``invoke check --jobs 2``: two at a time, then the gates.
+
+P3 is the orchestration overhead (``--jobs 1`` against plain nox; the gates are
+part of it), P4 the ratio of ``--jobs 2`` to ``--jobs 1`` (bound 0.6 on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tiergate.config import load_config
+from tiergate.workspace import load_workspace
+from tiergate_nox.jobs import check_sessions
+
+ROOT = Path(__file__).resolve().parents[1]
+ADVISORY_DB = ROOT / "packages" / "tiergate" / "tests" / "fixtures" / "advisory-db"
+PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+P4_BOUND = 0.6
+
+ROOT_PYPROJECT = f"""
+[tool.uv.workspace]
+members = ["packages/*"]
+
+[dependency-groups]
+lint = ["ruff"]
+sql = ["sqlfluff"]
+security = ["bandit", "pip-audit"]
+
+[tool.uv.sources]
+tiergate = {{ path = "{ROOT}/packages/tiergate", editable = true }}
+pytest-tiergate = {{ path = "{ROOT}/packages/pytest-tiergate", editable = true }}
+
+[tool.tiergate.security]
+advisory-db = "{ADVISORY_DB}"
+
+[tool.pytest.ini_options]
+addopts = ["--strict-markers", "--import-mode=importlib"]
+"""
+
+MEMBER = """
+[project]
+name = "{name}"
+version = "1.0.0"
+requires-python = ">=3.11"
+dependencies = [{deps}]
+
+[dependency-groups]
+test = ["pytest", "coverage", "pytest-tiergate"]
+type = ["mypy", {{include-group = "test"}}]
+
+[tool.uv.sources]
+{sources}
+
+[build-system]
+requires = ["uv_build>=0.13.9,<0.14"]
+build-backend = "uv_build"
+"""
+
+SOURCE = '''"""Member {name}."""
+
+
+def spin(rounds: int) -> int:
+    """Busy work the tests measure."""
+    total = 0
+    for number in range(rounds):
+        total = (total + number * number) % 1_000_003
+    return total
+'''
+
+TEST = """from {name} import spin
+
+
+def test_spin_{index}() -> None:
+    assert spin({rounds}) >= 0
+"""
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _rounds_per_second() -> int:
+    started = time.perf_counter()
+    rounds = 2_000_000
+    total = 0
+    for number in range(rounds):
+        total = (total + number * number) % 1_000_003
+    return int(rounds / (time.perf_counter() - started))
+
+
+def write_monorepo(root: Path, members: int, work: float) -> None:
+    """The workspace: ``m0 <- m1 <- ...``, each with four test files of ``work`` seconds."""
+    _write(root / ".python-version", f"{PYTHON}\n")
+    _write(root / "pyproject.toml", ROOT_PYPROJECT)
+    _write(
+        root / "noxfile.py",
+        "from tiergate_nox.sessions import register_sessions\n\nregister_sessions('.')\n",
+    )
+    _write(
+        root / "tasks.py", "from tiergate_nox.tasks import namespace\n\n__all__ = ['namespace']\n"
+    )
+    # Under coverage the loop runs about 3x slower; aim at ``work`` seconds measured.
+    rounds = int(_rounds_per_second() * work / 4 / 3)
+    for index in range(members):
+        name = f"m{index}"
+        before = f"m{index - 1}" if index else None
+        sources = f"{before} = {{ workspace = true }}" if before else ""
+        _write(
+            root / "packages" / name / "pyproject.toml",
+            MEMBER.format(name=name, deps=f'"{before}"' if before else "", sources=sources),
+        )
+        _write(root / "packages" / name / "src" / name / "__init__.py", SOURCE.format(name=name))
+        for test in range(4):
+            _write(
+                root / "packages" / name / "tests" / "unit" / f"test_{name}_{test}.py",
+                TEST.format(name=name, index=test, rounds=rounds),
+            )
+
+
+def _env() -> dict[str, str]:
+    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(UV_PYTHON_DOWNLOADS="never", CI="true")
+    return env
+
+
+def _timed(root: Path, command: list[str], run_id: str) -> tuple[float, int]:
+    env = {**_env(), "TIERGATE_RUN_ID": run_id}
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.stdout.write(done.stdout[-3000:] + done.stderr[-3000:])
+    return seconds, done.returncode
+
+
+def main() -> None:
+    """Build the monorepo, time the three ways, print the figures and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=6)
+    parser.add_argument(
+        "--work", type=float, default=4.0, help="CPU seconds of each member's tests"
+    )
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tiergate-bench-check-"))
+    try:
+        root = folder / "mono"
+        write_monorepo(root, options.members, options.work)
+        subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=_env(), check=True)
+        invoke = [sys.executable, "-m", "invoke", "check"]
+        _, code = _timed(root, [*invoke, "--jobs", "2"], "warm-up")  # every environment built
+        sessions = check_sessions(load_workspace(root), load_config(root))
+        nox = [sys.executable, "-m", "nox", "-R", "--session", *sessions]
+        plain, plain_code = _timed(root, nox, "plain")
+        one, one_code = _timed(root, [*invoke, "--jobs", "1"], "jobs-1")
+        two, two_code = _timed(root, [*invoke, "--jobs", "2"], "jobs-2")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    cores = len(os.sched_getaffinity(0))
+    print(f"{options.members} members in a chain, {len(sessions)} sessions, {cores} cores")
+    print(f"warm-up check (environments built): exit {code}")
+    print(f"nox -R, the same sessions one after another:  {plain:6.1f} s (exit {plain_code})")
+    print(f"invoke check --jobs 1 (sessions, then gates):  {one:6.1f} s (exit {one_code})")
+    print(f"invoke check --jobs 2:                         {two:6.1f} s (exit {two_code})")
+    print(f"P3 overhead, --jobs 1 / nox -R: {one / plain:.2f}x ({(one / plain - 1) * 100:+.0f} %)")
+    verdict = "ok" if two / one <= P4_BOUND else "OVER"
+    print(f"P4 --jobs 2 / --jobs 1: {two / one:.2f}x (bound {P4_BOUND}: {verdict})")
+
+
+if __name__ == "__main__":
+    main()

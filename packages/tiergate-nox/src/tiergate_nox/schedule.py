@@ -1,0 +1,244 @@
+"""Run independent jobs at once, longest first, each into its own log; stop them all on Ctrl-C.
+
+A job is a command (here: one nox session). :func:`run_jobs` keeps up to
+``slots`` of them running, starts the longest expected first (so that the
+last one to finish is a short one), writes each one's output to its own log
+file and tells a :class:`Reporter` what happens, at least once a second.
+
+Each job runs in a process group of its own, so that stopping it reaches the
+tools it started (nox, uv, pytest, and their children). On Ctrl-C (or SIGTERM)
+every running job gets SIGINT, as a terminal would send it, and
+:data:`GRACE` seconds to end on its own: a nox session then writes its
+manifest as ``crashed``, and a session killed before that leaves no manifest,
+so its run is incomplete and never read as green. Jobs that had not started
+are ``not run``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from pathlib import Path
+    from types import FrameType
+
+JobStatus = Literal["passed", "failed", "interrupted", "not run"]
+
+GRACE = 10.0
+"""Seconds a job has to end after SIGINT before it is killed."""
+POLL = 0.1
+"""Seconds between two looks at the running jobs."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One command to run, and how long it took last time (``None``: never seen)."""
+
+    name: str
+    command: tuple[str, ...]
+    log: Path
+    estimate: float | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """How a job ended, how long it ran and where its output is (no log: it never started)."""
+
+    job: Job
+    status: JobStatus
+    seconds: float
+    exit_code: int | None
+
+    @property
+    def log(self) -> Path | None:
+        """The job's output, if it started."""
+        return None if self.status == "not run" else self.job.log
+
+
+class Reporter(Protocol):
+    """What is told of the jobs while they run (a live board, or lines for a CI log)."""
+
+    def started(self, job: Job, now: float) -> None:
+        """``job`` has started at ``now`` (``time.monotonic()``)."""
+
+    def finished(self, result: JobResult, now: float) -> None:
+        """A job has ended."""
+
+    def tick(self, running: Mapping[str, float], queued: Sequence[Job], now: float) -> None:
+        """Called at least once a second: the running jobs (name -> start) and those queued."""
+
+
+class Interrupted(Exception):  # noqa: N818 - it is an event, like KeyboardInterrupt
+    """SIGTERM arrived: stop as on Ctrl-C."""
+
+
+def longest_first(jobs: Sequence[Job]) -> list[Job]:
+    """``jobs`` ordered longest expected first; never-seen jobs first of all, in their order."""
+    return sorted(jobs, key=lambda job: -(job.estimate if job.estimate is not None else 1e18))
+
+
+def time_left(
+    running: Mapping[str, float],
+    queued: Sequence[Job],
+    estimates: Mapping[str, float | None],
+    slots: int,
+    now: float,
+) -> tuple[float, bool]:
+    """The expected seconds until every job has ended, and whether every estimate was known.
+
+    The queued jobs are placed, in their order, on the slot that frees first
+    (what :func:`run_jobs` will do); a running job is expected to take its
+    estimate (and at least one more second once it has overrun it).
+    """
+    known = True
+    free: list[float] = []
+    for name, start in running.items():
+        estimate = estimates.get(name)
+        known &= estimate is not None
+        free.append(max((estimate or 0.0) - (now - start), 1.0))
+    free += [0.0] * max(slots - len(free), 0)
+    free.sort()
+    for job in queued:
+        known &= job.estimate is not None
+        free[0] += job.estimate or 0.0
+        free.sort()
+    return max(free, default=0.0), known
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: subprocess.Popen[bytes]
+    sink: IO[bytes]
+    start: float
+
+
+def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who is told
+    jobs: Sequence[Job],
+    *,
+    slots: int,
+    reporter: Reporter,
+    env: Mapping[str, str] | None = None,
+    fail_fast: bool = False,
+    grace: float = GRACE,
+) -> list[JobResult]:
+    """Run ``jobs`` in their order, ``slots`` at a time; results in the order of ``jobs``.
+
+    With ``fail_fast``, no job starts after one has failed (those running end).
+    On Ctrl-C or SIGTERM the running jobs are stopped (``interrupted``) and the
+    queued ones are ``not run``; the caller learns it from the statuses.
+    """
+    queued = list(jobs)
+    running: dict[str, _Running] = {}
+    results: dict[str, JobResult] = {}
+    try:
+        with _sigterm_as_interrupt():
+            while queued or running:
+                now = time.monotonic()
+                failed = any(r.status == "failed" for r in results.values())
+                while queued and len(running) < max(slots, 1) and not (fail_fast and failed):
+                    job = queued.pop(0)
+                    reporter.started(job, now)
+                    started = _start(job, env, now)
+                    if isinstance(started, JobResult):
+                        results[job.name] = started
+                        reporter.finished(started, now)
+                    else:
+                        running[job.name] = started
+                if fail_fast and failed and not running:
+                    break
+                for name, entry in list(running.items()):
+                    code = entry.process.poll()
+                    if code is not None:
+                        del running[name]
+                        results[name] = _ended(entry, code, time.monotonic())
+                        reporter.finished(results[name], time.monotonic())
+                reporter.tick({n: e.start for n, e in running.items()}, queued, time.monotonic())
+                time.sleep(POLL)
+    except (KeyboardInterrupt, Interrupted):
+        _stop(running.values(), grace)
+        now = time.monotonic()
+        for name, entry in running.items():
+            code = entry.process.returncode
+            results[name] = JobResult(entry.job, "interrupted", now - entry.start, code)
+            entry.sink.close()
+            reporter.finished(results[name], now)
+    return [results.get(job.name) or JobResult(job, "not run", 0.0, None) for job in jobs]
+
+
+def _start(job: Job, env: Mapping[str, str] | None, now: float) -> _Running | JobResult:
+    """The job, started; a job whose program cannot start has failed (its log says why)."""
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    sink = job.log.open("wb")
+    try:
+        process = subprocess.Popen(
+            job.command,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=dict(env) if env is not None else None,
+            start_new_session=True,
+        )
+    except OSError as error:
+        sink.write(f"cannot start {job.command[0]}: {error}\n".encode())
+        sink.close()
+        return JobResult(job, "failed", 0.0, None)
+    return _Running(job, process, sink, now)
+
+
+def _ended(entry: _Running, code: int, now: float) -> JobResult:
+    entry.sink.close()
+    return JobResult(entry.job, "passed" if code == 0 else "failed", now - entry.start, code)
+
+
+def _stop(entries: Iterable[_Running], grace: float) -> None:
+    """SIGINT to every job's process group, then SIGKILL to what is left after ``grace``.
+
+    A second Ctrl-C while waiting kills at once.
+    """
+    alive = list(entries)
+    for entry in alive:
+        _signal(entry.process, signal.SIGINT)
+    deadline = time.monotonic() + grace
+    try:
+        while any(entry.process.poll() is None for entry in alive):
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+    except (KeyboardInterrupt, Interrupted):
+        pass
+    for entry in alive:
+        if entry.process.poll() is None:
+            _signal(entry.process, signal.SIGKILL)
+            entry.process.wait()
+
+
+def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM (a CI job cancelled) stops the jobs as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,125 @@
+"""The sessions ``invoke check`` runs are exactly the ones nox would run, no more, no fewer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+
+from monorepo_factory import REPO
+from tiergate.config import load_config
+from tiergate.runfolder import SessionManifest, session_dir, write_manifest
+from tiergate.workspace import load_workspace
+from tiergate_nox.jobs import LOOKBACK, check_jobs, check_sessions, last_durations
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    return root
+
+
+FLAT = {
+    # No src/, a flat tests/ folder; "newer" does not support the oldest Python; "bare" has
+    # no test at all (it is still tested: "collected no tests" is red, never skipped).
+    ".python-version": "3.11\n3.12\n",
+    "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+    "noxfile.py": "from tiergate_nox.sessions import register_sessions\nregister_sessions('.')\n",
+    "libs/newer/pyproject.toml": (
+        '[project]\nname = "newer"\nversion = "1"\nrequires-python = ">=3.12"\n'
+        '[dependency-groups]\ntest = ["pytest"]\n'
+    ),
+    "libs/newer/newer/__init__.py": "",
+    "libs/newer/tests/test_newer.py": "def test_x() -> None:\n    pass\n",
+    "libs/bare/pyproject.toml": '[project]\nname = "bare"\nversion = "1"\n',
+    "libs/bare/bare.py": "VALUE = 1\n",
+}
+
+
+def _nox_would_run(root: Path) -> set[str]:
+    """Every session ``nox --list`` registers, minus those skipped for an unsupported Python."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "nox", "--list", "--noxfile", str(root / "noxfile.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = {
+        line[2:].split(" -> ")[0].strip() for line in listing.splitlines() if line[:2] == "* "
+    }
+    workspace = load_workspace(root)
+    supported = {
+        f"{kind}-{python}(package='{member.name}')"
+        for member in workspace.members
+        for python in member.pythons
+        for kind in ("tests", "type")
+    }
+    return {name for name in listed if "(" not in name or name in supported}
+
+
+@pytest.mark.req("FR-185")
+@pytest.mark.parametrize("layout", ["this repository", "flat"])
+def test_the_check_runs_every_session_nox_would_run(tmp_path: Path, layout: str) -> None:
+    root = REPO if layout == "this repository" else _write(tmp_path, FLAT)
+    names = check_sessions(load_workspace(root), load_config(root))
+    assert len(names) == len(set(names))
+    assert set(names) == _nox_would_run(root)
+    if layout == "flat":
+        assert "tests-3.11(package='newer')" not in names
+        assert "tests-3.11(package='bare')" in names
+
+
+def _manifest(run_dir: Path, session: str, seconds: float, end: datetime) -> None:
+    write_manifest(
+        session_dir(run_dir, session),
+        SessionManifest(
+            schema_version=1,
+            run_id=run_dir.name,
+            session=session,
+            kind="lint",
+            package=None,
+            python=None,
+            command=[],
+            artifacts={},
+            started_at=end - timedelta(seconds=seconds),
+            finished_at=end,
+            outcome="passed",
+            exit_code=0,
+        ),
+    )
+
+
+@pytest.mark.req("FR-185")
+def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ran_it(
+    tmp_path: Path,
+) -> None:
+    runs, now = tmp_path / "runs", datetime(2026, 11, 30, tzinfo=UTC)
+    _manifest(runs / "old", "lint", 50.0, now)
+    _manifest(runs / "old", "sql", 7.0, now)
+    _manifest(runs / "new", "lint", 3.0, now)
+    broken = session_dir(runs / "broken", "lint")
+    broken.mkdir(parents=True)
+    (broken / "manifest.json").write_text("{not json", encoding="utf-8")
+    _manifest(runs / "current", "lint", 99.0, now)
+    for minutes, name in ((-60, "old"), (1, "new"), (2, "broken"), (3, "current")):
+        stamp = (now + timedelta(minutes=minutes)).timestamp()
+        os.utime(runs / name, (stamp, stamp))
+    found = last_durations(runs, exclude=runs / "current")
+    assert found == {"lint": 3.0, "sql": 7.0}  # the broken run passed over, the current left out
+    jobs = check_jobs(["lint", "sql", "type"], tmp_path / "logs", found)
+    assert [(job.name, job.estimate) for job in jobs] == [
+        ("lint", 3.0),
+        ("sql", 7.0),
+        ("type", None),
+    ]
+    assert jobs[0].command[-2:] == ("--session", "lint")
+    assert last_durations(tmp_path / "nowhere") == {}
+    assert LOOKBACK >= 2
