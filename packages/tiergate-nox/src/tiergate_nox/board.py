@@ -45,6 +45,8 @@ TAIL = 15
 """Lines of a failed session's log shown under its end line."""
 QUEUED_SHOWN = 5
 """Queued sessions named on the board (the others are counted)."""
+REDRAWS = 4
+"""Most redraws of the board a second while nothing starts or ends."""
 _STYLES = {"passed": "green", "failed": "bold red", "interrupted": "yellow", "not run": "yellow"}
 
 
@@ -143,6 +145,7 @@ class LiveBoard:
     progress: Progress
     console: Console
     _live: Live | None = None
+    _drawn: float = 0.0
 
     def __enter__(self) -> Self:
         self._live = Live(
@@ -175,11 +178,13 @@ class LiveBoard:
         self._refresh(now)
 
     def tick(self, running: Mapping[str, float], queued: Sequence[Job], now: float) -> None:
-        """Redraw (the elapsed times move)."""
+        """Redraw (the elapsed times move), at most :data:`REDRAWS` times a second."""
         del running, queued
-        self._refresh(now)
+        if now - self._drawn >= 1 / REDRAWS:
+            self._refresh(now)
 
     def _refresh(self, now: float) -> None:
+        self._drawn = now
         if self._live is not None:
             self._live.update(self._render(now), refresh=True)
 
