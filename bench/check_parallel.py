@@ -114,10 +114,10 @@ def write_monorepo(root: Path, members: int, work: float) -> None:
     _write(root / "pyproject.toml", ROOT_PYPROJECT)
     _write(
         root / "noxfile.py",
-        "from tiergate_nox.sessions import register_sessions\n\nregister_sessions('.')\n",
+        'from tiergate_nox.sessions import register_sessions\n\nregister_sessions(".")\n',
     )
     _write(
-        root / "tasks.py", "from tiergate_nox.tasks import namespace\n\n__all__ = ['namespace']\n"
+        root / "tasks.py", 'from tiergate_nox.tasks import namespace\n\n__all__ = ["namespace"]\n'
     )
     # Under coverage the loop runs about 3x slower; aim at ``work`` seconds measured.
     rounds = int(_rounds_per_second() * work / 4 / 3)

@@ -129,14 +129,20 @@ def _run_sessions(  # noqa: PLR0913 - the jobs, how many at once, their environm
     *,
     fail_fast: bool,
 ) -> list[JobResult]:
-    """Run the sessions, longest first, under a live board (a terminal) or log lines (CI)."""
+    """Run the sessions, longest first, under a live board (a terminal) or log lines (CI).
+
+    The results come in the order of ``sessions``.
+    """
     ordered = longest_first(sessions)
     progress = Progress(ordered, slots)
     if console.is_terminal and not is_ci():
         with LiveBoard(progress, console) as board:
-            return run_jobs(ordered, slots=slots, reporter=board, env=env, fail_fast=fail_fast)
-    lines = LogLines(progress, sys.stdout, relative_to=run_dir)
-    return run_jobs(ordered, slots=slots, reporter=lines, env=env, fail_fast=fail_fast)
+            ran = run_jobs(ordered, slots=slots, reporter=board, env=env, fail_fast=fail_fast)
+    else:
+        lines = LogLines(progress, sys.stdout, relative_to=run_dir)
+        ran = run_jobs(ordered, slots=slots, reporter=lines, env=env, fail_fast=fail_fast)
+    by_name = {result.job.name: result for result in ran}
+    return [by_name[job.name] for job in sessions]  # the summary lists them as nox does
 
 
 @task
