@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 LOOKBACK = 5
 """Run folders searched for a session's last duration (the newest by modification time)."""
 NOX = (sys.executable, "-m", "nox", "--nocolor")
+FIRST_RUN_ORDER = ("tests", "type", "security", "lint", "sql")
+"""Sessions never seen before start in this order of kinds: tests sessions take the longest."""
 
 
 def check_sessions(workspace: Workspace, config: TiergateConfig) -> list[str]:
@@ -64,6 +66,16 @@ def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, 
             seconds = (manifest.finished_at - manifest.started_at).total_seconds()
             found.setdefault(name, max(seconds, 0.0))
     return found
+
+
+def unseen_first_by_kind(jobs: list[Job]) -> list[Job]:
+    """``jobs`` in :data:`FIRST_RUN_ORDER` of their kinds (the order a first run starts them)."""
+
+    def rank(job: Job) -> int:
+        kind = job.name.split("-", 1)[0]
+        return FIRST_RUN_ORDER.index(kind) if kind in FIRST_RUN_ORDER else len(FIRST_RUN_ORDER)
+
+    return sorted(jobs, key=rank)
 
 
 def check_jobs(names: list[str], log_dir: Path, durations: dict[str, float]) -> list[Job]:

@@ -24,7 +24,7 @@ from tiergate.files import relative
 from tiergate.runfolder import RUN_ID_ENV, named_run_id, new_run_id, session_name
 from tiergate.workspace import load_workspace
 from tiergate_nox.board import LiveBoard, LogLines, Progress
-from tiergate_nox.jobs import check_jobs, check_sessions, last_durations
+from tiergate_nox.jobs import check_jobs, check_sessions, last_durations, unseen_first_by_kind
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
 from tiergate_nox.steps import print_summary, run_step, verdict
 
@@ -133,7 +133,7 @@ def _run_sessions(  # noqa: PLR0913 - the jobs, how many at once, their environm
 
     The results come in the order of ``sessions``.
     """
-    ordered = longest_first(sessions)
+    ordered = longest_first(unseen_first_by_kind(sessions))
     progress = Progress(ordered, slots)
     if console.is_terminal and not is_ci():
         with LiveBoard(progress, console) as board:
