@@ -11,8 +11,8 @@ Both report to :class:`~tiergate_nox.schedule.run_jobs` over the same :class:`Pr
   that prints nothing for minutes is never mistaken for a hung one.
 
 The time left places the queued sessions on the slots as the scheduler will,
-with each session's duration in the last run that ran it; a session never seen
-makes it a lower bound (``at least``).
+with each session's duration in the last run that ran it; while a session never
+timed is still to come, it is unknown, and the board says how many such remain.
 """
 
 from __future__ import annotations
@@ -86,10 +86,14 @@ class Progress:
         self.done[result.job.name] = result
 
     def left(self, now: float) -> str:
-        """``about 4m20s left`` (``at least ...`` when a session has no past duration)."""
+        """``about 4m20s left``, or how many sessions to come were never timed."""
         estimates = {job.name: job.estimate for job in self.jobs}
         seconds, known = time_left(self.running, self.queued, estimates, self.slots, now)
-        return f"{'about' if known else 'at least'} {duration(seconds)} left"
+        if known:
+            return f"about {duration(seconds)} left"
+        never = sum(estimates[name] is None for name in self.running)
+        never += sum(job.estimate is None for job in self.queued)
+        return f"time left unknown ({never} never timed)"
 
     def counts(self) -> str:
         """``2 running, 10 queued, 15 done (1 failed)``."""
