@@ -68,6 +68,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _console() -> Console:
+    """The terminal as it is; a log (CI) at least 120 columns wide, so session names fit."""
+    probe = Console()
+    width = probe.width if probe.is_terminal else max(120, probe.width)
+    return Console(highlight=False, emoji=False, width=width)
+
+
 def _run(ctx: Context, *command: str) -> None:
     ctx.run(shlex.join(command), echo=True, pty=False)
 
@@ -94,7 +101,7 @@ def check(ctx: Context, fail_fast: bool = False, jobs: int = 0) -> None:
         sys.stderr.write(f"tiergate: error: {error}\n")
         raise SystemExit(int(ExitCode.BAD_INPUT)) from None
     env = {**os.environ, RUN_ID_ENV: run_id}
-    console = Console(highlight=False, emoji=False)
+    console = _console()
     durations = last_durations(root / config.run_dir, exclude=run_dir)
     sessions = check_jobs(check_sessions(workspace, config), run_dir / "logs", durations)
     slots = jobs or cores()
