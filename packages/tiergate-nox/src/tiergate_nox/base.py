@@ -19,9 +19,9 @@ from nox.command import CommandFailed
 from packaging.utils import canonicalize_name
 
 from tiergate.config import read_toml
+from tiergate.pins import PRE_COMMIT_CONFIG, read_pins
 from tiergate.runfolder import session_name
 from tiergate_nox.install import install, sync
-from tiergate_nox.pins import PRE_COMMIT_CONFIG, read_pins
 from tiergate_nox.record import SessionRecord
 
 if TYPE_CHECKING:

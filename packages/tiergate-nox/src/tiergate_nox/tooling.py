@@ -9,18 +9,15 @@ type session is in :mod:`tiergate_nox.typecheck`.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-from fnmatch import fnmatchcase
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.advisories.audit import UV_EXPORT
 from tiergate.config import read_toml
 from tiergate.errors import ArtifactError, ConfigError, ExitCode
-from tiergate.files import read_ini, relative
+from tiergate.files import find_files, read_ini, relative
 from tiergate.gates.tools import ruff_findings, sqlfluff_files
 from tiergate_nox.base import (
     capture,
@@ -31,12 +28,13 @@ from tiergate_nox.base import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import nox
 
     from tiergate_nox.base import SessionContext
     from tiergate_nox.record import SessionRecord
 
-_SKIP_DIRS = {".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__"}
 _REFORMAT = re.compile(r"^Would reformat: (?P<path>.+)$")
 _LOCATION = re.compile(r"^\s*--> (?P<path>.+?):\d+:\d+$")
 
@@ -88,7 +86,7 @@ def sql(ctx: SessionContext, session: nox.Session) -> None:
     """``sql``: sqlfluff on every ``.sql`` file of the repository."""
     with ctx.record("sql") as rec:
         provide(ctx, session, ("sqlfluff",), group="sql")
-        files = sorted(str(p.relative_to(ctx.root)) for p in _find(ctx.root, "*.sql"))
+        files = [str(p.relative_to(ctx.root)) for p in find_files(ctx.root, "*.sql")]
         findings = rec.artifact("findings", "sqlfluff.json")
         if not files:
             findings.write_text("[]\n", encoding="utf-8")
@@ -173,12 +171,3 @@ def bandit_config(root: Path) -> list[str]:
         return ["-c", str(dotted)]  # not INI: bandit's YAML configuration
     # An INI .bandit holds command-line options; bandit finds one only inside its targets.
     return ["--ini", str(dotted)] if "bandit" in sections else ["-c", str(dotted)]
-
-
-def _find(root: Path, pattern: str) -> list[Path]:
-    """The files matching ``pattern`` below ``root``, never looking inside skipped folders."""
-    found: list[Path] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
-        found.extend(Path(folder, name) for name in names if fnmatchcase(name, pattern))
-    return found

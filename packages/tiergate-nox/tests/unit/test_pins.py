@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.errors import ConfigError
-from tiergate_nox.pins import PRE_COMMIT_CONFIG, Pin, read_pins
+from tiergate.pins import PRE_COMMIT_CONFIG, Pin, read_pins
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,9 @@ from tiergate.reading import path_problem, read_text
 
 if TYPE_CHECKING:
     from collections.abc import Collection
+
+SKIPPED_FOLDERS = frozenset({".git", ".venv", ".nox", ".tiergate", "node_modules", "__pycache__"})
+"""Folders :func:`find_files` never looks inside (tools, environments, tiergate's own runs)."""
 
 
 def write_whole(
@@ -116,3 +120,16 @@ def _ini_assignment(line: str, path: Path, number: int) -> tuple[str, str]:
         if not colon:
             raise ConfigError(f"unexpected line: {line!r}", path=path, line=number)
     return name.strip(), value.strip()
+
+
+def find_files(root: Path, pattern: str) -> list[Path]:
+    """The files whose name matches ``pattern`` below ``root``, sorted.
+
+    No folder of :data:`SKIPPED_FOLDERS` is looked inside. The sql session lints
+    these files, and its input key hashes the same ones.
+    """
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
+        found.extend(Path(folder, name) for name in names if fnmatchcase(name, pattern))
+    return sorted(found)

@@ -21,6 +21,13 @@ class GitError(TiergateError):
 
 def run_git(root: Path, *args: str) -> str:
     """``git -C root <args>``'s standard output; a failure is a one-line :class:`GitError`."""
+    # A diff shows file contents, which may be in any encoding; line ends read as text mode does.
+    text = _git_output(root, args).decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _git_output(root: Path, args: tuple[str, ...]) -> bytes:
+    """``git -C root <args>``'s standard output, as bytes."""
     git = shutil.which("git")
     if git is None:
         raise ToolError("git is not installed (it is needed to read the repository's history)")
@@ -28,17 +35,28 @@ def run_git(root: Path, *args: str) -> str:
         completed = subprocess.run(
             [git, "-C", str(root), *args],
             capture_output=True,
-            encoding="utf-8",
-            errors="replace",  # a diff shows file contents, which may be in any encoding
             timeout=_TIMEOUT,
             check=False,
         )
     except subprocess.TimeoutExpired:
         raise ToolError(f"git {args[0]} took longer than {_TIMEOUT} s", path=root) from None
     if completed.returncode != 0:
-        reason = (completed.stderr.strip().splitlines() or ["no message"])[-1]
+        stderr = completed.stderr.decode("utf-8", errors="replace")
+        reason = (stderr.strip().splitlines() or ["no message"])[-1]
         raise GitError(f"git {' '.join(args)}: {reason}", path=root)
-    return completed.stdout
+    return bytes(completed.stdout)
+
+
+def listed_files(root: Path) -> tuple[str, ...]:
+    """The files git sees below ``root``: tracked ones and untracked ones it does not ignore.
+
+    Paths are relative to ``root``, POSIX, sorted, each once (a file in a merge
+    conflict is listed once); a name that is not UTF-8 keeps its bytes as
+    surrogates (:func:`os.fsdecode`). A tracked file deleted from the working
+    tree is listed: it is still in the index. One ``git ls-files`` call.
+    """
+    output = _git_output(root, ("ls-files", "-z", "--cached", "--others", "--exclude-standard"))
+    return tuple(sorted({os.fsdecode(name) for name in output.split(b"\0") if name}))
 
 
 def is_repository(root: Path) -> bool:

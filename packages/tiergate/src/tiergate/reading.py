@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import hashlib
 import json
 import os
 import stat
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     import tomlkit
 
 _M = TypeVar("_M", bound=BaseModel)
+_STREAM_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 MAX_CONFIG_BYTES: Final = 16 * 1024 * 1024
 """A configuration, spec, lock or requirements file larger than this is refused (16 MiB)."""
@@ -128,6 +130,23 @@ def read_tail(path: Path, what: str, error: type[TiergateError], *, size: int) -
     except (OSError, ValueError) as failure:
         raise error(f"cannot read the {what}: {path_problem(failure)}", path=path) from None
     return data.decode("utf-8", errors="replace")
+
+
+def stream_sha256(path: Path) -> str | None:
+    """The SHA-256 (hex) of the regular file ``path``, streamed, never read whole.
+
+    The file is opened without following a symbolic link and without blocking
+    (a FIFO put in its place never hangs); ``None`` when nothing is there or it
+    is not a regular file when opened. Any other failure raises :class:`OSError`.
+    """
+    try:
+        descriptor = os.open(path, _STREAM_FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def decode(data: bytes, path: Path, what: str, error: type[TiergateError]) -> str:

@@ -158,6 +158,8 @@ class _Scanner(ast.NodeVisitor):
             if owner == "os":  # os.open takes flags, not a mode: tiergate writes with it
                 return None
             return ".open()" if _reads_mode(_argument(node, 0, "mode")) else None
+        if owner == "os" and func.attr == "fdopen":  # what os.open opened, read as a file
+            return "os.fdopen()" if _reads_mode(_argument(node, 1, "mode")) else None
         if owner is not None and func.attr in _PARSERS.get(owner, ()):
             return f"{owner}.{func.attr}()"
         return None
@@ -239,6 +241,8 @@ class C:
         tomlkit.parse(text)
         tomlkit.loads(text)
         os.open(text, 0)
+        os.fdopen(3, "rb")
+        os.fdopen(4, "wb")
         text.encode()
         reading.read_text(text, "x", ValueError)
 def h(text):
@@ -258,6 +262,7 @@ def h(text):
         "m:C.g defusedxml.ElementTree.fromstring()",
         "m:C.g xml.etree.ElementTree.parse()",
         "m:C.g tomlkit.parse()",
+        "m:C.g os.fdopen()",
         "m:C.g tomlkit.loads()",
         "m:h json.loads()",
     }

@@ -47,7 +47,7 @@ def test_the_table_lists_members_in_order_with_pythons_and_both_directions(
     table = [
         "┃ member ┃ pythons    ┃ tests   ┃ source ┃ depends on ┃ test-only ┃ used by (transitively) ┃",  # noqa: E501
         "┡━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━┩",
-        "│ core   │ none       │ 0 files │ core   │            │           │ app                    │",  # noqa: E501
+        "│ core   │ none       │ 0 files │ core   │            │           │ app (direct)           │",  # noqa: E501
         "│ app    │ 3.12, 3.13 │ 0 files │ none   │ core       │           │                        │",  # noqa: E501
         "└────────┴────────────┴─────────┴────────┴────────────┴───────────┴────────────────────────┘",
     ]
@@ -162,6 +162,36 @@ def test_lookups_normalise_names_and_follow_the_graph_both_ways(
     assert workspace.dependents_of("core-lib") == ("api", "tool")
     assert workspace.dependents_of("core-lib", transitive=True) == ("Web_App", "api", "tool")
     assert [m.name for m in workspace.members] == ["core-lib", "api", "Web_App", "tool"]
+
+
+@pytest.mark.req("FR-005")
+def test_the_table_and_json_list_every_transitive_dependent_and_say_which_are_direct(
+    ws_root: Path, add_member: AddMember, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_member("web", "api")
+    add_member("api", "core", groups={"test": ["testkit"]})
+    add_member("core")
+    add_member("testkit", "core")
+
+    assert _workspace(ws_root) == 0
+    rows = {
+        cells[0]: cells[-1]
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("│") and (cells := [c.strip() for c in line.strip("│").split("│")])
+    }
+    assert rows == {
+        "core": "api (direct), testkit (direct), web",
+        "testkit": "api (direct), web",
+        "api": "web (direct)",
+        "web": "",
+    }
+
+    assert _workspace(ws_root, "--json") == 0
+    members = {m["name"]: m for m in json.loads(capsys.readouterr().out)["members"]}
+    assert members["core"]["dependents"] == ["api", "testkit"]
+    assert members["core"]["transitive_dependents"] == ["api", "testkit", "web"]
+    assert members["testkit"]["dependents"] == ["api"]
+    assert members["testkit"]["transitive_dependents"] == ["api", "web"]
 
 
 def test_an_unknown_member_lists_the_known_ones(ws_root: Path, add_member: AddMember) -> None:

@@ -17,7 +17,7 @@ from tiergate.workspace import load_workspace
 if TYPE_CHECKING:
     import argparse
 
-    from tiergate.workspace import Member
+    from tiergate.workspace import Member, Workspace
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             escape(", ".join(member.import_packages)) or "[dim]none[/]",
             escape(", ".join(member.runtime_dependencies)),
             escape(", ".join(member.test_dependencies)),
-            escape(", ".join(workspace.dependents_of(member.name, transitive=True))),
+            escape(used_by_text(workspace, member.name)),
         )
     console = Console(highlight=False, emoji=False, width=max(120, Console().width))
     console.print(table)
@@ -62,6 +62,15 @@ def run(args: argparse.Namespace) -> int:
             soft_wrap=True,
         )
     return int(ExitCode.OK)
+
+
+def used_by_text(workspace: Workspace, name: str) -> str:
+    """``api (direct), tool (direct), web``: every member using ``name``, the direct ones said."""
+    direct = set(workspace.dependents_of(name))
+    return ", ".join(
+        f"{user} (direct)" if user in direct else user
+        for user in workspace.dependents_of(name, transitive=True)
+    )
 
 
 def order_text(components: tuple[tuple[str, ...], ...]) -> str:

@@ -1,8 +1,9 @@
 """The tool versions a repository pins in ``.pre-commit-config.yaml``.
 
-One ruff judges everywhere: where pre-commit pins ruff, mypy, sqlfluff or
-bandit, the tool sessions install exactly that version. A pin is a mirror
-repository's ``rev`` (``astral-sh/ruff-pre-commit``, ``pre-commit/mirrors-mypy``,
+Where pre-commit pins ruff, mypy, sqlfluff or bandit, the tool sessions install
+exactly that version (:mod:`tiergate_nox.base`), and it is the version in their
+input key (:mod:`tiergate.inputs`). A pin is a
+mirror repository's ``rev`` (``astral-sh/ruff-pre-commit``, ``pre-commit/mirrors-mypy``,
 ``sqlfluff/sqlfluff``, ``PyCQA/bandit``; a frozen sha is read from its
 ``# frozen: vX.Y.Z`` comment) or a ``repo: local`` hook's
 ``additional_dependencies`` entry ``tool==X.Y.Z``.
