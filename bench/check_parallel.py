@@ -28,8 +28,8 @@ import time
 from pathlib import Path
 
 from tiergate.config import load_config
+from tiergate.plan import workspace_sessions
 from tiergate.workspace import load_workspace
-from tiergate_nox.jobs import check_sessions
 
 ROOT = Path(__file__).resolve().parents[1]
 ADVISORY_DB = ROOT / "packages" / "tiergate" / "tests" / "fixtures" / "advisory-db"
@@ -169,7 +169,7 @@ def main() -> None:
         subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=_env(), check=True)
         invoke = [sys.executable, "-m", "invoke", "check"]
         _, code = _timed(root, [*invoke, "--jobs", "2"], "warm-up")  # every environment built
-        sessions = check_sessions(load_workspace(root), load_config(root))
+        sessions = list(workspace_sessions(load_workspace(root), load_config(root)))
         nox = [sys.executable, "-m", "nox", "-R", "--session", *sessions]
         plain, plain_code = _timed(root, nox, "plain")
         one, one_code = _timed(root, [*invoke, "--jobs", "1"], "jobs-1")

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tiergate.config import load_config
-from tiergate.inputs import InputKey, session_keys, workspace_sessions
+from tiergate.inputs import InputKey, session_keys
+from tiergate.plan import workspace_sessions
 from tiergate.workspace import load_workspace
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 REPOSITORY = Path(__file__).resolve().parents[1]
 _PROCESS = (
     "import os, sys; from pathlib import Path; from tiergate.config import load_config;"
-    "from tiergate.inputs import session_keys, workspace_sessions;"
+    "from tiergate.inputs import session_keys; from tiergate.plan import workspace_sessions;"
     "from tiergate.workspace import load_workspace; root = Path(sys.argv[1]);"
     "w, c = load_workspace(root), load_config(root);"
     "session_keys(w, c, workspace_sessions(w, c), environ=os.environ)"

@@ -21,10 +21,11 @@ from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import ExitCode, TiergateError
 from tiergate.files import relative
+from tiergate.plan import workspace_sessions
 from tiergate.runfolder import RUN_ID_ENV, named_run_id, new_run_id, session_name
 from tiergate.workspace import load_workspace
 from tiergate_nox.board import LiveBoard, LogLines, Progress
-from tiergate_nox.jobs import check_jobs, check_sessions, last_durations, unseen_first_by_kind
+from tiergate_nox.jobs import check_jobs, last_durations
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
 from tiergate_nox.steps import print_summary, run_step, verdict
 
@@ -103,7 +104,8 @@ def check(ctx: Context, fail_fast: bool = False, jobs: int = 0) -> None:
     env = {**os.environ, RUN_ID_ENV: run_id}
     console = _console()
     durations = last_durations(root / config.run_dir, exclude=run_dir)
-    sessions = check_jobs(check_sessions(workspace, config), run_dir / "logs", durations)
+    names = list(workspace_sessions(workspace, config))
+    sessions = check_jobs(names, run_dir / "logs", durations)
     slots = jobs or cores()
     console.print(
         f"tiergate check: {len(sessions)} sessions, {slots} at a time, then the gates; "
@@ -140,7 +142,7 @@ def _run_sessions(  # noqa: PLR0913 - the jobs, how many at once, their environm
 
     The results come in the order of ``sessions``.
     """
-    ordered = longest_first(unseen_first_by_kind(sessions))
+    ordered = longest_first(sessions)
     progress = Progress(ordered, slots)
     if console.is_terminal and not is_ci():
         with LiveBoard(progress, console) as board:

@@ -12,15 +12,10 @@ import pytest
 
 from monorepo_factory import REPO
 from tiergate.config import load_config
+from tiergate.plan import workspace_sessions
 from tiergate.runfolder import SessionManifest, session_dir, write_manifest
 from tiergate.workspace import load_workspace
-from tiergate_nox.jobs import (
-    LOOKBACK,
-    check_jobs,
-    check_sessions,
-    last_durations,
-    unseen_first_by_kind,
-)
+from tiergate_nox.jobs import LOOKBACK, check_jobs, last_durations
 from tiergate_nox.schedule import longest_first
 
 if TYPE_CHECKING:
@@ -76,7 +71,7 @@ def _nox_would_run(root: Path) -> set[str]:
 @pytest.mark.parametrize("layout", ["this repository", "flat"])
 def test_the_check_runs_every_session_nox_would_run(tmp_path: Path, layout: str) -> None:
     root = REPO if layout == "this repository" else _write(tmp_path, FLAT)
-    names = check_sessions(load_workspace(root), load_config(root))
+    names = list(workspace_sessions(load_workspace(root), load_config(root)))
     assert len(names) == len(set(names))
     assert set(names) == _nox_would_run(root)
     if layout == "flat":
@@ -134,12 +129,12 @@ def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ra
 
 @pytest.mark.req("FR-185")
 def test_a_first_run_starts_the_tests_sessions_first(tmp_path: Path) -> None:
-    names = check_sessions(load_workspace(REPO), load_config(REPO))
-    ordered = longest_first(unseen_first_by_kind(check_jobs(names, tmp_path, {})))
+    names = list(workspace_sessions(load_workspace(REPO), load_config(REPO)))
+    ordered = longest_first(check_jobs(names, tmp_path, {}))
     kinds = [job.name.split("-", 1)[0] for job in ordered]
-    assert kinds == sorted(kinds, key=("tests", "type", "security", "lint", "sql").index)
+    assert kinds == sorted(kinds, key=("tests", "type", "lint", "sql", "security").index)
     assert ordered[0].name == next(name for name in names if name.startswith("tests"))
     # Once seen, the durations decide: a quick tests session goes after a slow type session.
     seen = {name: 1.0 if name.startswith("tests") else 50.0 for name in names}
-    ordered = longest_first(unseen_first_by_kind(check_jobs(names, tmp_path, seen)))
+    ordered = longest_first(check_jobs(names, tmp_path, seen))
     assert ordered[0].name.startswith(("type", "lint", "sql", "security"))

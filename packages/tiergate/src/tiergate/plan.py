@@ -79,3 +79,24 @@ def type_checked(member: Member) -> bool:
 def measured_by(workspace: Workspace, member: Member) -> tuple[Member, ...]:
     """The members whose source ``member``'s tests sessions measure: itself and its testees."""
     return (member, *(m for m in workspace.members if m.tested_by == member.name))
+
+
+def workspace_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[str, ...]:
+    """Every session of the workspace that can run: tests and type per member and Python, tools.
+
+    Exactly what nox registers, minus the sessions it would skip for a Python a
+    member does not support; tests sessions first (they take the longest).
+    """
+    tests = [
+        session_name("tests", python, m.name)
+        for m in workspace.members
+        if member_tiers(m, config)
+        for python in m.pythons
+    ]
+    types = [
+        session_name("type", python, m.name)
+        for m in workspace.members
+        if type_checked(m)
+        for python in m.pythons
+    ]
+    return (*tests, *types, "lint", "sql", "security")

@@ -36,8 +36,6 @@ from tiergate.inputs.tools import (
     add_sql,
     add_tool_version,
 )
-from tiergate.plan import member_tiers, type_checked
-from tiergate.runfolder import session_name
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -126,23 +124,6 @@ def session_keys(  # noqa: PLR0913 - the workspace, the sessions and how they ru
         )
         for session in sessions
     }
-
-
-def workspace_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[str, ...]:
-    """The sessions of the workspace that can run: tests and type per member and Python, tools."""
-    tests = [
-        session_name("tests", python, m.name)
-        for m in workspace.members
-        if member_tiers(m, config)
-        for python in m.pythons
-    ]
-    types = [
-        session_name("type", python, m.name)
-        for m in workspace.members
-        if type_checked(m)
-        for python in m.pythons
-    ]
-    return (*tests, *types, "lint", "sql", "security")
 
 
 def _parts(scan: InputScan, session: str, posargs: Sequence[str], audit: Audit) -> Parts:
