@@ -68,15 +68,16 @@ class Diff:
         return sorted(set(self.lines) | self.untracked)
 
 
-def changes_since(root: Path, base: str) -> Diff:
-    """What changed in ``root`` (a git work tree, or a folder inside one) since ``base``.
+def merge_base_of(root: Path, base: str, *, why: str = "changes are measured from") -> str:
+    """The commit where ``base`` and ``HEAD`` meet.
 
     An unknown ref, a folder outside any repository, or a base with no common
-    history with ``HEAD`` is a :class:`~tiergate.git.GitError` naming ``root``;
-    a missing ``git`` is a :class:`~tiergate.errors.ToolError`.
+    history with ``HEAD`` is a :class:`~tiergate.git.GitError` naming ``root``
+    (``why`` says what the base was for); a missing ``git`` is a
+    :class:`~tiergate.errors.ToolError`.
     """
     if not is_repository(root):
-        raise GitError(f"not a git repository (patch coverage diffs against {base!r})", path=root)
+        raise GitError(f"not a git repository ({why} {base!r})", path=root)
     if base.startswith("-"):
         raise GitError(f"{base!r} is not a git ref", path=root)
     try:
@@ -89,6 +90,17 @@ def changes_since(root: Path, base: str) -> Diff:
     except GitError:
         hint = "a shallow clone? fetch the history: fetch-depth: 0"
         raise GitError(f"{base!r} and HEAD have no common history ({hint})", path=root) from None
+    return merge_base
+
+
+def changes_since(root: Path, base: str) -> Diff:
+    """What changed in ``root`` (a git work tree, or a folder inside one) since ``base``.
+
+    An unknown ref, a folder outside any repository, or a base with no common
+    history with ``HEAD`` is a :class:`~tiergate.git.GitError` naming ``root``;
+    a missing ``git`` is a :class:`~tiergate.errors.ToolError`.
+    """
+    merge_base = merge_base_of(root, base, why="patch coverage diffs against")
     text = run_git(root, *_DIFF, merge_base, "--")
     others = run_git(root, "ls-files", "--others", "--exclude-standard", "-z")
     return Diff(
