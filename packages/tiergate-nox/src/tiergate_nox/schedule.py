@@ -200,7 +200,7 @@ def _ended(entry: _Running, code: int, now: float) -> JobResult:
 
 
 def _stop(entries: Iterable[_Running], grace: float) -> None:
-    """SIGINT to every job's process group, then SIGKILL to what is left after ``grace``.
+    """SIGINT to every job's process group, then SIGKILL to what is left of it after ``grace``.
 
     A second Ctrl-C while waiting kills at once.
     """
@@ -216,9 +216,11 @@ def _stop(entries: Iterable[_Running], grace: float) -> None:
     except (KeyboardInterrupt, Interrupted):
         pass
     for entry in alive:
-        if entry.process.poll() is None:
-            _signal(entry.process, signal.SIGKILL)
-            entry.process.wait()
+        # The whole group, even when its leader has ended: a child that ignores SIGINT (as
+        # every process started with SIGINT ignored does) must not outlive the check. Linux
+        # reuses no process id while a group of that id has a member, so this reaches only it.
+        _signal(entry.process, signal.SIGKILL)
+        entry.process.wait()
 
 
 def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:

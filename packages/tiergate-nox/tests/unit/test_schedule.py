@@ -188,9 +188,16 @@ class Quiet:
 def job(name, code):
     return Job(name, (sys.executable, "-c", code), folder / f"{name}.log")
 
+# A child that ignores SIGINT, as every process started with SIGINT ignored does.
+(folder / "child.py").write_text(
+    "import pathlib, signal, time\\n"
+    "signal.signal(signal.SIGINT, signal.SIG_IGN)\\n"
+    f"pathlib.Path({str(folder / 'child.ready')!r}).touch()\\n"
+    "time.sleep(60)\\n"
+)
 polite = (
     "import pathlib, signal, subprocess, sys, time\\n"
-    "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\\n"
+    f"child = subprocess.Popen([sys.executable, {str(folder / 'child.py')!r}])\\n"
     f"pathlib.Path({str(folder / 'child.pid')!r}).write_text(str(child.pid))\\n"
     "def stop(signum, frame):\\n"
     f"    pathlib.Path({str(folder / 'polite.stopped')!r}).touch(); sys.exit(130)\\n"
@@ -233,7 +240,8 @@ def test_stopping_the_check_stops_every_job_and_starts_no_other(
         text=True,
     )
     deadline = time.monotonic() + WAIT
-    while not ((tmp_path / "polite.ready").exists() and (tmp_path / "stubborn.ready").exists()):
+    ready = ("polite.ready", "stubborn.ready", "child.ready")
+    while not all((tmp_path / name).exists() for name in ready):
         assert time.monotonic() < deadline, driver.stderr.read() if driver.stderr else ""
         time.sleep(0.05)
     driver.send_signal(stop)
