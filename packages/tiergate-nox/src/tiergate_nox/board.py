@@ -47,7 +47,16 @@ QUEUED_SHOWN = 5
 """Queued sessions named on the board (the others are counted)."""
 REDRAWS = 4
 """Most redraws of the board a second while nothing starts or ends."""
-_STYLES = {"passed": "green", "failed": "bold red", "interrupted": "yellow", "not run": "yellow"}
+STYLES = {
+    "passed": "green",
+    "cached": "cyan",
+    "failed": "bold red",
+    "interrupted": "yellow",
+    "not run": "yellow",
+}
+"""How each way a session ends is shown."""
+OK = frozenset({"passed", "cached"})
+"""The ends that are a passed result (now, or reused)."""
 
 
 def duration(seconds: float) -> str:
@@ -97,7 +106,7 @@ class Progress:
 
     def counts(self) -> str:
         """``2 running, 10 queued, 15 done (1 failed)``."""
-        failed = sum(result.status != "passed" for result in self.done.values())
+        failed = sum(result.status not in OK for result in self.done.values())
         text = f"{len(self.running)} running, {len(self.queued)} queued, {len(self.done)} done"
         return text + (f" ({failed} not passed)" if failed else "")
 
@@ -208,8 +217,8 @@ class LiveBoard:
         for name, start in progress.running.items():
             table.add_row(escape(name), "[cyan]running[/]", duration(now - start), last(name))
         for name, result in progress.done.items():
-            if result.status != "passed":
-                style = _STYLES[result.status]
+            if result.status not in OK:
+                style = STYLES[result.status]
                 state = f"[{style}]{result.status}[/]"
                 table.add_row(escape(name), state, duration(result.seconds), last(name))
         for job in progress.queued[:QUEUED_SHOWN]:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import FrameType
 
-JobStatus = Literal["passed", "failed", "interrupted", "not run"]
+JobStatus = Literal["passed", "failed", "interrupted", "not run", "cached"]
 
 GRACE = 10.0
 """Seconds a job has to end after SIGINT before it is killed."""
@@ -50,17 +50,21 @@ class Job:
 
 @dataclass(frozen=True)
 class JobResult:
-    """How a job ended, how long it ran and where its output is (no log: it never started)."""
+    """How a job ended, how long it ran and where its output is (no log: it never started).
+
+    ``cached``: it did not run; its result was reused (``note`` says from where).
+    """
 
     job: Job
     status: JobStatus
     seconds: float
     exit_code: int | None
+    note: str = ""
 
     @property
     def log(self) -> Path | None:
         """The job's output, if it started."""
-        return None if self.status == "not run" else self.job.log
+        return None if self.status in {"not run", "cached"} else self.job.log
 
 
 class Reporter(Protocol):

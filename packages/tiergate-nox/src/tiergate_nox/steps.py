@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from tiergate_nox.board import OK, STYLES
 from tiergate_nox.schedule import JobResult
 
 if TYPE_CHECKING:
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from tiergate_nox.schedule import Job
-
-_STYLES = {"passed": "green", "failed": "bold red", "interrupted": "yellow", "not run": "yellow"}
 
 
 def run_step(
@@ -65,10 +64,12 @@ def summary_table(results: Sequence[JobResult], *, relative_to: Path) -> Table:
     table.add_column("output")
     for result in results:
         where = str(result.log.relative_to(relative_to)) if result.log is not None else "-"
+        if result.note:
+            where = result.note
         status = result.status.upper() if result.status == "failed" else result.status
         table.add_row(
             escape(result.job.name),
-            f"[{_STYLES[result.status]}]{status}[/]",
+            f"[{STYLES[result.status]}]{status}[/]",
             f"{result.seconds:.1f}s",
             escape(where),
         )
@@ -76,15 +77,15 @@ def summary_table(results: Sequence[JobResult], *, relative_to: Path) -> Table:
 
 
 def verdict(results: Sequence[JobResult]) -> bool:
-    """True when every step ran and passed."""
-    return all(r.status == "passed" for r in results)
+    """True when every step passed, now or in the run its reused result comes from."""
+    return all(r.status in OK for r in results)
 
 
 def print_summary(results: Sequence[JobResult], *, relative_to: Path, console: Console) -> None:
     """The summary table and the one-line verdict (what was interrupted, if anything)."""
     console.print(summary_table(results, relative_to=relative_to))
     interrupted = [r.job.name for r in results if r.status == "interrupted"]
-    failed = [r.job.name for r in results if r.status != "passed"]
+    failed = [r.job.name for r in results if r.status not in OK]
     if interrupted:
         console.print(
             f"[bold yellow]INTERRUPTED[/]: {escape(', '.join(interrupted))}", soft_wrap=True
@@ -92,4 +93,6 @@ def print_summary(results: Sequence[JobResult], *, relative_to: Path, console: C
     if failed:
         console.print(f"[bold red]FAILED[/]: {escape(', '.join(failed))}", soft_wrap=True)
     else:
-        console.print(f"[bold green]PASSED[/]: all {len(results)} steps")
+        cached = sum(r.status == "cached" for r in results)
+        reused = f" ({cached} cached)" if cached else ""
+        console.print(f"[bold green]PASSED[/]: all {len(results)} steps{reused}")

@@ -7,6 +7,7 @@ and a test keeps the two equal.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Self, TypeVar
 
@@ -16,6 +17,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 
@@ -40,6 +43,17 @@ MAX_ONLINE_TIMEOUT: Final = 300
 """Most seconds the online audit waits (``security.online-timeout``, ``--online-timeout``)."""
 MAX_DAYS: Final = 3650
 """Longest window in days a configuration key accepts (ten years)."""
+MAX_CACHE_BYTES: Final = 1 << 50
+"""Largest result cache ``cache.max-size`` accepts (1 PiB)."""
+DEFAULT_CACHE_BYTES: Final = 2 << 30
+"""The result cache's default bound (2 GiB)."""
+_SIZE_PATTERN: Final = r"^\s*(\d{1,20}(?:\.\d{1,9})?)\s*([kKmMgGtTpP][iI]?[bB]|[bB])?\s*$"
+_SIZE = re.compile(_SIZE_PATTERN)
+_UNITS: Final = {"b": 1} | {
+    f"{prefix}{base}": (1024 if base == "ib" else 1000) ** power
+    for power, prefix in enumerate("kmgtp", start=1)
+    for base in ("b", "ib")
+}
 _TOML_TYPES: Final[dict[type, str]] = {
     str: "a string",
     list: "an array",
@@ -76,6 +90,69 @@ def _usable_path(value: str) -> str:
 
 PathText = Annotated[str, AfterValidator(_usable_path)]
 """A configured path or glob: no NUL byte, no name longer than :data:`MAX_NAME` bytes."""
+
+
+def parse_size(value: object) -> int:
+    """Bytes: an integer, or a string such as ``"2GiB"``, ``"500 MB"`` (``B``, ``kB`` .. ``PiB``).
+
+    ``KiB``, ``MiB``, ... are powers of 1024; ``kB``, ``MB``, ... powers of 1000 (any case).
+    Anything else, or a size beyond :data:`MAX_CACHE_BYTES`, is a ``ValueError`` in one line.
+    """
+    wanted = (
+        f"must be a size in bytes from 0 to {MAX_CACHE_BYTES} (1 PiB): an integer, or a string "
+        f'such as "2GiB" or "500MB", not {shown(value)}'
+    )
+    size: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    elif isinstance(value, str) and (match := _SIZE.match(value)):
+        number, unit = match.groups()
+        whole, _, fraction = number.partition(".")
+        scale = _UNITS[(unit or "b").lower()]
+        size = int(whole) * scale + int(fraction or "0") * scale // 10 ** len(fraction)
+    if size is None or not 0 <= size <= MAX_CACHE_BYTES:
+        raise ValueError(wanted)
+    return size
+
+
+def _size(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """``value`` as bytes (see :func:`parse_size`); one message whatever was wrong with it."""
+    del handler  # the schema's two shapes are for editors; parse_size checks both
+    return parse_size(value)
+
+
+ByteSize = Annotated[
+    Annotated[int, Field(ge=0, le=MAX_CACHE_BYTES)] | Annotated[str, Field(pattern=_SIZE_PATTERN)],
+    WrapValidator(_size),
+]
+"""A size in bytes: an integer, or ``"2GiB"`` and the like; validated into an ``int``."""
+
+
+class CacheConfig(_Section):
+    """``[tool.tiergate.cache]``: the result cache of passed sessions."""
+
+    enabled: bool = Field(
+        default=True,
+        strict=True,
+        description=(
+            "false: no session result is reused or stored; every session runs. The cache is "
+            "the folder cache beside the run-dir folder (.tiergate/cache by default)."
+        ),
+    )
+    max_size: ByteSize = Field(
+        default=DEFAULT_CACHE_BYTES,
+        description=(
+            'Most bytes the cache may hold: an integer, or a string such as "2GiB" or "500MB" '
+            "(KiB, MiB, GiB, TiB: powers of 1024; kB, MB, GB, TB: of 1000); at most 1 PiB. "
+            "Pruning (tiergate cache --prune) removes the least recently used entries until the "
+            "cache is at most this size."
+        ),
+    )
+
+    @property
+    def max_bytes(self) -> int:
+        """:attr:`max_size` in bytes."""
+        return parse_size(self.max_size)
 
 
 class SecurityConfig(_Section):
@@ -319,6 +396,7 @@ class TiergateConfig(_Section):
     )
     patch: PatchConfig = Field(default_factory=PatchConfig)
     gaps: GapsConfig = Field(default_factory=GapsConfig)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
 
     @property
     def fallback_tier(self) -> str:

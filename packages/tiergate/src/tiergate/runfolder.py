@@ -65,6 +65,24 @@ class TierRun(BaseModel):
     message: str = Field(default="", description="One line saying why, when not passed.")
 
 
+class Reused(BaseModel):
+    """Where a reused (cached) session's result came from: it did not run in this run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    digest: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="The input key digest the result was stored under."
+    )
+    run_id: str = Field(description="The run the result came from.")
+    started_at: UtcDatetime = Field(description="When the session started in that run.")
+    finished_at: UtcDatetime = Field(description="When the session finished in that run.")
+
+    def describe(self) -> str:
+        """``cached from run <id> (finished <UTC time>)``: how every report labels it."""
+        moment = utc_time(self.finished_at)
+        return f"cached from run {self.run_id} (finished {moment:%Y-%m-%d %H:%M:%S} UTC)"
+
+
 class SessionManifest(BaseModel):
     """``manifest.json``: one session of a run."""
 
@@ -93,6 +111,18 @@ class SessionManifest(BaseModel):
     tiers: dict[str, TierRun] = Field(
         default_factory=dict, description="Tests sessions: each tier that was run, by name."
     )
+    reused: Reused | None = Field(
+        default=None,
+        description=(
+            "Set when the session did not run in this run: its result was restored from the "
+            "result cache (an earlier passed run with the same input key)."
+        ),
+    )
+
+    @property
+    def label(self) -> str:
+        """``ran`` (in this run) or ``cached from run <id> (finished <time>)``."""
+        return "ran" if self.reused is None else self.reused.describe()
 
 
 def session_name(kind: SessionKind, python: str | None = None, package: str | None = None) -> str:

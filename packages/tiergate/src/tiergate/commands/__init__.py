@@ -36,6 +36,9 @@ COMMANDS: dict[str, str] = {
     "gaps": "rank where the next test would raise coverage most (uncovered code weighted by churn)",
     "trace": "join the requirements of the spec files and the tests naming them into a matrix",
     "audit": "audit the locked dependencies for known vulnerabilities (online, else offline OSV)",
+    "plan": "show every session of the next check, run or cached, and why each one runs",
+    "cache": "list the stored results of passed sessions (reused while their inputs hold); "
+    "--clear, --prune",
 }
 """Command name -> its one-line help, in the order ``tiergate --help`` lists them."""
 

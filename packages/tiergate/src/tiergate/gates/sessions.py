@@ -6,7 +6,8 @@ session, a member with source but no (or empty) coverage data, a member with no
 test file, and a test file that no tier collected are red. A session whose every
 test was skipped (even by the allow-list) ran no test: a warning locally, red
 in strict mode. A member configured with ``tests = false`` is listed with its
-reason.
+reason. A session whose result was reused from the cache says so, and where
+from (``cached from run <id> (finished <time>)``), where one that ran says ``ran``.
 """
 
 from __future__ import annotations
@@ -91,7 +92,8 @@ class SessionsGate:
                     ("a session whose every test is skipped proves nothing",),
                 )
                 continue
-            yield GateResult(gate, title, "passed", "ran: " + ", ".join(expected.tiers), _BOUND)
+            measured = f"{entry[1].label}: {', '.join(expected.tiers)}"
+            yield GateResult(gate, title, "passed", measured, _BOUND)
 
 
 def _records_by_session(context: Context) -> dict[str, list[TestRecord]]:

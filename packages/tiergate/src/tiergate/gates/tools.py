@@ -286,6 +286,8 @@ def _judge(
         details += (_NOT_AUDITED,)
         if status == "passed":
             status = "failed" if context.strict else "warning"
+    if manifest.reused is not None:  # found then, not now: say so wherever the row is shown
+        measured += f"; {manifest.reused.describe()}"
     return GateResult(gate, title, status, measured, _BOUND, details)
 
 

@@ -16,6 +16,7 @@ from tiergate.covnumbers import total
 from tiergate.files import write_whole
 from tiergate.history import load_trend
 from tiergate.report.dashboard_model import Cell, CoverageRow, Dashboard
+from tiergate.report.sessions import session_rows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -69,6 +70,7 @@ def build_dashboard(verdict: Verdict, *, now: datetime | None = None) -> Dashboa
         trends=tuple(load_trend(context.root, config)),
         gaps=verdict.gaps,
         trace=context.trace if config.requirements is not None else None,
+        sessions=session_rows(context),
     )
 
 

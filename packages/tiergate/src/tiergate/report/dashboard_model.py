@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from tiergate.covnumbers import Counts
     from tiergate.gaps import Ranking
     from tiergate.history.summary import RunSummary
+    from tiergate.report.sessions import SessionRow
     from tiergate.trace.matrix import TraceMatrix
     from tiergate.verdict import Verdict
 
@@ -52,3 +53,5 @@ class Dashboard:
     """``None``: the run holds no coverage data."""
     trace: TraceMatrix | None = None
     """``None``: traceability is not configured."""
+    sessions: tuple[SessionRow, ...] = ()
+    """Every session of the run, ``ran`` or ``cached``."""

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from tiergate.report.sessions import cached_note
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -120,5 +122,6 @@ def render_html(dashboard: Dashboard) -> str:
             failed=failed,
             warnings=[r for r in verdict.results if r.status == "warning"],
             charts=charts,
+            cached=cached_note(dashboard.sessions),
         )
     )

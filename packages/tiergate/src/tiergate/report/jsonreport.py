@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from tiergate.reading import UtcDatetime
+from tiergate.report.sessions import session_rows
+
 if TYPE_CHECKING:
     from tiergate.gaps import Ranking
     from tiergate.verdict import Verdict
@@ -24,6 +27,32 @@ class ResultDocument(BaseModel):
     measured: str
     bound: str
     details: list[str] = Field(description="What to act on.")
+
+
+class CachedFromDocument(BaseModel):
+    """Where a cached session's result came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: str = Field(description="The run whose result was reused.")
+    finished_at: UtcDatetime = Field(description="When the session finished in that run.")
+    digest: str = Field(description="The input key digest it was stored under.")
+
+
+class SessionDocument(BaseModel):
+    """One session of the run: ran in it, or cached (reused from an earlier run)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    session: str = Field(description="The nox session name.")
+    kind: str
+    outcome: Literal["passed", "failed", "crashed"]
+    status: Literal["ran", "cached"] = Field(
+        description="ran: in this run; cached: its result was reused, it did not run now."
+    )
+    cached_from: CachedFromDocument | None = Field(
+        description="Where a cached result came from; null when the session ran."
+    )
 
 
 class GapDocument(BaseModel):
@@ -63,6 +92,10 @@ class GatesReport(BaseModel):
     run_dirs: list[str]
     crashed: list[str]
     results: list[ResultDocument]
+    sessions: list[SessionDocument] = Field(
+        default_factory=list,
+        description="Every session of the run, labelled ran or cached (never cached as ran).",
+    )
     gaps: GapsDocument | None = Field(
         default=None,
         description="Where to write the next test; absent when the run has no coverage data.",
@@ -118,6 +151,22 @@ def build_report(verdict: Verdict) -> GatesReport:
                 details=list(r.details),
             )
             for r in verdict.results
+        ],
+        sessions=[
+            SessionDocument(
+                session=row.name,
+                kind=row.kind,
+                outcome=row.outcome,
+                status=row.status,
+                cached_from=None
+                if row.reused is None
+                else CachedFromDocument(
+                    run_id=row.reused.run_id,
+                    finished_at=row.reused.finished_at,
+                    digest=row.reused.digest,
+                ),
+            )
+            for row in session_rows(verdict.context)
         ],
         gaps=None if gaps is None else gaps_document(gaps),
     )

@@ -2,6 +2,8 @@
 
 When the run holds coverage data, a short "where to write the next test"
 table (the best gaps, :mod:`tiergate.gaps`) follows the details, before the verdict.
+When a session's result was reused from the cache, a table of every session
+(``ran`` or ``cached``, and where from) follows the gates, and the verdict says so.
 """
 
 from __future__ import annotations
@@ -11,10 +13,15 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from tiergate.report.sessions import cached_note, session_rows
+
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
 
     from tiergate.gaps import Ranking
+    from tiergate.report.sessions import SessionRow
     from tiergate.verdict import Verdict
 
 _STYLES = {"passed": "green", "failed": "bold red", "warning": "bold yellow"}
@@ -29,6 +36,10 @@ def render_terminal(verdict: Verdict, console: Console) -> None:
         status = f"[{_STYLES[r.status]}]{r.status.upper() if r.status != 'passed' else r.status}[/]"
         table.add_row(escape(r.title), status, escape(r.measured), escape(r.bound))
     console.print(table)
+    rows = session_rows(verdict.context)
+    note = cached_note(rows)
+    if note is not None:
+        render_sessions(rows, note, console)
     for r in verdict.results:
         if r.status != "passed" and r.details:
             console.print(f"[{_STYLES[r.status]}]{escape(r.title)}[/]:")
@@ -43,11 +54,23 @@ def render_terminal(verdict: Verdict, console: Console) -> None:
             f"[bold red]WARNING: {len(warnings)} gate(s) did NOT look (see above); "
             "this fails in CI (CI=true) or with --strict.[/]"
         )
+    cached = "" if note is None else f" ({note})"
     if verdict.passed:
-        console.print("[bold green]PASSED[/]: every gate passed")
+        console.print(f"[bold green]PASSED[/]: every gate passed{cached}")
     else:
         failed = sum(not r.passed for r in verdict.results)
-        console.print(f"[bold red]FAILED[/]: {failed} of {len(verdict.results)} gates")
+        console.print(f"[bold red]FAILED[/]: {failed} of {len(verdict.results)} gates{cached}")
+
+
+def render_sessions(rows: Sequence[SessionRow], note: str, console: Console) -> None:
+    """Every session of the run: ``ran`` now, or ``cached`` and where the result came from."""
+    table = Table(title="sessions", caption=note)
+    for column in ("session", "ran or cached", "outcome", "cached from"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        status = "[bold yellow]cached[/]" if row.status == "cached" else "ran"
+        table.add_row(escape(row.name), status, row.outcome, escape(row.origin))
+    console.print(table)
 
 
 def render_gaps(gaps: Ranking, console: Console) -> None:

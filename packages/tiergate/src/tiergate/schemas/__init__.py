@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tiergate.cache.entry import entry_json_schema
 from tiergate.config import config_json_schema
 from tiergate.history.baseline import baseline_json_schema
 from tiergate.history.summary import history_json_schema
@@ -29,6 +30,7 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "baseline.schema.json": baseline_json_schema,
     "history.schema.json": history_json_schema,
     "trace-matrix.schema.json": matrix_json_schema,
+    "cache-entry.schema.json": entry_json_schema,
 }
 
 

@@ -1,0 +1,26 @@
+"""The read set: the files a session was seen to read, with their SHA-256 then.
+
+An entry holds only while every one of them still has that SHA-256: a file gone,
+replaced by a folder or a link, or unreadable, is a change too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tiergate.reading import path_problem, stream_sha256
+
+
+def first_change(read_set: dict[str, str], root: Path) -> tuple[str, str] | None:
+    """The first path that changed and why (``<path> changed since it was read``); else ``None``.
+
+    A relative path is relative to ``root``; the paths are checked in sorted order.
+    """
+    for name in sorted(read_set):
+        try:
+            current = stream_sha256(root / Path(name))
+        except (OSError, ValueError) as failure:
+            return name, f"{name} changed since it was read ({path_problem(failure)})"
+        if current != read_set[name]:
+            return name, f"{name} changed since it was read"
+    return None

@@ -1,0 +1,137 @@
+"""The plan of a check: run or cached, and the first reason, on a real repo and a real cache."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tiergate.cache import CacheEntry, ResultCache
+from tiergate.config import load_config
+from tiergate.inputs import InputKey
+from tiergate.plan import workspace_sessions
+from tiergate.reuse import OUTSIDE, Planned, plan_sessions
+from tiergate.runfolder import SessionManifest, session_dir, write_manifest
+from tiergate.scope import scope_since
+from tiergate.workspace import load_workspace
+from unit.input_repo import BASE_ENV, src_layout
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tiergate.runfolder import SessionKind
+    from unit.input_repo import KeyRepo
+
+APP_TYPE = "type-3.11(package='app')"
+APP_TESTS = "tests-3.11(package='app')"
+OTHER_TESTS = "tests-3.11(package='other')"
+WHEN = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def _plan(repo: KeyRepo, cache: ResultCache | None, base: str | None = None) -> dict[str, Planned]:
+    workspace, config = load_workspace(repo.root), load_config(repo.root)
+    scope = scope_since(repo.root, workspace, base) if base else None
+    sessions = workspace_sessions(workspace, config)
+    planned = plan_sessions(workspace, config, sessions, environ=BASE_ENV, cache=cache, scope=scope)
+    return {plan.session: plan for plan in planned}
+
+
+def _store(repo: KeyRepo, cache: ResultCache, session: str, read: dict[str, str] | None) -> None:
+    """A passed session of run ``earlier``, stored under its key as it is now."""
+    folder = session_dir(repo.root / "runs" / "earlier", session)
+    kind: SessionKind = "tests" if session.startswith("tests") else "type"
+    manifest = SessionManifest(
+        schema_version=1,
+        run_id="earlier",
+        session=session,
+        kind=kind,
+        package=session.split("'")[1],
+        python="3.11",
+        started_at=WHEN,
+        finished_at=WHEN,
+        outcome="passed",
+        exit_code=0,
+        command=["nox"],
+        artifacts={},
+    )
+    write_manifest(folder, manifest)
+    key = repo.must_key(session)
+    assert isinstance(cache.save(folder, key, read_set=read), CacheEntry)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> KeyRepo:
+    found = src_layout(tmp_path / "repo")
+    found.write(".gitignore", "build/\n*.log\n.venv/\nruns/\n.tiergate/\n")
+    found.commit("ignore the runs and the cache")
+    return found
+
+
+@pytest.fixture
+def cache(repo: KeyRepo) -> ResultCache:
+    return ResultCache.of(repo.root, load_config(repo.root))
+
+
+@pytest.mark.req("FR-189")
+def test_a_session_runs_until_stored_then_is_cached_until_an_input_changes(
+    repo: KeyRepo, cache: ResultCache
+) -> None:
+    assert _plan(repo, cache)[APP_TYPE].why == "no entry yet"
+    _store(repo, cache, APP_TYPE, None)
+    cached = _plan(repo, cache)[APP_TYPE]
+    assert (cached.decision, cached.why) == ("cached", "from run earlier (2026-11-30 12:00)")
+    model = repo.root / "packages/core/src/core/model.py"
+    model.write_text("VALUE = 2\n", encoding="utf-8")
+    again = _plan(repo, cache)[APP_TYPE]
+    assert again.decision == "run"
+    assert again.why == (
+        "packages/core/src/core/model.py changed; core is a dependency of app, through another "
+        "member (since run earlier)"
+    )
+    assert isinstance(again.key, InputKey)
+    assert again.to_json()["key"] == again.key.digest
+
+
+@pytest.mark.req("FR-189")
+def test_a_tests_session_is_reused_only_with_its_read_set_and_while_it_holds(
+    repo: KeyRepo, cache: ResultCache
+) -> None:
+    _store(repo, cache, OTHER_TESTS, None)
+    unseen = _plan(repo, cache)[OTHER_TESTS]
+    assert (unseen.decision, unseen.why) == (
+        "run",
+        "stored without a read set: what its tests read is unknown",
+    )
+    readme = repo.root / "README.md"  # read by the tests, declared by no key of theirs
+    _store(repo, cache, APP_TESTS, {"README.md": _sha(readme)})
+    assert _plan(repo, cache)[APP_TESTS].decision == "cached"
+    readme.write_text("# a workspace, changed\n", encoding="utf-8")
+    changed = _plan(repo, cache)[APP_TESTS]
+    assert (changed.decision, changed.why) == ("run", "README.md changed since it was read")
+
+
+@pytest.mark.req("FR-189")
+def test_changed_since_leaves_out_what_it_does_not_reach_unless_cached(
+    repo: KeyRepo, cache: ResultCache
+) -> None:
+    _store(repo, cache, OTHER_TESTS, {"README.md": _sha(repo.root / "README.md")})
+    repo.git("branch", "--quiet", "base")
+    (repo.root / "packages/app/src/app/main.py").write_text("X = 1\n", encoding="utf-8")
+    planned = _plan(repo, cache, base="base")
+    assert planned[APP_TYPE].decision == "run"
+    assert planned[OTHER_TESTS].decision == "cached"
+    core = planned["tests-3.11(package='core')"]
+    assert (core.decision, core.why) == ("not run", OUTSIDE)
+    assert planned["lint"].decision == "run"  # the repository's tools are never out of scope
+
+
+def test_without_a_cache_every_session_runs(repo: KeyRepo) -> None:
+    planned = _plan(repo, None)
+    assert {plan.decision for plan in planned.values()} == {"run"}
+    assert planned[APP_TYPE].why == "the cache is off"
