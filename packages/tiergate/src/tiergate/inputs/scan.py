@@ -111,7 +111,10 @@ class InputScan:
         """``path`` resolved, relative to the root (``""``: the root); ``None``: outside it."""
         try:
             resolved = path.resolve()
-        except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13)
+            # A loop: RuntimeError before Python 3.13; from 3.13 the link is left unresolved.
+            if resolved.is_symlink():
+                return None
+        except (OSError, RuntimeError):
             return None
         return self.relative(resolved) if resolved.is_relative_to(self.root) else None
 
