@@ -25,6 +25,7 @@ MAX_ENTRY_BYTES = 64 * 1024 * 1024
 """An ``entry.json`` larger than this is broken (a read set of many files fits well below)."""
 
 _HEX = r"^[0-9a-f]{64}$"
+_READ = r"^(?:[0-9a-f]{64}|absent|unreadable)$"
 
 
 class StoredFile(BaseModel):
@@ -47,10 +48,11 @@ class CacheEntry(BaseModel):
     parts: dict[str, str] = Field(
         description="The input key's parts (name -> SHA-256), to name what changed since."
     )
-    read_set: dict[str, Annotated[str, Field(pattern=_HEX)]] = Field(
+    read_set: dict[str, Annotated[str, Field(pattern=_READ)]] = Field(
         description=(
             "Files the session was seen to read: path (relative to the workspace root, or "
-            "absolute) -> SHA-256; empty when none was recorded. A change to one is a miss."
+            "absolute) -> SHA-256, or 'absent' (read, then deleted) or 'unreadable'; empty "
+            "when none was recorded. A change to one is a miss; 'unreadable' always is."
         )
     )
     run_id: str = Field(min_length=1, description="The run the result came from.")

@@ -1,7 +1,9 @@
 """The read set: the files a session was seen to read, with their SHA-256 then.
 
 An entry holds only while every one of them still has that SHA-256: a file gone,
-replaced by a folder or a link, or unreadable, is a change too.
+replaced by a folder or a link, or unreadable, is a change too. A file recorded
+``absent`` (read, then deleted by the tests) holds while it is still absent; one
+recorded ``unreadable`` never holds.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tiergate.reading import path_problem, stream_sha256
+
+ABSENT = "absent"
+UNREADABLE = "unreadable"
 
 
 def first_change(read_set: dict[str, str], root: Path) -> tuple[str, str] | None:
@@ -21,6 +26,9 @@ def first_change(read_set: dict[str, str], root: Path) -> tuple[str, str] | None
             current = stream_sha256(root / Path(name))
         except (OSError, ValueError) as failure:
             return name, f"{name} changed since it was read ({path_problem(failure)})"
-        if current != read_set[name]:
+        recorded = read_set[name]
+        if recorded == UNREADABLE:
+            return name, f"{name} could not be read when it was recorded"
+        if (ABSENT if current is None else current) != recorded:
             return name, f"{name} changed since it was read"
     return None

@@ -1,0 +1,35 @@
+"""A read set holds while every file read keeps its hash; one read then deleted while still gone."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tiergate.cache.readset import ABSENT, UNREADABLE, first_change
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.mark.req("FR-202")
+def test_a_file_read_then_deleted_holds_while_it_stays_absent(tmp_path: Path) -> None:
+    data = tmp_path / "data.txt"
+    data.write_text("one\n", encoding="utf-8")
+    read = {"data.txt": hashlib.sha256(b"one\n").hexdigest(), "gone.txt": ABSENT}
+    assert first_change(read, tmp_path) is None
+    (tmp_path / "gone.txt").write_text("back\n", encoding="utf-8")
+    assert first_change(read, tmp_path) == ("gone.txt", "gone.txt changed since it was read")
+    (tmp_path / "gone.txt").unlink()
+    data.write_text("two\n", encoding="utf-8")
+    assert first_change(read, tmp_path) == ("data.txt", "data.txt changed since it was read")
+
+
+@pytest.mark.req("FR-202")
+def test_a_file_that_could_not_be_read_never_holds(tmp_path: Path) -> None:
+    (tmp_path / "locked").write_text("x", encoding="utf-8")
+    assert first_change({"locked": UNREADABLE}, tmp_path) == (
+        "locked",
+        "locked could not be read when it was recorded",
+    )
