@@ -43,7 +43,7 @@ class TestRecord:
             "nodeid": self.nodeid,
             "tier": self.tier,
             "outcome": self.outcome,
-            "duration": round(self.duration, 6),
+            "duration": round(float(self.duration), 6),
             "skip_reason": self.skip_reason,
             "skip_allowed": self.skip_allowed,
             "strict_xpass": self.strict_xpass,
@@ -63,6 +63,9 @@ def outcome_of(
 ) -> TestRecord:
     """The outcome of one test from all its reports: the first phase that did not pass.
 
+    A failed report of no phase (pytest-xdist's report of a test whose worker
+    crashed) makes the test ``failed``.
+
     The tier and the requirement IDs (a JSON list) come from the user properties
     under ``tier_key`` and ``requirements_key`` (see :func:`requirement_ids`).
     """
@@ -74,7 +77,7 @@ def outcome_of(
         _phase(by_phase.get("setup"), failure="error")
         or _phase(by_phase.get("call"), failure="failed")
         or _phase(by_phase.get("teardown"), failure="error")
-        or _Verdict("passed")
+        or (_Verdict("failed") if any(r.failed for r in reports) else _Verdict("passed"))
     )
     duration = sum(r.duration for r in reports)
     return TestRecord(

@@ -12,7 +12,10 @@ Registered through the ``pytest11`` entry point. Everything comes from
 * in never-skip mode a skip outside ``[tool.tiergate.skips] allow`` fails
   (see :mod:`pytest_tiergate.skips`);
 * ``--tiergate-records PATH`` writes one JSON line per test, with the
-  requirement IDs its ``@pytest.mark.req("FR-012", ...)`` markers name.
+  requirement IDs its ``@pytest.mark.req("FR-012", ...)`` markers name;
+* under pytest-xdist the workers sort and judge the tests and the controller
+  writes the records, once, with what a run without workers writes; a run that
+  cannot start ends as it ends without workers (see :mod:`pytest_tiergate.workers`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import pytest
 
 from pytest_tiergate.outcomes import TestRecord, outcome_of
 from pytest_tiergate.skips import SKIP_REASON, SkipPolicy, first_expired
+from pytest_tiergate.workers import Controller, hand_over, is_worker, stops_at_collection
 from tiergate.config import PYPROJECT, TiergateConfig, load_config
 from tiergate.errors import ConfigError
 from tiergate.tiers import folder_tiers, is_requirement_id
@@ -105,6 +109,8 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "req(*ids): the requirements this test proves (tiergate traceability)"
     )
     config.pluginmanager.register(Recorder(config), "tiergate-recorder")
+    if not is_worker(config):
+        config.pluginmanager.register(Controller(), "tiergate-controller")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -120,6 +126,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     expired = first_expired(tiergate.skips.allow, datetime.now(UTC).date(), root / PYPROJECT)
     if expired:
         raise pytest.UsageError(expired)
+    unknown = sorted(set(config.getoption("tier")) - set(tiergate.tiers))
+    if unknown:
+        known = ", ".join(tiergate.tiers)
+        raise pytest.UsageError(f"--tier {unknown[0]}: unknown tier (tiers: {known})")
     forced = True if never else (False if allow else None)
     config.stash[_SETTINGS] = Settings(
         root=root,
@@ -185,14 +195,28 @@ def requirements_of(item: pytest.Item) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give every test its tier and requirements; keep only the ``--tier`` ones when given."""
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Give every test its tier and requirements; keep only the ``--tier`` ones when given.
+
+    (``--tier`` names were checked at session start, on the controller too.) A
+    pytest-xdist worker runs nothing where a run without workers would stop
+    (see :mod:`pytest_tiergate.workers`).
+    """
+    try:
+        _sort(config, items)
+    except pytest.UsageError as error:
+        if not is_worker(config):
+            raise
+        hand_over(config, error, items)
+    if is_worker(config) and stops_at_collection(session):
+        items.clear()
+
+
+def _sort(config: pytest.Config, items: list[pytest.Item]) -> None:
     settings = config.stash[_SETTINGS]
     selected = set(config.getoption("tier"))
-    unknown = sorted(selected - set(settings.tiers))
-    if unknown:
-        known = ", ".join(settings.tiers)
-        raise pytest.UsageError(f"--tier {unknown[0]}: unknown tier (tiers: {known})")
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
     for item in items:
@@ -252,20 +276,30 @@ class Recorder:
         self.config = config
         self.path: str | None = config.getoption("tiergate_records")
         self.reports: dict[str, list[pytest.TestReport]] = {}
-        self.is_worker = hasattr(config, "workerinput")
+        self.is_worker = is_worker(config)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep the report; xdist forwards workers' reports here on the controller."""
         self.reports.setdefault(report.nodeid, []).append(report)
 
     def records(self) -> list[TestRecord]:
-        """One record per test, in the order the tests ran, its id relative to the workspace."""
+        """One record per test, in the order the tests ran, its id relative to the workspace.
+
+        A test whose pytest-xdist worker died while running it has only the
+        controller's report of the crash, without the tier its worker gave it:
+        when one ``--tier`` was selected, that is its tier.
+        """
         settings = self.config.stash[_SETTINGS]
+        selected = set(self.config.getoption("tier"))
+        only = next(iter(selected)) if len(selected) == 1 else None
         records = (
             outcome_of(reports, tier_key=_TIER_KEY, requirements_key=_REQUIREMENTS_KEY)
             for reports in self.reports.values()
         )
-        return [replace(record, nodeid=settings.workspace_id(record.nodeid)) for record in records]
+        return [
+            replace(record, nodeid=settings.workspace_id(record.nodeid), tier=record.tier or only)
+            for record in records
+        ]
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Write the records atomically (on the controller only, once)."""

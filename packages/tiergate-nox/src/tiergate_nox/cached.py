@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tiergate.cache import Hit, Refused
-from tiergate.errors import ArtifactError, TiergateError
+from tiergate.cache.readset import READS, read_set_file
+from tiergate.errors import TiergateError
 from tiergate.inputs import InputKey, session_keys
-from tiergate.reading import read_json
 from tiergate.runfolder import read_manifest, session_dir
 from tiergate_nox.schedule import JobResult
 
@@ -31,9 +31,6 @@ if TYPE_CHECKING:
     from tiergate.reuse import Planned
     from tiergate.workspace import Workspace
     from tiergate_nox.schedule import Job
-
-READS = "reads"
-"""The artifact role of a tier's read set (``<tier>/reads.json``)."""
 
 
 @dataclass(frozen=True)
@@ -113,17 +110,8 @@ def read_set_of(folder: Path) -> dict[str, str] | None:
     merged: dict[str, str] = {}
     for tier in manifest.tiers.values():
         name = tier.artifacts.get(READS)
-        if name is None:
+        reads = None if name is None else read_set_file(folder / name)
+        if reads is None:
             return None
-        try:
-            data = read_json(folder / name, "read set", ArtifactError)
-        except TiergateError:
-            return None
-        reads = data.get("reads") if isinstance(data, dict) else None
-        if not isinstance(reads, dict):
-            return None
-        for path, digest in reads.items():
-            if not isinstance(path, str) or not isinstance(digest, str):
-                return None
-            merged[path] = digest
+        merged.update(reads)
     return merged if manifest.tiers else None

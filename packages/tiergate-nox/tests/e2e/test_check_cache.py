@@ -32,10 +32,24 @@ def _planned(out: str) -> dict[str, str]:
     return plan | dict(re.findall(r"^run     (\S+): (.*)$", out, re.MULTILINE))
 
 
-@pytest.mark.req("FR-189")
+TABLE_TEST = """from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def test_table() -> None:
+    assert (ROOT / "data/table.txt").read_text() == "1\\n"
+    assert (ROOT / "local.cfg").read_text() == "local\\n"
+"""
+
+
+@pytest.mark.req("FR-189", "FR-215")
 def test_a_second_check_reuses_what_holds_and_reruns_what_changed(monorepo: Monorepo) -> None:
     mono = monorepo
-    mono.write(".gitignore", ".nox/\n.tiergate/\n.venv/\n__pycache__/\n")
+    mono.write(".gitignore", ".nox/\n.tiergate/\n.venv/\n__pycache__/\nlocal.cfg\n")
+    mono.write("data/table.txt", "1\n")  # of no member: in no key, read by a test
+    mono.write("local.cfg", "local\n")  # ignored by git, read by a test
+    mono.write("packages/calc/tests/unit/test_table.py", TABLE_TEST)
     _git(mono, "init", "--quiet", "--initial-branch=main")
     _git(mono, "add", "--all")
     _git(mono, *IDENTITY, "commit", "--quiet", "-m", "monorepo")
@@ -43,18 +57,27 @@ def test_a_second_check_reuses_what_holds_and_reruns_what_changed(monorepo: Mono
     code, first = _check(mono, "first")
     assert code == 0, first
     assert _planned(first)["lint"] == "no entry yet"
+    calc_tests = f"tests-{PYTHON}(package='calc')"
+    log = (mono.root / f".tiergate/runs/first/logs/tests-{PYTHON}-calc.log").read_text()
+    assert "read, and not in the input key: local.cfg\n" in log, log
 
     code, second = _check(mono, "second")
     assert code == 0, second
     plan = _planned(second)
-    assert plan["lint"] == plan["sql"] == "cached"
-    # tiergate itself is installed from outside this repository: no complete key, always run.
-    assert "outside the repository" in plan[f"tests-{PYTHON}(package='calc')"]
+    # Every session is reused, but the online audit: new advisories must reach the verdict.
+    assert {name for name, why in plan.items() if why != "cached"} == {"security"}, plan
     summary = second[second.rindex("tiergate check") :]
     assert re.search(r"│ lint +│ cached +│ .*from run first", summary), summary
-    assert "PASSED: all 8 steps (2 cached)" in summary
+    assert "PASSED: all 8 steps (6 cached)" in summary
     gates = second[second.index("=== gates:") : second.rindex("tiergate check")]
-    assert "2 of 7 sessions cached" in gates
+    assert "6 of 7 sessions cached" in gates
+
+    mono.write("data/table.txt", "2\n")
+    code, changed = _check(mono, "table")
+    assert code == 1, changed  # run again, and the test sees the change
+    assert _planned(changed)[calc_tests] == "data/table.txt changed since it was read"
+    assert _planned(changed)[f"tests-{PYTHON}(package='report')"] == "cached"
+    mono.write("data/table.txt", "1\n")
 
     source = mono.root / "packages/calc/src/calc/__init__.py"
     source.write_text(source.read_text(encoding="utf-8") + "\n\n# a change\n", encoding="utf-8")

@@ -2,16 +2,23 @@
 
 The ``meter`` member has 100 one-statement modules; each tier's tests import a
 chosen set of them, so each tier's coverage is known exactly: unit 86%,
-integration 79%, e2e 76%, all tiers together 88%.
+integration 79%, e2e 76%, all tiers together 88%. The sessions spread the tests
+over two pytest-xdist workers (``workers = 2``); one more run of this Python's
+session in one process (``workers = 0``) must measure and record the same.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -19,9 +26,12 @@ import pytest
 from monorepo_factory import OTHER_PYTHON, PYTHON, Monorepo, make_monorepo
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterator
 
 BOUNDS = """
+[tool.tiergate]
+workers = 2
+
 [tool.coverage.report]
 precision = 2
 
@@ -74,9 +84,37 @@ def _only_meter(mono: Monorepo) -> None:
     mono.lock()
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if absent) for the block."""
+    with path.open("a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def metered(tmp_path_factory: pytest.TempPathFactory) -> Monorepo:
-    folder = tmp_path_factory.mktemp("metered") / "mono"
+    """The monorepo and its runs, built once per test run.
+
+    Under pytest-xdist a module-scoped fixture is built once per worker: the first
+    worker to get here builds it in the folder the workers share, the others wait
+    for it and read it (the tests only read it).
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return _build_metered(tmp_path_factory.mktemp("metered") / "mono")
+    shared = tmp_path_factory.getbasetemp().parent / "metered"
+    shared.mkdir(exist_ok=True)
+    with _locked(shared / "lock"):
+        if not (shared / "built").exists():
+            _build_metered(shared / "mono")
+            (shared / "built").touch()
+    return Monorepo(shared / "mono")
+
+
+def _build_metered(folder: Path) -> Monorepo:
     mono = make_monorepo(folder, (PYTHON, OTHER_PYTHON), extra=BOUNDS)
     _only_meter(mono)
     for run, session in (
@@ -86,6 +124,10 @@ def metered(tmp_path_factory: pytest.TempPathFactory) -> Monorepo:
     ):
         result = mono.run("nox", "--session", session, env=mono.env(TIERGATE_RUN_ID=run))
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    pyproject = mono.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("workers = 2", "workers = 0"))
+    result = mono.run("nox", "--session", f"tests-{PYTHON}", env=mono.env(TIERGATE_RUN_ID="serial"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return mono
 
 
@@ -99,8 +141,12 @@ def _verdict(mono: Monorepo, *runs: str) -> dict[str, object]:
 
 def _coverage_report(mono: Monorepo, *data_files: Path) -> str:
     """The TOTAL percentage that ``coverage report`` prints for the union of data files."""
-    combined = mono.root / "combined.db"
-    combined.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:  # tests on other workers report at once
+        return _coverage_total(mono, Path(scratch), *data_files)
+
+
+def _coverage_total(mono: Monorepo, scratch: Path, *data_files: Path) -> str:
+    combined = scratch / "combined.db"
     env = {**mono.env(), "COVERAGE_FILE": str(combined)}
     subprocess.run(
         [sys.executable, "-m", "coverage", "combine", "--keep", *map(str, data_files)],
@@ -109,7 +155,7 @@ def _coverage_report(mono: Monorepo, *data_files: Path) -> str:
         check=True,
         capture_output=True,
     )
-    rcfile = mono.root / "report.rc"
+    rcfile = scratch / "report.rc"
     rcfile.write_text(
         f"[run]\nsource = {mono.root / 'packages/meter/src/meter'}\n[report]\nprecision = 2\n"
     )
@@ -147,6 +193,27 @@ def test_known_coverage_fails_exactly_integration_and_combined(metered: Monorepo
     assert coverage["coverage/combined"]["measured"].startswith("88.00%")
     assert _coverage_report(metered, *everything) == "88.00"
     assert report["verdict"] == "failed"
+
+
+def _records(path: Path) -> list[dict[str, object]]:
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    for record in records:
+        del record["duration"]
+    return sorted(records, key=lambda record: str(record["nodeid"]))
+
+
+@pytest.mark.req("FR-183", "FR-030")
+def test_one_process_measures_and_records_what_the_workers_did(metered: Monorepo) -> None:
+    runs = metered.root / ".tiergate/runs"
+    spread = runs / "py1" / f"sessions/tests-{PYTHON}-meter"
+    serial = runs / "serial" / f"sessions/tests-{PYTHON}-meter"
+    commands = [json.loads((s / "manifest.json").read_text())["command"] for s in (spread, serial)]
+    assert (commands[0][commands[0].index("-n") + 1], "-n" in commands[1]) == ("2", False)
+    for tier, expected in (("unit", "86.00"), ("integration", "79.00"), ("e2e", "76.00")):
+        assert _coverage_report(metered, serial / tier / "coverage.db") == expected
+        assert _coverage_report(metered, spread / tier / "coverage.db") == expected
+        assert _records(serial / tier / "tests.jsonl") == _records(spread / tier / "tests.jsonl")
+        assert len(_records(serial / tier / "tests.jsonl")) == len(TIER_MODULES[tier])
 
 
 @pytest.mark.req("FR-013")

@@ -26,7 +26,12 @@ def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo
             "junit": "unit/junit.xml",
             "records": "unit/tests.jsonl",
             "coverage": "unit/coverage.db",
+            "reads": "unit/reads.json",
         }
+        reads = json.loads((folder / "unit/reads.json").read_text())["reads"]
+        for read in (f"packages/{package}/src/{package}/__init__.py", "pyproject.toml"):
+            assert len(reads[read]) == 64, read
+        assert not any(name.startswith(".tiergate/") for name in reads), reads
         assert 'tests="1"' in (folder / "unit/junit.xml").read_text()
         assert (folder / "unit/coverage.db").stat().st_size > 0
         record = json.loads((folder / "unit/tests.jsonl").read_text())

@@ -43,6 +43,8 @@ MAX_ONLINE_TIMEOUT: Final = 300
 """Most seconds the online audit waits (``security.online-timeout``, ``--online-timeout``)."""
 MAX_DAYS: Final = 3650
 """Longest window in days a configuration key accepts (ten years)."""
+MAX_WORKERS: Final = 256
+"""Most pytest-xdist workers a tests session may start (``workers``)."""
 MAX_CACHE_BYTES: Final = 1 << 50
 """Largest result cache ``cache.max-size`` accepts (1 PiB)."""
 DEFAULT_CACHE_BYTES: Final = 2 << 30
@@ -90,6 +92,26 @@ def _usable_path(value: str) -> str:
 
 PathText = Annotated[str, AfterValidator(_usable_path)]
 """A configured path or glob: no NUL byte, no name longer than :data:`MAX_NAME` bytes."""
+
+
+def _workers(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+    """``value`` when it is ``"auto"`` or a count in bounds: else one message, not one per kind."""
+    try:
+        return handler(value)
+    except ValidationError:
+        msg = f'must be "auto" or an integer from 0 to {MAX_WORKERS}, not {shown(value)}'
+        raise ValueError(msg) from None
+
+
+Workers = Annotated[
+    Literal["auto"] | Annotated[int, Field(ge=0, le=MAX_WORKERS, strict=True)],
+    WrapValidator(_workers),
+]
+"""pytest-xdist workers per pytest run: ``"auto"`` (one per processor) or 0 (no xdist) to 256."""
+_WORKERS_HELP = (
+    'pytest-xdist workers per tier of a tests session: "auto" (one per processor), or 1 to 256; '
+    "0: no pytest-xdist, one process (for tests that are not safe to run in parallel)."
+)
 
 
 def parse_size(value: object) -> int:
@@ -381,6 +403,7 @@ class TiergateConfig(_Section):
         strict=True,
         description="Fewest tests a session (member x Python x tier) may run (1 to 1000000).",
     )
+    workers: Workers = Field(default="auto", description=_WORKERS_HELP)
     coverage: CoverageConfig = Field(default_factory=CoverageConfig)
     pyramid: dict[str, PyramidBound] = Field(
         default_factory=dict, description="Tier name -> its share of all tests, in percent."
@@ -448,6 +471,9 @@ class MemberConfig(_Section):
         le=MAX_COUNT,
         strict=True,
         description="Fewest tests a session of this member may run (1 to 1000000).",
+    )
+    workers: Workers | None = Field(
+        default=None, description=f"{_WORKERS_HELP} Default: the root's workers."
     )
     coverage: MemberCoverageConfig = Field(default_factory=MemberCoverageConfig)
     tests: bool = Field(

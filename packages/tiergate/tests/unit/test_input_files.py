@@ -172,7 +172,9 @@ def test_without_a_lock_or_outside_it_there_is_no_key(repo: KeyRepo) -> None:
     lock = repo.root / "uv.lock"
     text = lock.read_text()
     lock.write_text(text.replace('{ editable = "packages/util" }', '{ directory = "../vendor" }'))
-    assert _reason(repo.key(APP_TESTS)) == "uv.lock installs from ../vendor, outside the repository"
+    assert _reason(repo.key(APP_TESTS)).startswith(
+        "uv.lock installs from ../vendor, outside the repository, whose files git cannot list: "
+    )
 
     lock.write_text(text.replace('name = "app"', 'name = "application"'))
     assert _reason(repo.key(APP_TESTS)) == "uv.lock holds no entry for app: run `uv lock`"
@@ -180,6 +182,28 @@ def test_without_a_lock_or_outside_it_there_is_no_key(repo: KeyRepo) -> None:
     lock.unlink()
     assert _reason(repo.key(APP_TESTS)) == "no uv.lock: the session's environment is not locked"
     assert "no uv.lock" in _reason(repo.key("lint"))  # its lint group is locked nowhere
+
+
+@pytest.mark.req("FR-191")
+def test_a_source_outside_the_repository_is_keyed_by_the_files_git_lists_in_it(
+    repo: KeyRepo,
+) -> None:
+    vendor = src_layout(repo.root.parent / "vendor")  # a sibling checkout, its own git repository
+    vendor.write(".gitignore", "build/\n")
+    vendor.commit("ignore build")
+    lock = repo.root / "uv.lock"
+    lock.write_text(
+        lock.read_text().replace('{ editable = "packages/util" }', '{ directory = "../vendor" }')
+    )
+    before = repo.must_key(APP_TESTS)
+    assert str(vendor.root / "packages/core/src/core/model.py") in before.parts
+
+    vendor.write("build/generated.py", "x = 1\n")  # ignored there: not an input
+    assert repo.must_key(APP_TESTS).digest == before.digest
+
+    vendor.write("packages/core/src/core/model.py", "VALUE = 2\n")  # changed, not committed
+    after = repo.must_key(APP_TESTS)
+    assert changed_inputs(before, after)[0] == str(vendor.root / "packages/core/src/core/model.py")
 
 
 @pytest.mark.req("FR-197")

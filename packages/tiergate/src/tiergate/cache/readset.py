@@ -10,10 +10,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tiergate.reading import path_problem, stream_sha256
+from tiergate.errors import ArtifactError, TiergateError
+from tiergate.reading import path_problem, read_json, stream_sha256
 
 ABSENT = "absent"
 UNREADABLE = "unreadable"
+READS = "reads"
+"""The artifact role of a tests tier's read set (``<tier>/reads.json``, by pytest-tiergate)."""
+
+
+def read_set_file(path: Path) -> dict[str, str] | None:
+    """The ``reads`` of one read set file (path -> digest); ``None``: missing or malformed."""
+    try:
+        data = read_json(path, "read set", ArtifactError)
+    except TiergateError:
+        return None
+    reads = data.get("reads") if isinstance(data, dict) else None
+    if not isinstance(reads, dict):
+        return None
+    if not all(isinstance(p, str) and isinstance(d, str) for p, d in reads.items()):
+        return None
+    return dict(reads)
 
 
 def first_change(read_set: dict[str, str], root: Path) -> tuple[str, str] | None:

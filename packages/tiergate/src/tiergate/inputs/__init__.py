@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from tiergate.inputs.key import InputKey, NoKey, changed_inputs
 from tiergate.inputs.scan import InputScan
-from tiergate.inputs.sessions import session_key, session_keys
+from tiergate.inputs.sessions import session_key, session_keys, unkeyed
 
 __all__ = [
     "InputKey",
@@ -21,4 +21,5 @@ __all__ = [
     "changed_inputs",
     "session_key",
     "session_keys",
+    "unkeyed",
 ]

@@ -11,7 +11,9 @@ change between calls, so nothing is kept across them. What cannot be known is
 from __future__ import annotations
 
 import bisect
+import os
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tiergate.config import read_toml
@@ -25,7 +27,6 @@ from tiergate.reading import exists
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
-    from pathlib import Path
 
     from tiergate.config import TiergateConfig
     from tiergate.workspace import Workspace
@@ -138,7 +139,7 @@ class InputScan:
     def environment(self, member: str | None, groups: Sequence[str]) -> Environment:
         """The locked environment of a member and its ``groups`` (``None``: the root's groups).
 
-        Its local sources must lie inside the repository (their files are then inputs).
+        Its local sources are inputs by their files (see :meth:`local_files`).
         """
         wanted = (member, tuple(groups))
         if wanted not in self._environments:
@@ -150,9 +151,6 @@ class InputScan:
                     env = self.lock.group_environment(root, groups[0])
             except LockProblem as problem:
                 raise Incomplete(problem.reason) from None
-            for local in env.local:
-                if self.inside(self.root / local) is None:
-                    raise Incomplete(f"uv.lock installs from {local}, outside the repository")
             self._environments[wanted] = env
         return self._environments[wanted]
 
@@ -160,12 +158,30 @@ class InputScan:
         """The listed files of the folders and files ``env`` installs from.
 
         A folder is taken less the members nested in it, as a member's own files are.
+        A source outside the repository (a sibling checkout) is taken by the
+        files git lists in it, as absolute paths; one that is not in a git work
+        tree cannot be listed: :class:`Incomplete`.
         """
         found: list[str] = []
         for local in env.local:
-            name = self.inside(self.root / local) or ""
-            found.extend([name] if name in self.listed else self.member_files(self.root / name))
+            name = self.inside(self.root / local)
+            if name is None:
+                found.extend(self._outside_files(local))
+            else:
+                found.extend([name] if name in self.listed else self.member_files(self.root / name))
         return found
+
+    def _outside_files(self, local: str) -> list[str]:
+        """The files of the local source ``local`` outside the repository, absolute."""
+        path = Path(os.path.normpath(self.root / local))
+        if path.is_file():
+            return [str(path)]
+        try:
+            listed = listed_files(path)
+        except TiergateError as error:
+            reason = f"uv.lock installs from {local}, outside the repository, whose files"
+            raise Incomplete(f"{reason} git cannot list: {first_line(error)}") from None
+        return [str(path / name) for name in listed]
 
     @cached_property
     def pins(self) -> dict[str, Pin]:

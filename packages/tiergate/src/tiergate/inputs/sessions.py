@@ -38,7 +38,7 @@ from tiergate.inputs.tools import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
     from tiergate.config import TiergateConfig
@@ -171,6 +171,27 @@ def _add_member_session(scan: InputScan, parts: Parts, kind: str, member: Member
     if kind == "type":
         add_tool_version(scan, parts, "mypy", env, groups[0] if groups else None)
     _add_root_configuration(scan, parts, member)
+
+
+def unkeyed(scan: InputScan, member: Member, reads: Iterable[str]) -> list[str]:
+    """Those of ``reads`` (read-set names) that no tests session's key of ``member`` holds.
+
+    A key holds the files git lists in the repository and those of the local
+    sources outside it the member's test environment installs; the rest (a file
+    git ignores, one elsewhere on the machine) is held only by the read set.
+    Sorted; none without git; when the environment cannot be known, only the
+    listed files count.
+    """
+    try:
+        held = set(scan.listed)
+    except Incomplete:
+        return []
+    try:
+        env = scan.environment(member.name, _session_groups("tests", member))
+        held.update(scan.local_files(env))
+    except Incomplete:
+        pass
+    return sorted(name for name in set(reads) if name not in held)
 
 
 def _session_groups(kind: str, member: Member) -> tuple[str, ...]:
