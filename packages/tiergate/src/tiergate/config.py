@@ -41,6 +41,8 @@ MAX_TOP: Final = 1000
 """Most gaps a report lists (``gaps.top``, ``tiergate gaps --top``)."""
 MAX_ONLINE_TIMEOUT: Final = 300
 """Most seconds the online audit waits (``security.online-timeout``, ``--online-timeout``)."""
+MAX_REUSE_HOURS: Final = 720
+"""Longest an online audit's result is reused (``security.online-reuse-hours``: 30 days)."""
 MAX_DAYS: Final = 3650
 """Longest window in days a configuration key accepts (ten years)."""
 MAX_WORKERS: Final = 256
@@ -197,6 +199,18 @@ class SecurityConfig(_Section):
         description=(
             "Seconds to wait for the online advisory service before falling back "
             "(more than 0, at most 300)."
+        ),
+    )
+    online_reuse_hours: float = Field(
+        default=1.0,
+        ge=0,
+        le=MAX_REUSE_HOURS,
+        strict=True,
+        allow_inf_nan=False,
+        description=(
+            "Hours a passed security session, whose audit asks the online advisory service, "
+            "is reused from the result cache before it runs again for new advisories "
+            f"(0: never reused; at most {MAX_REUSE_HOURS})."
         ),
     )
 

@@ -7,7 +7,9 @@ first input that changed since the newest entry of that session
 (:func:`tiergate.inputs.why.why_it_runs`: "packages/core/src/core/model.py
 changed; core is a dependency of api"), or a file its tests read that changed.
 A tests session whose result was stored without a read set is never reused:
-what its tests read outside the declared inputs would go unseen.
+what its tests read outside the declared inputs would go unseen. The security
+session's online audit is reused for ``[tool.tiergate.security]
+online-reuse-hours`` only: new advisories must reach the verdict.
 
 ``invoke check`` and ``tiergate plan`` both call :func:`plan_sessions`, so the
 plan printed is the check that will run.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from tiergate.cache import Hit, Miss
@@ -67,17 +70,22 @@ def plan_sessions(  # noqa: PLR0913 - the workspace, its sessions, and what deci
     environ: Mapping[str, str],
     cache: ResultCache | None,
     scope: Scope | None = None,
+    now: datetime | None = None,
 ) -> list[Planned]:
     """Each of ``sessions``, ``run`` or ``cached`` (``cache`` ``None``: every one runs).
 
     With a ``scope`` (``--changed-since``), a member's session outside it that is
-    not cached is ``not run``: the gates will find it missing.
+    not cached is ``not run``: the gates will find it missing. ``now``: the time
+    an online audit's age is taken at (default: now).
     """
     keys = session_keys(workspace, config, sessions, environ=environ)
     planned: list[Planned] = []
+    now = now or datetime.now(UTC)
     for session in sessions:
         key = keys[session]
         found = cache.lookup(session, key) if cache is not None else None
+        if isinstance(found, Hit) and (stale := _stale_audit(found.entry, config, now)):
+            found = Miss(stale)
         if isinstance(found, Hit) and _reusable(found.entry):
             when = found.entry.finished_at.strftime("%Y-%m-%d %H:%M")
             where = f"from run {found.entry.run_id} ({when})"
@@ -94,6 +102,28 @@ def plan_sessions(  # noqa: PLR0913 - the workspace, its sessions, and what deci
         )
         planned.append(Planned(session, "run", why, key))
     return planned
+
+
+def _stale_audit(entry: CacheEntry, config: TiergateConfig, now: datetime) -> str | None:
+    """Why the stored security session's online audit is too old to reuse; ``None``: it is not."""
+    if entry.session != "security":
+        return None
+    hours = config.security.online_reuse_hours
+    age = now - entry.finished_at
+    if age <= timedelta(hours=hours):
+        return None
+    if hours == 0:
+        return "online audit results go stale with new advisories (online-reuse-hours = 0)"
+    return (
+        f"the online audit of run {entry.run_id} is {_hours(age)} old, more than "
+        f"online-reuse-hours ({hours:g} h): new advisories must reach the verdict"
+    )
+
+
+def _hours(age: timedelta) -> str:
+    """``age`` as hours and minutes (``2 h 05 min``)."""
+    minutes = int(age.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _reusable(entry: CacheEntry) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -30,25 +30,33 @@ OTHER_TESTS = "tests-3.11(package='other')"
 WHEN = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
-def _plan(repo: KeyRepo, cache: ResultCache | None, base: str | None = None) -> dict[str, Planned]:
+def _plan(
+    repo: KeyRepo,
+    cache: ResultCache | None,
+    base: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Planned]:
     workspace, config = load_workspace(repo.root), load_config(repo.root)
     scope = scope_since(repo.root, workspace, base) if base else None
     sessions = workspace_sessions(workspace, config)
-    planned = plan_sessions(workspace, config, sessions, environ=BASE_ENV, cache=cache, scope=scope)
+    planned = plan_sessions(
+        workspace, config, sessions, environ=BASE_ENV, cache=cache, scope=scope, now=now
+    )
     return {plan.session: plan for plan in planned}
 
 
 def _store(repo: KeyRepo, cache: ResultCache, session: str, read: dict[str, str] | None) -> None:
     """A passed session of run ``earlier``, stored under its key as it is now."""
     folder = session_dir(repo.root / "runs" / "earlier", session)
-    kind: SessionKind = "tests" if session.startswith("tests") else "type"
+    member = "'" in session
+    kind: SessionKind = "tests" if session.startswith("tests") else "type" if member else "security"
     manifest = SessionManifest(
         schema_version=1,
         run_id="earlier",
         session=session,
         kind=kind,
-        package=session.split("'")[1],
-        python="3.11",
+        package=session.split("'")[1] if member else None,
+        python="3.11" if member else None,
         started_at=WHEN,
         finished_at=WHEN,
         outcome="passed",
@@ -135,3 +143,34 @@ def test_without_a_cache_every_session_runs(repo: KeyRepo) -> None:
     planned = _plan(repo, None)
     assert {plan.decision for plan in planned.values()} == {"run"}
     assert planned[APP_TYPE].why == "the cache is off"
+
+
+@pytest.mark.req("FR-196")
+def test_an_online_audit_is_reused_for_its_configured_hours_only(
+    repo: KeyRepo, cache: ResultCache
+) -> None:
+    _store(repo, cache, "security", None)  # finished at WHEN
+    within = _plan(repo, cache, now=WHEN + timedelta(minutes=59))["security"]
+    assert (within.decision, within.why) == ("cached", "from run earlier (2026-11-30 12:00)")
+    late = _plan(repo, cache, now=WHEN + timedelta(hours=2, minutes=5))["security"]
+    assert late.decision == "run"
+    assert late.why == (
+        "the online audit of run earlier is 2 h 05 min old, more than online-reuse-hours (1 h): "
+        "new advisories must reach the verdict"
+    )
+
+    pyproject = repo.root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    section = '[tool.tiergate.security]\nadvisory-db = "advisories"\n'
+    assert section in text
+    pyproject.write_text(text.replace(section, f"{section}online-reuse-hours = 4\n"))
+    _store(repo, cache, "security", None)
+    assert _plan(repo, cache, now=WHEN + timedelta(hours=2))["security"].decision == "cached"
+
+    pyproject.write_text(text.replace(section, f"{section}online-reuse-hours = 0\n"))
+    _store(repo, cache, "security", None)
+    never = _plan(repo, cache, now=WHEN + timedelta(seconds=1))["security"]
+    assert (never.decision, never.why) == (
+        "run",
+        "online audit results go stale with new advisories (online-reuse-hours = 0)",
+    )

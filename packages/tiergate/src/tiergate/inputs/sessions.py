@@ -136,8 +136,8 @@ def _parts(scan: InputScan, session: str, posargs: Sequence[str], audit: Audit) 
         parts.add("python", scan.interpreter(found["python"]))
     elif session in {"lint", "sql", "security"}:
         kind = session
-        if session == "security" and audit == "online":
-            raise Incomplete("online audit results go stale with new advisories")
+        if session == "security":  # an online audit is reused for a while only: see reuse
+            parts.add("audit", text_digest(audit))
         {"lint": add_lint, "sql": add_sql, "security": add_security}[session](scan, parts)
         if session != "lint":  # ruff is one binary: the interpreter does not run it
             parts.add("python", scan.interpreter(scan.workspace.pythons[0]))
