@@ -142,13 +142,8 @@ def _why(
         return "stored without a read set: what its tests read is unknown"
     if isinstance(key, NoKey) or not found.changed:
         return found.reason
-    newest = _newest(cache, session)
+    newest = cache.newest(session)
     if newest is None or newest.digest == key.digest:
         return found.reason
     said = why_it_runs(newest.key, key, workspace, member_of(session))
     return f"{said} (since run {newest.run_id})" if said else found.reason
-
-
-def _newest(cache: ResultCache, session: str) -> CacheEntry | None:
-    stored = [entry for entry in cache.entries() if entry.session == session]
-    return max(stored, key=lambda entry: entry.saved_at, default=None)

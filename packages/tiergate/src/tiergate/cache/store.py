@@ -271,6 +271,15 @@ class ResultCache:
         found = [entry for _, entry in self._scan() if entry is not None]
         return sorted(found, key=lambda one: (one.session, -one.saved_at.timestamp()))
 
+    def newest(self, session: str) -> CacheEntry | None:
+        """The entry of ``session`` saved last that reads back; ``None``: none.
+
+        Only that session's folder is read.
+        """
+        folder = self._session_folder(session)
+        found = [e for _, e in self._scan([folder]) if e is not None and e.session == session]
+        return max(found, key=lambda entry: entry.saved_at, default=None)
+
     def total_bytes(self) -> int:
         """Bytes of every file in the cache folder (entries, their records, temporary folders)."""
         return folder_bytes(self.folder)

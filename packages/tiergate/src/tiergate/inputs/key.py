@@ -131,5 +131,8 @@ class Parts:
         return InputKey.of(self._parts)
 
 
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_hex(text: str) -> bool:
-    return re.match(_HEX, text) is not None
+    return _HEX_DIGEST.fullmatch(text) is not None

@@ -61,6 +61,7 @@ class InputScan:
         self._interpreters: dict[str, str | Missing | Asked] = {}
         self._tables: dict[str, dict[str, Any]] = {}
         self._environments: dict[tuple[str | None, tuple[str, ...]], Environment] = {}
+        self._outside: dict[Path, list[str]] = {}
 
     @cached_property
     def files(self) -> tuple[str, ...]:
@@ -172,16 +173,21 @@ class InputScan:
         return found
 
     def _outside_files(self, local: str) -> list[str]:
-        """The files of the local source ``local`` outside the repository, absolute."""
+        """The files of the local source ``local`` outside the repository, absolute; listed once."""
         path = Path(os.path.normpath(self.root / local))
+        found = self._outside.get(path)
+        if found is not None:
+            return found
         if path.is_file():
-            return [str(path)]
-        try:
-            listed = listed_files(path)
-        except TiergateError as error:
-            reason = f"uv.lock installs from {local}, outside the repository, whose files"
-            raise Incomplete(f"{reason} git cannot list: {first_line(error)}") from None
-        return [str(path / name) for name in listed]
+            found = [str(path)]
+        else:
+            try:
+                found = [str(path / name) for name in listed_files(path)]
+            except TiergateError as error:
+                reason = f"uv.lock installs from {local}, outside the repository, whose files"
+                raise Incomplete(f"{reason} git cannot list: {first_line(error)}") from None
+        self._outside[path] = found
+        return found
 
     @cached_property
     def pins(self) -> dict[str, Pin]:

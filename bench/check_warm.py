@@ -1,0 +1,143 @@
+"""Time this repository's ``invoke check`` cold and warm, against plain ``nox -R``.
+
+Usage: ``uv run python bench/check_warm.py [--jobs N] [--keep]``.
+
+A clone of this repository's committed ``HEAD`` is made in a temporary folder and
+synced (``uv sync --all-packages --all-groups``). Then, in that clone:
+
+1. ``invoke check`` with an empty result cache: every session runs (P7, the cold
+   check, bound 5 minutes on 2 cores), each session's time from its manifest;
+2. ``invoke check`` again, nothing changed (P1: at least 30 times faster than
+   plain nox, and under 2 s), its verdict compared with the cold one's: every
+   gate's verdict and message the same;
+3. ``nox -R --session <the same sessions>``: the plain way, one nox process, the
+   sessions one after another, environments reused and no install.
+
+The ratio P1 is the plain time over the warm check's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+P1_RATIO = 30.0
+P1_SECONDS = 2.0
+P7_SECONDS = 300.0
+
+
+def _env(run_id: str) -> dict[str, str]:
+    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    env.update(UV_PYTHON_DOWNLOADS="never", CI="true", TIERGATE_RUN_ID=run_id)
+    return env
+
+
+def _timed(clone: Path, command: list[str], run_id: str) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, cwd=clone, env=_env(run_id), capture_output=True, text=True, check=False
+    )
+    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
+
+
+def _verdict(clone: Path, run_id: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The run's verdict and every gate's status and figure (``tiergate gates --format json``).
+
+    A figure that names where a reused session came from (``cached from run ...``)
+    is left out: that label is the only difference a warm run may show.
+    """
+    command = [
+        *("uv", "run", "--frozen", "tiergate", "gates", "--no-record", "--format", "json"),
+        f"--run=.tiergate/runs/{run_id}",
+    ]
+    done = subprocess.run(
+        command, cwd=clone, env=_env("verdict"), capture_output=True, text=True, check=False
+    )
+    report = json.loads(done.stdout)
+    gates = {
+        result["gate"]: (
+            result["status"],
+            "" if "cached" in result["measured"] else result["measured"],
+        )
+        for result in report["results"]
+    }
+    return report["verdict"], gates
+
+
+def _sessions(clone: Path, run_id: str) -> dict[str, float]:
+    """Each session of the run and how long it took, from its manifest."""
+    found: dict[str, float] = {}
+    for manifest in sorted(
+        (clone / ".tiergate/runs" / run_id / "sessions").glob("*/manifest.json")
+    ):
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        started = data["started_at"].replace("Z", "+00:00")
+        finished = data["finished_at"].replace("Z", "+00:00")
+        seconds = (
+            datetime.fromisoformat(finished) - datetime.fromisoformat(started)
+        ).total_seconds()
+        found[data["session"]] = seconds
+    return found
+
+
+def main() -> None:
+    """Clone, check cold, check warm, run plain nox; print the figures and the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--jobs", type=int, default=0, help="invoke check --jobs (0: the cores)")
+    parser.add_argument("--keep", action="store_true", help="keep the clone, print where")
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="tiergate-bench-warm-"))
+    clone = folder / "tiergate"
+    try:
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        subprocess.run(
+            ["uv", "sync", "--quiet", "--frozen", "--all-packages", "--all-groups"],
+            cwd=clone,
+            env=_env("sync"),
+            check=True,
+        )
+        invoke = ["uv", "run", "--frozen", "invoke", "check", f"--jobs={options.jobs}"]
+        cold, cold_code, cold_out = _timed(clone, invoke, "cold")
+        warm, warm_code, warm_out = _timed(clone, invoke, "warm")
+        sessions = _sessions(clone, "cold")
+        same = _verdict(clone, "cold") == _verdict(clone, "warm")
+        nox = ["uv", "run", "--frozen", "nox", "-R", "--session", *sessions]
+        plain, plain_code, _ = _timed(clone, nox, "plain")
+    finally:
+        if options.keep:
+            print(f"clone kept in {clone}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    cores = len(os.sched_getaffinity(0))
+    print(f"this repository at HEAD, {len(sessions)} sessions, {cores} cores")
+    print(f"cold invoke check:      {cold:7.1f} s (exit {cold_code})")
+    if cold_code != 0:
+        print(cold_out[-4000:])
+    for name, seconds in sorted(sessions.items(), key=lambda item: -item[1]):
+        print(f"  {seconds:6.1f} s  {name}")
+    print(f"warm invoke check:      {warm:7.2f} s (exit {warm_code})")
+    if warm_code != 0:
+        print(warm_out[-4000:])
+    print(f"nox -R, same sessions:  {plain:7.1f} s (exit {plain_code})")
+    print(f"verdict of the warm check the same as the cold one's: {same}")
+    ratio = plain / warm
+    met = ratio >= P1_RATIO and warm < P1_SECONDS and same
+    print(
+        f"P1 nox -R / warm check: {ratio:.1f}x, warm {warm:.2f} s (bound >= {P1_RATIO:g}x and "
+        f"< {P1_SECONDS:g} s: {'ok' if met else 'NOT MET'})"
+    )
+    met = cold < P7_SECONDS
+    print(f"P7 cold check: {cold:.0f} s (bound {P7_SECONDS:.0f} s: {'ok' if met else 'NOT MET'})")
+
+
+if __name__ == "__main__":
+    main()
