@@ -5,7 +5,8 @@ Usage: ``uv run python bench/check_parallel.py [--members N] [--work SECONDS]``.
 A synthetic monorepo (a uv workspace of N members, a chain: each member depends on
 the one before it; each member's tests spend about ``--work`` seconds of CPU over
 four test files, under coverage) is written to a temporary folder, locked, and
-checked once to build every environment. Then, each from a fresh run folder:
+checked once to build every environment. Then, each from a fresh run folder and
+with the result cache off (``--no-cache``: every session runs):
 
 - ``nox -R --session <every session the check runs>``: one nox process, the sessions
   one after another, no gates (the plain way);
@@ -167,7 +168,7 @@ def main() -> None:
         root = folder / "mono"
         write_monorepo(root, options.members, options.work)
         subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=_env(), check=True)
-        invoke = [sys.executable, "-m", "invoke", "check"]
+        invoke = [sys.executable, "-m", "invoke", "check", "--no-cache"]
         _, code = _timed(root, [*invoke, "--jobs", "2"], "warm-up")  # every environment built
         sessions = list(workspace_sessions(load_workspace(root), load_config(root)))
         nox = [sys.executable, "-m", "nox", "-R", "--session", *sessions]
