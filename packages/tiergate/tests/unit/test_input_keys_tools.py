@@ -82,9 +82,9 @@ def test_lint_depends_on_every_python_file_and_ruffs_configuration(repo: KeyRepo
 
 @pytest.mark.req("FR-195")
 def test_ruff_settings_the_key_cannot_follow_give_no_key(repo: KeyRepo) -> None:
-    repo.write("packages/app/ruff.toml", 'extend = "../../../shared/ruff.toml"\n')
+    repo.write("packages/app/ruff.toml", 'extend = "../../../elsewhere/ruff.toml"\n')
     assert _reason(repo.key("lint")) == (
-        "packages/app/ruff.toml: ruff's extend = '../../../shared/ruff.toml' "
+        "packages/app/ruff.toml: ruff's extend = '../../../elsewhere/ruff.toml' "
         "is not a file of the repository"
     )
 
