@@ -4,7 +4,9 @@ Each tier is one pytest run (``--tier``) over the member's test roots, into
 ``<session folder>/<tier>/``: ``junit.xml``, ``tests.jsonl`` and one coverage
 data file, ``coverage.db`` (``$COVERAGE_FILE``); nothing is measured for a
 member whose tests test no source. The tests are spread over pytest-xdist
-workers (``-n``: the ``workers`` setting; ``0``: no ``-n``, one process).
+workers (``-n``: the ``workers`` setting; ``0``: no ``-n``, one process;
+``"auto"``: one per processor, but one process for a tier whose tests took
+less than 5 s the last time, see :func:`worker_options`).
 
 Two measurers share the data file, each where the other cannot look:
 
@@ -56,6 +58,7 @@ from tiergate.config import load_member_config
 from tiergate.errors import ConfigError, TiergateError
 from tiergate.inputs import InputScan, unkeyed
 from tiergate.plan import measured_by, member_tiers
+from tiergate.records import read_records
 from tiergate.runfolder import Outcome, TierRun
 from tiergate_nox.base import run
 from tiergate_nox.covconfig import coverage_config
@@ -70,6 +73,10 @@ if TYPE_CHECKING:
     from tiergate_nox.base import SessionContext
     from tiergate_nox.record import SessionRecord
 
+AUTO_SERIAL_BELOW = 5.0
+"""Seconds of tests below which ``workers = "auto"`` runs a tier in one process."""
+LAST_RUNS = 20
+"""How many earlier run folders are looked in for a tier's last test time."""
 _SHOWN = 10
 """Most unlisted reads named in a session's log line."""
 _PYTEST_EXITS: dict[int, tuple[Outcome, str]] = {
@@ -106,7 +113,9 @@ class TierOptions:
     runner: tuple[str, ...]
     """What runs ``-m pytest``: ``python``, or ``coverage run`` when measured."""
     options: tuple[str, ...]
-    """``-n`` and pytest-cov's options."""
+    """pytest-cov's options."""
+    workers: int | Literal["auto"]
+    """The ``workers`` setting (see :func:`worker_options`)."""
     measured: bool
     """Whether the run is measured (the member's tests test some source)."""
 
@@ -139,7 +148,8 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
         options = TierOptions(
             root=ctx.root,
             runner=tuple(coverage_runner(sources, omit)),
-            options=(*worker_options(workers), *coverage_options(sources, config)),
+            options=tuple(coverage_options(sources, config)),
+            workers=workers,
             measured=bool(sources),
         )
         for tier in tiers:
@@ -203,9 +213,39 @@ def workers_of(ctx: SessionContext, member: Member) -> int | Literal["auto"]:
     return ctx.config.workers if own is None else own
 
 
-def worker_options(workers: int | Literal["auto"]) -> list[str]:
-    """pytest-xdist's ``-n`` for ``workers``; none for 0 (one process, no xdist)."""
-    return [] if workers == 0 else ["-n", str(workers)]
+def worker_options(workers: int | Literal["auto"], last: float | None = None) -> list[str]:
+    """pytest-xdist's ``-n`` for ``workers``; none for 0 (one process, no xdist).
+
+    ``"auto"`` is one worker per processor, unless the tier's tests took less
+    than :data:`AUTO_SERIAL_BELOW` seconds the last time they ran (``last``):
+    starting the workers would cost more than it saves. Never timed, it starts them.
+    """
+    if workers == 0 or (workers == "auto" and last is not None and last < AUTO_SERIAL_BELOW):
+        return []
+    return ["-n", str(workers)]
+
+
+def last_tier_seconds(folder: Path, tier: str, *, runs: int = LAST_RUNS) -> float | None:
+    """The test time of ``tier`` the last time the session of ``folder`` recorded it.
+
+    ``folder`` is the session's folder in this run (``<run-dir>/<run>/sessions/<name>``);
+    the newest of the ``runs`` other run folders holding the tier's ``tests.jsonl``
+    gives the sum of its tests' durations. ``None``: never recorded, or unreadable.
+    """
+    session, run = folder.name, folder.parent.parent
+    try:
+        others = [p for p in run.parent.iterdir() if p != run and p.is_dir()]
+        newest = sorted(others, key=lambda p: p.stat().st_mtime, reverse=True)[:runs]
+    except OSError:
+        return None
+    for other in newest:
+        records = other / "sessions" / session / tier / "tests.jsonl"
+        if records.is_file():
+            try:
+                return sum(record.duration for record in read_records(records))
+            except TiergateError:
+                return None
+    return None
 
 
 def coverage_runner(sources: Sequence[str], omit: Sequence[str]) -> list[str]:
@@ -284,6 +324,7 @@ def _tier(
         "pytest_tiergate.reads",
         f"--tiergate-reads={rec.folder / artifacts[READS]}",
         f"--tiergate-reads-exclude={rec.folder}",
+        *worker_options(options.workers, last_tier_seconds(rec.folder, tier)),
         *options.options,
         *session.posargs,
     ]

@@ -7,6 +7,8 @@ setting equal, the omit list extended.
 
 from __future__ import annotations
 
+import json
+import os
 import textwrap
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -21,6 +23,7 @@ from tiergate_nox.covconfig import coverage_config
 from tiergate_nox.testing import (
     coverage_options,
     coverage_runner,
+    last_tier_seconds,
     worker_options,
     workers_of,
 )
@@ -288,3 +291,33 @@ def test_a_member_may_set_its_own_workers(tmp_path: Path) -> None:
     ctx = SessionContext(tmp_path, load_workspace(tmp_path), load_config(tmp_path), tmp_path)
     assert workers_of(ctx, ctx.workspace.member("serial")) == 0
     assert workers_of(ctx, ctx.workspace.member("spread")) == 3
+
+
+@pytest.mark.req("FR-180")
+def test_auto_runs_one_process_for_a_tier_that_was_quick_last_time(tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    current = runs / "now" / "sessions" / "tests-3.12-core"
+    current.mkdir(parents=True)
+    assert last_tier_seconds(current, "unit") is None  # never timed: workers start
+    assert worker_options("auto", None) == ["-n", "auto"]
+
+    def record(run: str, tier: str, durations: list[float]) -> None:
+        folder = runs / run / "sessions" / "tests-3.12-core" / tier
+        folder.mkdir(parents=True)
+        lines = [
+            json.dumps({"nodeid": f"t{n}", "tier": tier, "outcome": "passed", "duration": d})
+            for n, d in enumerate(durations)
+        ]
+        (folder / "tests.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    record("older", "unit", [30.0])
+    os.utime(runs / "older", (1_000_000, 1_000_000))
+    record("newer", "unit", [1.5, 2.0])
+    assert last_tier_seconds(current, "unit") == 3.5  # the newest run folder holding the tier
+    assert worker_options("auto", 3.5) == []
+    assert worker_options("auto", 5.0) == ["-n", "auto"]
+    assert worker_options(2, 3.5) == ["-n", "2"]  # a count is taken as given
+    assert last_tier_seconds(current, "e2e") is None
+
+    (runs / "newer" / "sessions" / "tests-3.12-core" / "unit" / "tests.jsonl").write_text("{")
+    assert last_tier_seconds(current, "unit") is None  # unreadable: as never timed
