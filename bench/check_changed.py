@@ -26,12 +26,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ADVISORY_DB = ROOT / "packages" / "tiergate" / "tests" / "fixtures" / "advisory-db"
-PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+from synthetic import MEMBER, PYTHON, env, timed, write, write_root
+
 P2_BOUND = 1.5
 CHAIN = [f"c{n}" for n in range(10)]
 FAN = [f"h{n}" for n in range(10)]
@@ -39,45 +37,6 @@ DEPENDS = {
     **{name: CHAIN[n - 1] for n, name in enumerate(CHAIN) if n},
     **dict.fromkeys(FAN[1:], "h0"),
 }
-
-ROOT_PYPROJECT = f"""
-[tool.uv.workspace]
-members = ["packages/*"]
-
-[dependency-groups]
-lint = ["ruff"]
-sql = ["sqlfluff"]
-security = ["bandit", "pip-audit"]
-
-[tool.uv.sources]
-tiergate = {{ path = "{ROOT}/packages/tiergate", editable = true }}
-pytest-tiergate = {{ path = "{ROOT}/packages/pytest-tiergate", editable = true }}
-
-[tool.tiergate.security]
-advisory-db = "{ADVISORY_DB}"
-
-[tool.pytest.ini_options]
-addopts = ["--strict-markers", "--import-mode=importlib"]
-"""
-
-MEMBER = """
-[project]
-name = "{name}"
-version = "1.0.0"
-requires-python = ">=3.11"
-dependencies = [{deps}]
-
-[dependency-groups]
-test = ["pytest", "coverage", "pytest-tiergate"]
-type = ["mypy", {{include-group = "test"}}]
-
-[tool.uv.sources]
-{sources}
-
-[build-system]
-requires = ["uv_build>=0.13.9,<0.14"]
-build-backend = "uv_build"
-"""
 
 SOURCE = '''"""Member {name}."""
 {imports}
@@ -109,27 +68,14 @@ def test_spin() -> None:
 GITIGNORE = ".nox/\n.tiergate/\n.venv/\n__pycache__/\n"
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def write_monorepo(root: Path) -> None:
     """The workspace: the chain and the fan, each member with its source and two tests."""
-    _write(root / ".python-version", f"{PYTHON}\n")
-    _write(root / ".gitignore", GITIGNORE)
-    _write(root / "pyproject.toml", ROOT_PYPROJECT)
-    _write(
-        root / "noxfile.py",
-        'from tiergate_nox.sessions import register_sessions\n\nregister_sessions(".")\n',
-    )
-    _write(
-        root / "tasks.py", 'from tiergate_nox.tasks import namespace\n\n__all__ = ["namespace"]\n'
-    )
+    write_root(root)
+    write(root / ".gitignore", GITIGNORE)
     for name in (*CHAIN, *FAN):
         before = DEPENDS.get(name)
         member = root / "packages" / name
-        _write(
+        write(
             member / "pyproject.toml",
             MEMBER.format(
                 name=name,
@@ -142,24 +88,9 @@ def write_monorepo(root: Path) -> None:
             imports=f"\nimport {before}\n" if before else "",
             body=f"{before}.value() + 1" if before else "1",
         )
-        _write(member / "src" / name / "__init__.py", source)
-        _write(member / "src" / name / "py.typed", "")
-        _write(member / "tests" / "unit" / f"test_{name}.py", TEST.format(name=name))
-
-
-def _env(run_id: str) -> dict[str, str]:
-    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(UV_PYTHON_DOWNLOADS="never", CI="true", TIERGATE_RUN_ID=run_id)
-    return env
-
-
-def _run(root: Path, command: list[str], run_id: str) -> tuple[float, int, str]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=root, env=_env(run_id), capture_output=True, text=True, check=False
-    )
-    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
+        write(member / "src" / name / "__init__.py", source)
+        write(member / "src" / name / "py.typed", "")
+        write(member / "tests" / "unit" / f"test_{name}.py", TEST.format(name=name))
 
 
 def _git(root: Path, *args: str) -> None:
@@ -194,22 +125,22 @@ def main() -> None:
     try:
         root = folder / "mono"
         write_monorepo(root)
-        subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=_env("lock"), check=True)
+        subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=env("lock"), check=True)
         _git(root, "init", "--quiet", "--initial-branch=main")
         _git(root, "add", "--all")
         _git(root, "commit", "--quiet", "-m", "monorepo")
-        cold, cold_code, cold_out = _run(root, invoke, "cold")
+        cold, cold_code, cold_out = timed(root, invoke, "cold")
         if cold_code != 0:
             print(cold_out[-4000:])
 
         _change(root, "h5")
-        leaf, leaf_code, leaf_out = _run(root, invoke, "leaf")
+        leaf, leaf_code, leaf_out = timed(root, invoke, "leaf")
         own = sorted(_member_sessions(["h5"]))
         nox = [sys.executable, "-m", "nox", "-R", "--session", *own]
-        plain, plain_code, _ = _run(root, nox, "plain")
+        plain, plain_code, _ = timed(root, nox, "plain")
 
         _change(root, "c0")
-        chain, chain_code, chain_out = _run(root, invoke, "chain")
+        chain, chain_code, chain_out = timed(root, invoke, "chain")
         if options.verbose:
             print(leaf_out)
     finally:

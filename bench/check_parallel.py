@@ -28,53 +28,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from synthetic import MEMBER, env, timed, write, write_root
+
 from tiergate.config import load_config
 from tiergate.plan import workspace_sessions
 from tiergate.workspace import load_workspace
 
-ROOT = Path(__file__).resolve().parents[1]
-ADVISORY_DB = ROOT / "packages" / "tiergate" / "tests" / "fixtures" / "advisory-db"
-PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 P4_BOUND = 0.6
-
-ROOT_PYPROJECT = f"""
-[tool.uv.workspace]
-members = ["packages/*"]
-
-[dependency-groups]
-lint = ["ruff"]
-sql = ["sqlfluff"]
-security = ["bandit", "pip-audit"]
-
-[tool.uv.sources]
-tiergate = {{ path = "{ROOT}/packages/tiergate", editable = true }}
-pytest-tiergate = {{ path = "{ROOT}/packages/pytest-tiergate", editable = true }}
-
-[tool.tiergate.security]
-advisory-db = "{ADVISORY_DB}"
-
-[tool.pytest.ini_options]
-addopts = ["--strict-markers", "--import-mode=importlib"]
-"""
-
-MEMBER = """
-[project]
-name = "{name}"
-version = "1.0.0"
-requires-python = ">=3.11"
-dependencies = [{deps}]
-
-[dependency-groups]
-test = ["pytest", "coverage", "pytest-tiergate"]
-type = ["mypy", {{include-group = "test"}}]
-
-[tool.uv.sources]
-{sources}
-
-[build-system]
-requires = ["uv_build>=0.13.9,<0.14"]
-build-backend = "uv_build"
-"""
 
 SOURCE = '''"""Member {name}."""
 
@@ -95,11 +55,6 @@ def test_spin_{index}() -> None:
 """
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def _rounds_per_second() -> int:
     started = time.perf_counter()
     rounds = 2_000_000
@@ -111,48 +66,30 @@ def _rounds_per_second() -> int:
 
 def write_monorepo(root: Path, members: int, work: float) -> None:
     """The workspace: ``m0 <- m1 <- ...``, each with four test files of ``work`` seconds."""
-    _write(root / ".python-version", f"{PYTHON}\n")
-    _write(root / "pyproject.toml", ROOT_PYPROJECT)
-    _write(
-        root / "noxfile.py",
-        'from tiergate_nox.sessions import register_sessions\n\nregister_sessions(".")\n',
-    )
-    _write(
-        root / "tasks.py", 'from tiergate_nox.tasks import namespace\n\n__all__ = ["namespace"]\n'
-    )
+    write_root(root)
     # Under coverage the loop runs about 3x slower; aim at ``work`` seconds measured.
     rounds = int(_rounds_per_second() * work / 4 / 3)
     for index in range(members):
         name = f"m{index}"
         before = f"m{index - 1}" if index else None
         sources = f"{before} = {{ workspace = true }}" if before else ""
-        _write(
+        write(
             root / "packages" / name / "pyproject.toml",
             MEMBER.format(name=name, deps=f'"{before}"' if before else "", sources=sources),
         )
-        _write(root / "packages" / name / "src" / name / "__init__.py", SOURCE.format(name=name))
+        write(root / "packages" / name / "src" / name / "__init__.py", SOURCE.format(name=name))
         for test in range(4):
-            _write(
+            write(
                 root / "packages" / name / "tests" / "unit" / f"test_{name}_{test}.py",
                 TEST.format(name=name, index=test, rounds=rounds),
             )
 
 
-def _env() -> dict[str, str]:
-    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(UV_PYTHON_DOWNLOADS="never", CI="true")
-    return env
-
-
 def _timed(root: Path, command: list[str], run_id: str) -> tuple[float, int]:
-    env = {**_env(), "TIERGATE_RUN_ID": run_id}
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.stdout.write(done.stdout[-3000:] + done.stderr[-3000:])
-    return seconds, done.returncode
+    seconds, code, output = timed(root, command, run_id)
+    if code != 0:
+        sys.stdout.write(output[-6000:])
+    return seconds, code
 
 
 def main() -> None:
@@ -167,7 +104,7 @@ def main() -> None:
     try:
         root = folder / "mono"
         write_monorepo(root, options.members, options.work)
-        subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=_env(), check=True)
+        subprocess.run(["uv", "lock", "--quiet"], cwd=root, env=env("lock"), check=True)
         invoke = [sys.executable, "-m", "invoke", "check", "--no-cache"]
         _, code = _timed(root, [*invoke, "--jobs", "2"], "warm-up")  # every environment built
         sessions = list(workspace_sessions(load_workspace(root), load_config(root)))

@@ -24,29 +24,14 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from synthetic import ROOT, env, timed
+
 P1_RATIO = 30.0
 P1_SECONDS = 2.0
 P7_SECONDS = 300.0
-
-
-def _env(run_id: str) -> dict[str, str]:
-    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(UV_PYTHON_DOWNLOADS="never", CI="true", TIERGATE_RUN_ID=run_id)
-    return env
-
-
-def _timed(clone: Path, command: list[str], run_id: str) -> tuple[float, int, str]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=clone, env=_env(run_id), capture_output=True, text=True, check=False
-    )
-    return time.perf_counter() - started, done.returncode, done.stdout + done.stderr
 
 
 def _verdict(clone: Path, run_id: str) -> tuple[str, dict[str, tuple[str, str]]]:
@@ -60,7 +45,7 @@ def _verdict(clone: Path, run_id: str) -> tuple[str, dict[str, tuple[str, str]]]
         f"--run=.tiergate/runs/{run_id}",
     ]
     done = subprocess.run(
-        command, cwd=clone, env=_env("verdict"), capture_output=True, text=True, check=False
+        command, cwd=clone, env=env("verdict"), capture_output=True, text=True, check=False
     )
     report = json.loads(done.stdout)
     gates = {
@@ -102,16 +87,16 @@ def main() -> None:
         subprocess.run(
             ["uv", "sync", "--quiet", "--frozen", "--all-packages", "--all-groups"],
             cwd=clone,
-            env=_env("sync"),
+            env=env("sync"),
             check=True,
         )
         invoke = ["uv", "run", "--frozen", "invoke", "check", f"--jobs={options.jobs}"]
-        cold, cold_code, cold_out = _timed(clone, invoke, "cold")
-        warm, warm_code, warm_out = _timed(clone, invoke, "warm")
+        cold, cold_code, cold_out = timed(clone, invoke, "cold")
+        warm, warm_code, warm_out = timed(clone, invoke, "warm")
         sessions = _sessions(clone, "cold")
         same = _verdict(clone, "cold") == _verdict(clone, "warm")
         nox = ["uv", "run", "--frozen", "nox", "-R", "--session", *sessions]
-        plain, plain_code, _ = _timed(clone, nox, "plain")
+        plain, plain_code, _ = timed(clone, nox, "plain")
     finally:
         if options.keep:
             print(f"clone kept in {clone}")
