@@ -16,6 +16,7 @@ from invoke.collection import Collection
 from invoke.tasks import task
 from rich.console import Console
 
+from tiergate import memo
 from tiergate.config import load_config
 from tiergate.errors import ExitCode, TiergateError
 from tiergate.runfolder import RUN_ID_ENV, named_run_id, new_run_id, session_name
@@ -89,6 +90,7 @@ def check(
     options = CheckOptions(jobs or cores(), fail_fast, not no_cache, changed_since)
     try:
         config = load_config(root)
+        memo.use(config.memo_folder(root))
         workspace = load_workspace(root)
         run_id = named_run_id() or new_run_id()
         run_dir = root / config.run_dir / run_id

@@ -16,6 +16,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    JsonValue,
+    TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -25,6 +27,8 @@ from pydantic import (
 from tiergate import reading
 from tiergate.errors import ConfigError, TiergateError, shown
 from tiergate.files import line_of
+from tiergate.memo import FOLDER as MEMO
+from tiergate.memo import Memo
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -445,6 +449,14 @@ class TiergateConfig(_Section):
         """The committed baseline's path relative to the root (also without a ratchet)."""
         return (self.ratchet or RatchetConfig()).baseline_file
 
+    def cache_folder(self, root: Path) -> Path:
+        """The result cache: ``cache`` beside the run folders' (``<root>/.tiergate/cache``)."""
+        return (root / self.run_dir).parent / "cache"
+
+    def memo_folder(self, root: Path) -> Path | None:
+        """Where parse results are kept (:mod:`tiergate.memo`): none when the cache is off."""
+        return self.cache_folder(root) / MEMO if self.cache.enabled else None
+
     @model_validator(mode="after")
     def _known_tiers(self) -> Self:
         if self.default_tier is not None and self.default_tier not in self.tiers:
@@ -533,13 +545,19 @@ class MemberConfig(_Section):
         return self
 
 
-def read_toml(path: Path, what: str = "TOML file") -> dict[str, Any]:
+_LARGE_TOML: Memo[dict[str, Any]] = Memo("toml-files", TypeAdapter(dict[str, JsonValue]), limit=8)
+"""Lock files, parsed once per content."""
+
+
+def read_toml(path: Path, what: str = "TOML file", *, shared: bool = False) -> dict[str, Any]:
     """The parsed TOML file ``path`` (parsed once while unchanged); a problem is a ConfigError.
 
     Missing, unreadable, not UTF-8, invalid or nested too deep: one error naming
-    the file (and line).
+    the file (and line). ``shared``: not a copy, for a caller that only reads it.
     """
-    return reading.read_toml(path, what, ConfigError, missing="file not found")
+    return reading.read_toml(
+        path, what, ConfigError, missing="file not found", memo=_LARGE_TOML, shared=shared
+    )
 
 
 def line_in(path: Path, *needles: str) -> int | None:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from tiergate import memo
 from tiergate.config import MemberConfig, load_config, load_member_config
 from tiergate.plan import expected_sessions
 from tiergate.pythons import find_interpreter
@@ -70,6 +71,7 @@ class Context:
         ``base``: the git ref patch coverage diffs against (default: the configured one).
         """
         config = load_config(root)
+        memo.use(config.memo_folder(root))
         return cls(
             root=root,
             workspace=load_workspace(root),

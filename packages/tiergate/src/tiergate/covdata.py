@@ -14,6 +14,7 @@ coverage.py folds branches into its percentage and the two would differ.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -22,10 +23,12 @@ import coverage
 from coverage.exceptions import CoverageException
 from coverage.files import GlobMatcher, find_python_files
 from coverage.python import PythonFileReporter
+from pydantic import TypeAdapter
 
 from tiergate.covnumbers import Counts, Lines, line_ranges, total, worst_files
 from tiergate.errors import ArtifactError, ConfigError, WorkspaceError
-from tiergate.reading import exists
+from tiergate.memo import Memo, source_salt
+from tiergate.reading import MAX_ARTIFACT_BYTES, exists, read_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -114,6 +117,11 @@ def _analysis_only(config: Path) -> coverage.Coverage:
     return analyser
 
 
+_Analysis = tuple[frozenset[int], dict[int, int]]
+"""A file's statements and the first line of each multi-line statement's lines."""
+_ANALYSES: Memo[_Analysis] = Memo("coverage-analyses", TypeAdapter(_Analysis), limit=5_000)
+
+
 class SourceIndex:
     """The measurable files of a workspace and their statements, each file parsed once."""
 
@@ -124,7 +132,9 @@ class SourceIndex:
             self.coverage = _analysis_only(config)
         except CoverageException as error:
             raise ConfigError(f"coverage configuration: {error}", path=config) from None
-        self._parsed: dict[str, tuple[frozenset[int], dict[int, int]]] = {}
+        self._parsed: dict[str, _Analysis] = {}
+        exclusions = json.dumps(self.coverage.get_exclude_list())
+        self._salt = source_salt(__file__, coverage.__version__, exclusions)
         omit = [*self._option_list("run:omit"), *self._option_list("report:omit")]
         include = self._option_list("report:include")
         self._omit = GlobMatcher(self._patterns(omit), "omit") if omit else None
@@ -176,18 +186,24 @@ class SourceIndex:
         )
         return sorted(path for path in found if self._reported(path))
 
-    def _parse(self, path: str) -> tuple[frozenset[int], dict[int, int]]:
+    def _parse(self, path: str) -> _Analysis:
+        """coverage.py's analysis of ``path``, once per content (:mod:`tiergate.memo`)."""
         parsed = self._parsed.get(path)
         if parsed is None:
-            reporter = PythonFileReporter(str(self.root / path), self.coverage)
-            try:
-                statements = frozenset(reporter.lines())
-                multiline = dict(reporter.multiline_map())
-            except (CoverageException, OSError, SyntaxError, ValueError) as error:
-                reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-                raise WorkspaceError(f"cannot analyse for coverage: {reason}", path=path) from None
-            parsed = self._parsed[path] = (statements, multiline)
+            source = read_bytes(
+                self.root / path, "source file", WorkspaceError, limit=MAX_ARTIFACT_BYTES
+            )
+            parsed = _ANALYSES.get(self._salt, source, lambda: self._analyse(path))
+            self._parsed[path] = parsed
         return parsed
+
+    def _analyse(self, path: str) -> _Analysis:
+        reporter = PythonFileReporter(str(self.root / path), self.coverage)
+        try:
+            return frozenset(reporter.lines()), dict(reporter.multiline_map())
+        except (CoverageException, OSError, SyntaxError, ValueError) as error:
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise WorkspaceError(f"cannot analyse for coverage: {reason}", path=path) from None
 
     def statements(self, path: str) -> frozenset[int]:
         """The statements of ``path`` (relative posix) as ``coverage report`` counts them."""

@@ -32,7 +32,7 @@ def locked_member_dependencies(root: Path) -> dict[str, tuple[str, ...]]:
     if not exists(path):
         return {}
     found: dict[str, tuple[str, ...]] = {}
-    packages = read_toml(path, "lock file").get("package", [])
+    packages = read_toml(path, "lock file", shared=True).get("package", [])
     for package in packages if isinstance(packages, list) else []:
         if not isinstance(package, dict) or not _is_member(package):
             continue

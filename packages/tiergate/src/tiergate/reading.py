@@ -25,10 +25,11 @@ import errno
 import hashlib
 import json
 import os
+import platform
 import stat
 import tomllib
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final, Protocol, TypeVar
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -37,7 +38,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ValidationError
 from tiergate.errors import ConfigError, TiergateError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     # A type only: defusedxml parses (read_xml).
@@ -64,6 +65,7 @@ _PATH_PROBLEMS: Final = {
     errno.EPERM: "permission denied",
     errno.ELOOP: "too many symbolic links",
 }
+_TOML_SALT: Final = f"tomllib {platform.python_version()}, nesting {MAX_NESTING}"
 _TOML_CACHE: dict[tuple[str, int, int, int], tuple[dict[str, Any], str]] = {}
 
 
@@ -213,15 +215,37 @@ def has_content(path: Path) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_size > 0
 
 
-def read_toml(
+class ParseMemo(Protocol):
+    """Keeps parse results between processes (:class:`tiergate.memo.Memo`)."""
+
+    def get(
+        self, salt: str, content: bytes, compute: Callable[[], dict[str, Any]]
+    ) -> dict[str, Any]:
+        """The table parsed from ``content``: kept, else ``compute()``."""
+        ...
+
+
+LARGE_TOML_BYTES: Final = 64 * 1024
+"""A TOML file this large (a lock file) is parsed once per content when given a memo."""
+
+
+def read_toml(  # noqa: PLR0913 - the four of every reader, the missing message, memo and copy
     path: Path,
     what: str = "TOML file",
     error: type[TiergateError] = ConfigError,
     *,
     missing: str | None = None,
+    memo: ParseMemo | None = None,
+    shared: bool = False,
 ) -> dict[str, Any]:
-    """The parsed TOML file ``path``; read and parsed once while it is unchanged on disk."""
-    return copy.deepcopy(_toml(path, what, error, missing)[0])
+    """The parsed TOML file ``path``; read and parsed once while it is unchanged on disk.
+
+    ``memo``: a file of :data:`LARGE_TOML_BYTES` or more is parsed once per content.
+    ``shared``: the table kept for every reader, not a copy (a lock file is large): the
+    caller only reads it.
+    """
+    table = _toml(path, what, error, missing, memo)[0]
+    return table if shared else copy.deepcopy(table)
 
 
 def read_toml_text(
@@ -232,7 +256,11 @@ def read_toml_text(
 
 
 def _toml(
-    path: Path, what: str, error: type[TiergateError], missing: str | None
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    missing: str | None,
+    memo: ParseMemo | None = None,
 ) -> tuple[dict[str, Any], str]:
     """The parsed table and the text of ``path``, kept while the file is unchanged."""
     try:
@@ -244,7 +272,12 @@ def _toml(
     key = (str(path.absolute()), status.st_size, status.st_mtime_ns, status.st_ino)
     if key not in _TOML_CACHE:
         text = read_text(path, what, error, missing=missing)
-        _TOML_CACHE[key] = (parse_toml(text, path, what, error), text)
+        content = text.encode()
+        if memo is None or len(content) < LARGE_TOML_BYTES:
+            _TOML_CACHE[key] = (parse_toml(text, path, what, error), text)
+        else:
+            parsed = memo.get(_TOML_SALT, content, lambda: parse_toml(text, path, what, error))
+            _TOML_CACHE[key] = (parsed, text)
     return _TOML_CACHE[key]
 
 

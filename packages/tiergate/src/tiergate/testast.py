@@ -12,7 +12,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from pathlib import Path
 
+from pydantic import TypeAdapter
+
 from tiergate.errors import TiergateError
+from tiergate.memo import Memo, source_salt
 from tiergate.pytestconfig import absolute
 from tiergate.reading import MAX_ARTIFACT_BYTES, read_bytes
 
@@ -60,6 +63,8 @@ class _Summary:
 
 
 _UNPARSED = _Summary(parsed=False)
+_SUMMARIES: Memo[_Summary] = Memo("test-files", TypeAdapter(_Summary), limit=5_000)
+_SALT = source_salt(__file__)
 
 
 def summary(path: Path) -> _Summary:
@@ -77,12 +82,20 @@ def _summarize(path: Path, _mtime_ns: int, _size: int) -> _Summary:
 
     A file that cannot be read (a folder, permission, too large) or parsed (a
     syntax error, a NUL byte, nesting too deep for the parser) is unparsed:
-    pytest reports it as a collection error, so it stays a test file.
+    pytest reports it as a collection error, so it stays a test file. Parsed
+    once per content (:mod:`tiergate.memo`).
     """
     try:
         source = read_bytes(path, "test file", TiergateError, limit=MAX_ARTIFACT_BYTES)
-        return _read_module(ast.parse(source, filename=str(path)))
-    except (TiergateError, SyntaxError, ValueError, RecursionError, MemoryError):
+    except TiergateError:
+        return _UNPARSED
+    return _SUMMARIES.get(_SALT, source, lambda: _parse(source))
+
+
+def _parse(source: bytes) -> _Summary:
+    try:
+        return _read_module(ast.parse(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return _UNPARSED
 
 

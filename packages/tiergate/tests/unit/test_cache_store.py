@@ -382,12 +382,16 @@ def test_prune_removes_the_least_recently_used_first_and_stays_under_the_bound(
     assert (cache.entries(), cache.total_bytes()) == ([], 0)
 
 
-def test_clear_removes_every_entry(cache: ResultCache, passed: Path) -> None:
+def test_clear_removes_every_entry_and_the_memo(cache: ResultCache, passed: Path) -> None:
     for number in range(3):
         _saved(cache.save(passed, _key(calc=str(number))))
+    memo = cache.folder / "memo" / "test-files.json"
+    memo.parent.mkdir()
+    memo.write_text('{"entries": {}}')
     assert len(cache.entries()) == 3
     assert cache.clear() == 3
     assert (cache.entries(), cache.total_bytes()) == ([], 0)
+    assert not memo.parent.exists()
     assert cache.clear() == 0
 
 

@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tiergate import memo
 from tiergate.cache.entry import ENTRY, ENTRY_VERSION, SESSION, CacheEntry, StoredFile, read_entry
 from tiergate.cache.readset import first_change
 from tiergate.cache.tree import (
@@ -73,7 +74,7 @@ class Refused:
 
 def default_folder(root: Path, config: TiergateConfig) -> Path:
     """``cache`` beside the run folders' folder: ``<root>/.tiergate/cache`` by default."""
-    return (root / config.run_dir).parent / "cache"
+    return config.cache_folder(root)
 
 
 def tiergate_version() -> str:
@@ -308,10 +309,11 @@ class ResultCache:
         return removed
 
     def clear(self) -> int:
-        """Remove every entry and temporary folder; how many entries were removed."""
+        """Remove every entry, temporary folder and the parse memo; how many entries went."""
         count = len(self._scan())
         remove(self.folder / ENTRIES, self.folder)
         shutil.rmtree(self.folder / TEMPORARY, ignore_errors=True)
+        shutil.rmtree(self.folder / memo.FOLDER, ignore_errors=True)
         return count
 
     def _scan(self, sessions: list[Path] | None = None) -> list[tuple[Path, CacheEntry | None]]:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tiergate import memo
 from tiergate.cache import ResultCache
 from tiergate.config import load_config
 from tiergate.errors import ExitCode
@@ -43,8 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the plan: one row per session, its decision and the first reason."""
     root = args.root
-    workspace = load_workspace(root)
     config = load_config(root)
+    memo.use(config.memo_folder(root))
+    workspace = load_workspace(root)
     scope = scope_since(root, workspace, args.changed_since) if args.changed_since else None
     use_cache = config.cache.enabled and not args.no_cache
     cache = ResultCache.of(workspace.root, config) if use_cache else None

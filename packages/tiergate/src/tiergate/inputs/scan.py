@@ -135,7 +135,7 @@ class InputScan:
         """``uv.lock``, parsed; none is :class:`Incomplete` (``uv sync --frozen`` needs it)."""
         if not self.has_lock:
             raise Incomplete("no uv.lock: the session's environment is not locked")
-        return Lock(self._toml(LOCK, "lock file"))
+        return Lock(self._toml(LOCK, "lock file", shared=True))
 
     def environment(self, member: str | None, groups: Sequence[str]) -> Environment:
         """The locked environment of a member and its ``groups`` (``None``: the root's groups).
@@ -203,9 +203,9 @@ class InputScan:
             self._tables[name] = self._toml(name, "TOML file")
         return self._tables[name]
 
-    def _toml(self, name: str, what: str) -> dict[str, Any]:
+    def _toml(self, name: str, what: str, *, shared: bool = False) -> dict[str, Any]:
         try:
-            return read_toml(self.root / name, what)
+            return read_toml(self.root / name, what, shared=shared)
         except TiergateError as error:
             raise Incomplete(first_line(error)) from None
 

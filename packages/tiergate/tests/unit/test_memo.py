@@ -1,0 +1,224 @@
+"""The memo: a value computed from a file's bytes is computed once per content, across processes.
+
+A "new process" is the memo folder given again after the old state was saved and
+dropped (:func:`tiergate.memo.use` with ``None``, then the folder): what the
+second one knows comes from the file only.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from pydantic import JsonValue, TypeAdapter
+
+from tiergate import memo, reading, testast
+from tiergate.config import read_toml
+from tiergate.covdata import SourceIndex
+from tiergate.memo import Memo, source_salt
+from tiergate.testast import marked_tiers
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.tier("unit")
+
+NUMBERS: Memo[list[int]] = Memo("numbers-under-test", TypeAdapter(list[int]), limit=3)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Iterator[Path]:
+    """A memo folder in use for the test, off again after it."""
+    where = tmp_path / "memo"
+    memo.use(where)
+    yield where
+    memo.use(None)
+
+
+def _new_process(folder: Path) -> None:
+    memo.use(None)
+    memo.use(folder)
+
+
+def _counted(value: list[int], calls: list[int]) -> Callable[[], list[int]]:
+    def compute() -> list[int]:
+        calls.append(1)
+        return value
+
+    return compute
+
+
+@pytest.mark.req("FR-216")
+def test_a_value_is_computed_once_per_content_across_processes(folder: Path) -> None:
+    calls: list[int] = []
+    assert NUMBERS.get("salt", b"one", _counted([1], calls)) == [1]
+    _new_process(folder)
+    assert NUMBERS.get("salt", b"one", _counted([9], calls)) == [1]
+    assert len(calls) == 1
+    assert json.loads((folder / "numbers-under-test.json").read_text())["entries"]
+
+
+@pytest.mark.req("FR-216")
+@pytest.mark.parametrize(("salt", "content"), [("salt", b"one!"), ("other reader", b"one")])
+def test_other_bytes_or_another_reader_compute_again(
+    folder: Path, salt: str, content: bytes
+) -> None:
+    calls: list[int] = []
+    NUMBERS.get("salt", b"one", _counted([1], calls))
+    _new_process(folder)
+    assert NUMBERS.get(salt, content, _counted([2], calls)) == [2]
+    assert len(calls) == 2
+
+
+def test_off_every_value_is_computed_and_nothing_written(tmp_path: Path) -> None:
+    memo.use(None)
+    calls: list[int] = []
+    NUMBERS.get("salt", b"one", _counted([1], calls))
+    NUMBERS.get("salt", b"one", _counted([1], calls))
+    memo.save_all()
+    assert len(calls) == 2
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.req("FR-216")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[1, 2]",
+        '{"entries": [1]}',
+        "\x00\x01",
+        "",
+    ],
+)
+def test_a_broken_memo_file_is_as_if_absent_and_is_rewritten_whole(folder: Path, text: str) -> None:
+    folder.mkdir(parents=True)
+    (folder / "numbers-under-test.json").write_text(text, encoding="utf-8")
+    calls: list[int] = []
+    assert NUMBERS.get("salt", b"one", _counted([1], calls)) == [1]
+    _new_process(folder)
+    assert NUMBERS.get("salt", b"one", _counted([2], calls)) == [1]
+    assert len(calls) == 1
+
+
+@pytest.mark.req("FR-216")
+def test_an_entry_of_another_type_is_computed_again(folder: Path) -> None:
+    calls: list[int] = []
+    NUMBERS.get("salt", b"one", _counted([1], calls))
+    _new_process(folder)
+    path = folder / "numbers-under-test.json"
+    data = json.loads(path.read_text())
+    data["entries"] = {digest: {"not": "a list of integers"} for digest in data["entries"]}
+    path.write_text(json.dumps(data))
+    _new_process(folder)
+    assert NUMBERS.get("salt", b"one", _counted([2], calls)) == [2]
+    assert len(calls) == 2
+
+
+def test_at_most_the_limit_is_kept_this_process_first(folder: Path) -> None:
+    for n in range(3):
+        NUMBERS.get("salt", f"old {n}".encode(), lambda n=n: [n])  # type: ignore[misc]
+    _new_process(folder)
+    NUMBERS.get("salt", b"new", lambda: [7])
+    _new_process(folder)
+    entries = json.loads((folder / "numbers-under-test.json").read_text())["entries"]
+    assert len(entries) == NUMBERS.limit
+    calls: list[int] = []
+    assert NUMBERS.get("salt", b"new", _counted([0], calls)) == [7]
+    assert not calls
+
+
+def test_what_another_process_saved_meanwhile_is_kept(folder: Path) -> None:
+    """Two processes saving one after the other: the file holds what both computed."""
+    NUMBERS.get("salt", b"mine", lambda: [1])
+    code = (
+        "from pathlib import Path; from pydantic import TypeAdapter; from tiergate import memo; "
+        f"memo.use(Path({str(folder)!r})); "
+        "m = memo.Memo('numbers-under-test', TypeAdapter(list[int]), limit=3); "
+        "m.get('salt', b'theirs', lambda: [2])"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    _new_process(folder)
+    calls: list[int] = []
+    assert NUMBERS.get("salt", b"mine", _counted([0], calls)) == [1]
+    assert NUMBERS.get("salt", b"theirs", _counted([0], calls)) == [2]
+    assert not calls
+
+
+def test_a_value_not_of_the_kinds_type_is_not_kept(folder: Path) -> None:
+    """A TOML date is no JSON value: the table is parsed each time, and nothing warns."""
+    tables: Memo[dict[str, Any]] = Memo("tables-under-test", TypeAdapter(dict[str, JsonValue]))
+    calls: list[int] = []
+
+    def parse() -> dict[str, Any]:
+        calls.append(1)
+        return {"when": datetime(2026, 1, 1, tzinfo=UTC)}
+
+    tables.get("salt", b"when = 2026-01-01", parse)
+    _new_process(folder)
+    assert tables.get("salt", b"when = 2026-01-01", parse) == {
+        "when": datetime(2026, 1, 1, tzinfo=UTC)
+    }
+    assert len(calls) == 2
+
+
+def test_a_salt_names_the_module_source_and_the_rest(tmp_path: Path) -> None:
+    module = tmp_path / "reader.py"
+    module.write_text("A = 1\n")
+    first = source_salt(str(module), "coverage 7")
+    assert source_salt(str(module), "coverage 7") == first
+    assert source_salt(str(module), "coverage 8") != first
+    module.write_text("A = 2\n")
+    assert source_salt(str(module), "coverage 7") != first
+
+
+@pytest.mark.req("FR-216")
+def _never(*_: object) -> Any:  # noqa: ANN401 - stands for any parser
+    pytest.fail("parsed again, although the memo holds it")
+
+
+def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the memo gives equals what parsing gives: tier marks, statements, a lock file."""
+    workspace = tmp_path / "ws"
+    (workspace / "pkg").mkdir(parents=True)
+    (workspace / "pyproject.toml").write_text("[tool.coverage.report]\nexclude_also = ['never']\n")
+    test = workspace / "test_x.py"
+    test.write_text('import pytest\n\n@pytest.mark.tier("e2e")\ndef test_x():\n    pass\n')
+    source = workspace / "pkg" / "m.py"
+    source.write_text(
+        "def f(\n    a,\n):\n    if a:  # never\n        return 1\n    return (\n2)\n"
+    )
+    lock = workspace / "uv.lock"
+    packages = "".join(f'[[package]]\nname = "p{n}"\nversion = "1.{n}"\n\n' for n in range(3000))
+    lock.write_text(f"version = 1\n\n{packages}")
+
+    def read() -> tuple[frozenset[str], frozenset[int], frozenset[int], dict[str, Any]]:
+        index = SourceIndex(workspace)
+        return (
+            marked_tiers(test),
+            index.statements("pkg/m.py"),
+            index.executed("pkg/m.py", [7]),
+            read_toml(lock),
+        )
+
+    parsed = read()
+    _new_process(folder)
+    memo_files = {path.name for path in folder.iterdir()}
+    assert {"test-files.json", "coverage-analyses.json", "toml-files.json"} <= memo_files
+    # A new process: nothing parsed in this one is kept, and nothing may be parsed again.
+    testast._summarize.cache_clear()
+    reading._TOML_CACHE.clear()
+    monkeypatch.setattr(testast, "_parse", _never)
+    monkeypatch.setattr(SourceIndex, "_analyse", _never)
+    monkeypatch.setattr(reading, "parse_toml", _never)
+    assert read() == parsed
+    assert parsed[0] == {"e2e"}
+    assert 4 not in parsed[1]  # excluded by the workspace's coverage configuration
+    assert parsed[2] == {6}  # line 7 belongs to the statement on line 6
