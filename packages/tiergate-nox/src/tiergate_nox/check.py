@@ -23,6 +23,7 @@ from rich.markup import escape
 
 from tiergate.cache import ResultCache
 from tiergate.ci import is_ci
+from tiergate.cli import main as tiergate_main
 from tiergate.errors import TiergateError
 from tiergate.files import relative
 from tiergate.plan import workspace_sessions
@@ -32,7 +33,7 @@ from tiergate_nox import cached
 from tiergate_nox.board import LiveBoard, LogLines, Progress
 from tiergate_nox.jobs import check_jobs, last_durations
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
-from tiergate_nox.steps import print_summary, run_step, verdict
+from tiergate_nox.steps import print_summary, run_here, verdict
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -59,10 +60,15 @@ class CheckOptions:
     changed_since: str | None = None
 
 
+def gates_arguments(root: Path, run_dir: Path) -> tuple[str, ...]:
+    """The last step: ``tiergate gates`` over the run folder, which also writes the dashboard."""
+    return ("--root", str(root), "gates", f"--run={run_dir}", f"--html={run_dir / DASHBOARD}")
+
+
 def gates_job(root: Path, run_dir: Path) -> Job:
-    """The last step: ``tiergate gates``, which also writes the dashboard."""
-    command = (sys.executable, "-m", "tiergate", "--root", str(root), "gates")
-    return Job("gates", (*command, f"--html={run_dir / DASHBOARD}"), run_dir / "logs" / "gates.log")
+    """The gates step as a job, its output in ``logs/gates.log``."""
+    command = ("tiergate", *gates_arguments(root, run_dir))
+    return Job("gates", command, run_dir / "logs" / "gates.log")
 
 
 def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
@@ -87,7 +93,8 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
     enabled = options.use_cache and config.cache.enabled
     cache = ResultCache.of(root, config) if enabled else None
     planned = plan_sessions(workspace, config, names, environ=env, cache=cache, scope=scope)
-    durations = last_durations(root / config.run_dir, exclude=run_dir)
+    running = any(plan.decision == "run" for plan in planned)
+    durations = last_durations(root / config.run_dir, exclude=run_dir) if running else {}
     jobs = check_jobs(names, run_dir / "logs", durations)
     restored, to_run = cached.restore(planned, jobs, cache, run_dir) if cache else ([], jobs)
     left_out = {plan.session for plan in planned if plan.decision == "not run"}
@@ -122,7 +129,8 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
     if stopped or (options.fail_fast and not verdict(results)):
         results.append(JobResult(gates_job(root, run_dir), "not run", 0.0, None))
     else:
-        results.append(run_step(gates_job(root, run_dir), env=env))
+        arguments = gates_arguments(root, run_dir)
+        results.append(run_here(gates_job(root, run_dir), tiergate_main, arguments))
     console.print()
     print_summary(results, relative_to=run_dir, console=console)
     console.print(f"run folder: {escape(relative(run_dir, root))}")
@@ -197,7 +205,8 @@ def _store(  # noqa: PLR0913 - what ran, the cache, and what keys are made of
             config=config,
             environ=env,
         )
-        cache.prune(config.cache.max_bytes)
+        if outcome.stored:  # nothing stored, nothing grew: the cache is within its bound
+            cache.prune(config.cache.max_bytes)
     except TiergateError as error:  # a cache that cannot be written never fails the check
         console.print(f"cache: not stored: {escape(str(error))}", soft_wrap=True)
         return

@@ -1,11 +1,14 @@
 """The gates step and the summary of a check: one row per session, one verdict.
 
 The sessions run at once (:mod:`tiergate_nox.schedule`); the gates step runs
-after them, alone, its output shown as it comes (:func:`run_step`).
+after them, alone, its output shown as it comes (:func:`run_here`: in this
+process, as it is one of tiergate's own commands).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 import time
@@ -18,7 +21,7 @@ from tiergate_nox.board import OK, STYLES
 from tiergate_nox.schedule import JobResult
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
     from rich.console import Console
@@ -53,6 +56,48 @@ def run_step(
         code = process.wait()
     seconds = time.monotonic() - started
     return JobResult(job, "passed" if code == 0 else "failed", seconds, code)
+
+
+def run_here(
+    job: Job,
+    main: Callable[[Sequence[str]], int],
+    arguments: Sequence[str],
+    *,
+    echo: IO[str] | None = None,
+) -> JobResult:
+    """Run ``main(arguments)`` in this process as ``job``: its output to ``echo`` and its log.
+
+    For tiergate's own commands after the sessions: what this process read and
+    imported is not read and imported again.
+    """
+    job.log.parent.mkdir(parents=True, exist_ok=True)
+    echo = echo or sys.stdout
+    echo.write(f"\n=== {job.name}: {' '.join(job.command)}\n")
+    echo.flush()
+    started = time.monotonic()
+    with job.log.open("w", encoding="utf-8") as sink:
+        both = _Tee(echo, sink)
+        with contextlib.redirect_stdout(both), contextlib.redirect_stderr(both):
+            code = main(arguments)
+    seconds = time.monotonic() - started
+    return JobResult(job, "passed" if code == 0 else "failed", seconds, code)
+
+
+class _Tee(io.TextIOBase):
+    """Text written to it goes to each of its streams."""
+
+    def __init__(self, *streams: IO[str]) -> None:
+        super().__init__()
+        self._streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self._streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self._streams:
+            stream.flush()
 
 
 def summary_table(results: Sequence[JobResult], *, relative_to: Path) -> Table:

@@ -8,9 +8,10 @@ import pytest
 from rich.console import Console
 
 from tiergate_nox.schedule import Job, JobResult
-from tiergate_nox.steps import print_summary, run_step, verdict
+from tiergate_nox.steps import print_summary, run_here, run_step, verdict
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
 
@@ -32,6 +33,26 @@ def test_a_step_shows_its_output_as_it_comes_and_keeps_it_in_its_log(tmp_path: P
     assert (tmp_path / "logs" / "gates.log").read_text() == "bad\n"
     assert echo.getvalue().startswith("\n=== gates: ")
     assert echo.getvalue().endswith("bad\n")
+
+
+@pytest.mark.req("FR-014")
+@pytest.mark.parametrize(("code", "status"), [(0, "passed"), (3, "failed")])
+def test_a_step_run_here_shows_its_output_and_keeps_it_in_its_log(
+    tmp_path: Path, code: int, status: str
+) -> None:
+    """tiergate's own gates run in the check's process: stdout and stderr both shown and kept."""
+
+    def main(arguments: Sequence[str]) -> int:
+        sys.stdout.write(f"gates over {' '.join(arguments)}\n")
+        sys.stderr.write("a warning\n")
+        return code
+
+    echo = io.StringIO()
+    job = Job("gates", ("tiergate", "gates"), tmp_path / "logs" / "gates.log")
+    result = run_here(job, main, ["--run", "x"], echo=echo)
+    assert (result.status, result.exit_code) == (status, code)
+    assert (tmp_path / "logs" / "gates.log").read_text() == "gates over --run x\na warning\n"
+    assert echo.getvalue() == "\n=== gates: tiergate gates\ngates over --run x\na warning\n"
 
 
 @pytest.mark.req("FR-014")
