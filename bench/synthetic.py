@@ -76,8 +76,11 @@ def write_root(root: Path) -> None:
 
 
 def env(run_id: str) -> dict[str, str]:
-    """This environment without uv's, nox's and tiergate's settings; CI set, the run named."""
-    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI")
+    """This environment without uv's, nox's and tiergate's settings; CI set, the run named.
+
+    ``PYTHONDONTWRITEBYTECODE`` is dropped: bytecode is written, as Python does by default.
+    """
+    prefixes = ("UV_PROJECT", "VIRTUAL_ENV", "TIERGATE_", "NOX", "CI", "PYTHONDONTWRITEBYTECODE")
     found = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     found.update(UV_PYTHON_DOWNLOADS="never", CI="true", TIERGATE_RUN_ID=run_id)
     return found
