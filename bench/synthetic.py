@@ -11,6 +11,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 ADVISORY_DB = ROOT / "packages" / "tiergate" / "tests" / "fixtures" / "advisory-db"
@@ -86,10 +90,13 @@ def env(run_id: str) -> dict[str, str]:
     return found
 
 
-def timed(folder: Path, command: list[str], run_id: str) -> tuple[float, int, str]:
-    """Run ``command`` in ``folder`` as run ``run_id``: seconds, exit code, output."""
+def timed(
+    folder: Path, command: list[str], run_id: str, *, extra: Mapping[str, str] | None = None
+) -> tuple[float, int, str]:
+    """Run ``command`` in ``folder`` as run ``run_id`` (``extra`` set): seconds, code, output."""
     started = time.perf_counter()
+    variables = {**env(run_id), **(extra or {})}
     done = subprocess.run(
-        command, cwd=folder, env=env(run_id), capture_output=True, text=True, check=False
+        command, cwd=folder, env=variables, capture_output=True, text=True, check=False
     )
     return time.perf_counter() - started, done.returncode, done.stdout + done.stderr

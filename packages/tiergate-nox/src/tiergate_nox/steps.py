@@ -79,6 +79,7 @@ def run_here(
         both = _Tee(echo, sink)
         with contextlib.redirect_stdout(both), contextlib.redirect_stderr(both):
             code = main(arguments)
+        both.close()  # flushed while the log is open: nothing is left for its finaliser
     seconds = time.monotonic() - started
     return JobResult(job, "passed" if code == 0 else "failed", seconds, code)
 
