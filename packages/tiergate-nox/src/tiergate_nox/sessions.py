@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import nox
 
+from tiergate import memo
 from tiergate.ci import is_ci
 from tiergate.config import load_config
 from tiergate.errors import TiergateError
@@ -37,8 +38,9 @@ def register_sessions(root: Path | str) -> Workspace:
     """Register every session of the workspace at ``root`` with nox; return the workspace."""
     root = Path(root).resolve()
     try:
-        workspace = load_workspace(root)
         config = load_config(root)
+        memo.use(config.memo_folder(root))  # each session's nox process reads the workspace
+        workspace = load_workspace(root)
         run_dir = root / config.run_dir / current_run_id()
     except TiergateError as error:
         # A noxfile that raises gets a traceback from nox; a user's mistake gets one line.

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tiergate.cache.readset import ABSENT, UNREADABLE, first_change
+from tiergate.cache.readset import ABSENT, UNREADABLE, first_change, read_set_file
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,3 +33,28 @@ def test_a_file_that_could_not_be_read_never_holds(tmp_path: Path) -> None:
         "locked",
         "locked could not be read when it was recorded",
     )
+
+
+@pytest.mark.req("FR-215")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        '["reads"]',
+        '{"reads": ["a.py"]}',
+        '{"reads": {"a.py": 1}}',
+        '{"outside": {}}',
+    ],
+)
+def test_a_read_set_file_that_is_not_one_gives_none(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "reads.json"
+    path.write_text(text, encoding="utf-8")
+    assert read_set_file(path) is None
+
+
+@pytest.mark.req("FR-215")
+def test_a_read_set_file_gives_its_reads(tmp_path: Path) -> None:
+    path = tmp_path / "reads.json"
+    assert read_set_file(path) is None  # missing
+    path.write_text('{"reads": {"a.py": "ab", "b.txt": "absent"}, "outside": []}', "utf-8")
+    assert read_set_file(path) == {"a.py": "ab", "b.txt": "absent"}

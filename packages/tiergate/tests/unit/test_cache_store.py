@@ -385,9 +385,11 @@ def test_prune_removes_the_least_recently_used_first_and_stays_under_the_bound(
 def test_clear_removes_every_entry_and_the_memo(cache: ResultCache, passed: Path) -> None:
     for number in range(3):
         _saved(cache.save(passed, _key(calc=str(number))))
+    counted = cache.total_bytes()
     memo = cache.folder / "memo" / "test-files.json"
     memo.parent.mkdir()
     memo.write_text('{"entries": {}}')
+    assert cache.total_bytes() == counted  # bounded by its count, not by max-size
     assert len(cache.entries()) == 3
     assert cache.clear() == 3
     assert (cache.entries(), cache.total_bytes()) == ([], 0)
@@ -402,3 +404,26 @@ def test_an_entry_there_already_is_kept(cache: ResultCache, passed: Path) -> Non
     shutil.rmtree(cache.entry_folder(ALPHA, KEY.digest) / SESSION / "unit")
     third = _saved(cache.save(passed, KEY, now=LATER + timedelta(hours=2)))  # broken: replaced
     assert third.saved_at == LATER + timedelta(hours=2)
+
+
+@pytest.mark.req("FR-200")
+def test_a_folder_whose_manifest_does_not_read_is_not_stored(
+    cache: ResultCache, passed: Path
+) -> None:
+    (passed / MANIFEST).write_text("{not json", encoding="utf-8")
+    refused = cache.save(passed, KEY)
+    assert isinstance(refused, Refused)
+    assert refused.reason.startswith("not stored: ")
+    assert MANIFEST in refused.reason
+    assert cache.entries() == []
+
+
+@pytest.mark.req("FR-203")
+def test_an_entry_in_the_folder_of_another_digest_is_not_listed(
+    cache: ResultCache, passed: Path
+) -> None:
+    _saved(cache.save(passed, KEY))
+    folder = cache.entry_folder(ALPHA, KEY.digest)
+    folder.rename(folder.with_name("0" * 64))
+    assert cache.entries() == []
+    assert _miss(cache.lookup(ALPHA, KEY)) == Miss("no entry yet")

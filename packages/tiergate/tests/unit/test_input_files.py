@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from tiergate.config import load_config
 from tiergate.git import listed_files
-from tiergate.inputs import InputKey, InputScan, NoKey, changed_inputs, session_key
+from tiergate.inputs import InputKey, InputScan, NoKey, changed_inputs, session_key, unkeyed
 from tiergate.inputs.hashing import marker
 from tiergate.workspace import load_workspace
 from unit.input_repo import BASE_ENV, KeyRepo, flat_layout, src_layout
@@ -296,3 +297,22 @@ def test_git_lists_tracked_and_untracked_files_but_not_ignored_ones(repo: KeyRep
     assert "README.md" in files  # deleted but tracked: a change to see
     assert not any(name.startswith("build/") for name in files)
     assert list(files) == sorted(set(files))
+
+
+@pytest.mark.req("FR-215")
+def test_reads_no_key_holds_are_named_sorted(repo: KeyRepo, tmp_path: Path) -> None:
+    """Listed files are held; an ignored file, or one outside the repository, is not."""
+    repo.write("build/fixture.log", "made by a test\n")
+    workspace, config = load_workspace(repo.root), load_config(repo.root)
+    scan = InputScan(workspace, config, BASE_ENV)
+    elsewhere = str(tmp_path / "elsewhere.txt")
+    reads = ["packages/core/src/core/model.py", elsewhere, "build/fixture.log", "README.md"]
+    assert unkeyed(scan, workspace.member("app"), reads) == sorted([elsewhere, "build/fixture.log"])
+
+
+def test_without_git_no_read_is_named(tmp_path: Path) -> None:
+    repo = src_layout(tmp_path / "repo")
+    shutil.rmtree(repo.root / ".git")
+    workspace, config = load_workspace(repo.root), load_config(repo.root)
+    scan = InputScan(workspace, config, BASE_ENV)
+    assert unkeyed(scan, workspace.member("app"), ["build/fixture.log"]) == []

@@ -26,8 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-pytestmark = pytest.mark.tier("unit")
-
 NUMBERS: Memo[list[int]] = Memo("numbers-under-test", TypeAdapter(list[int]), limit=3)
 
 

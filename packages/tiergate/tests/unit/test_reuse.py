@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tiergate import memo
 from tiergate.cache import CacheEntry, ResultCache
+from tiergate.cli import main
 from tiergate.config import load_config
 from tiergate.inputs import InputKey
 from tiergate.plan import workspace_sessions
@@ -19,6 +23,7 @@ from tiergate.workspace import load_workspace
 from unit.input_repo import BASE_ENV, src_layout
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from tiergate.runfolder import SessionKind
@@ -174,3 +179,68 @@ def test_an_online_audit_is_reused_for_its_configured_hours_only(
         "run",
         "online audit results go stale with new advisories (online-reuse-hours = 0)",
     )
+
+
+@pytest.fixture
+def plan_cli(
+    repo: KeyRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., str]]:
+    """``tiergate plan <args>`` in this process, seeing only the keys' base environment."""
+    for name in list(os.environ):
+        if name not in BASE_ENV:
+            monkeypatch.delenv(name)
+
+    def plan(*args: str) -> str:
+        code = main(["--root", str(repo.root), "plan", *args])
+        out = capsys.readouterr()
+        assert (code, out.err) == (0, "")
+        return out.out
+
+    yield plan
+    memo.use(None)
+
+
+@pytest.mark.req("FR-189")
+def test_tiergate_plan_prints_each_session_its_decision_and_why(
+    repo: KeyRepo, cache: ResultCache, plan_cli: Callable[..., str]
+) -> None:
+    _store(repo, cache, APP_TYPE, None)
+    document = json.loads(plan_cli("--format", "json"))
+    sessions = {row["session"]: row for row in document["sessions"]}
+    assert sessions[APP_TYPE]["decision"] == "cached"
+    assert sessions[APP_TYPE]["why"] == "from run earlier (2026-11-30 12:00)"
+    assert sessions[APP_TESTS] == {
+        "session": APP_TESTS,
+        "decision": "run",
+        "why": "no entry yet",
+        "key": sessions[APP_TESTS]["key"],
+    }
+    ran = len(sessions) - 1
+    assert (document["scope"], document["counts"]) == (
+        None,
+        {"run": ran, "cached": 1, "not run": 0},
+    )
+
+    table = plan_cli()
+    assert "tiergate plan" in table
+    row = next(line for line in table.splitlines() if APP_TYPE in line)
+    assert "cached" in row
+    assert "from run earlier" in row
+    assert table.splitlines()[-1] == f"{ran} run, 1 cached, 0 not run"
+
+    uncached = plan_cli("--no-cache")
+    assert uncached.splitlines()[-1] == f"{ran + 1} run, 0 cached, 0 not run"
+
+
+def test_tiergate_plan_names_its_scope(
+    repo: KeyRepo, cache: ResultCache, plan_cli: Callable[..., str]
+) -> None:
+    del cache
+    repo.git("branch", "--quiet", "base")
+    (repo.root / "packages/app/src/app/main.py").write_text("X = 1\n", encoding="utf-8")
+    shown = plan_cli("--changed-since", "base")
+    assert shown.startswith("scope: ")
+    assert "not run" in shown
+    document = json.loads(plan_cli("--changed-since", "base", "--format", "json"))
+    assert document["scope"] == shown.splitlines()[0].removeprefix("scope: ")
+    assert document["counts"]["not run"] > 0

@@ -282,8 +282,11 @@ class ResultCache:
         return max(found, key=lambda entry: entry.saved_at, default=None)
 
     def total_bytes(self) -> int:
-        """Bytes of every file in the cache folder (entries, their records, temporary folders)."""
-        return folder_bytes(self.folder)
+        """Bytes of the entries (their records included) and the temporary folders.
+
+        The parse memo beside them is bounded by its count of entries (:mod:`tiergate.memo`).
+        """
+        return folder_bytes(self.folder / ENTRIES) + folder_bytes(self.folder / TEMPORARY)
 
     def prune(self, max_bytes: int) -> list[CacheEntry]:
         """Remove entries, least recently used first, until the cache holds at most ``max_bytes``.
