@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -36,13 +37,15 @@ P1_RATIO = 30.0
 P1_SECONDS = 2.0
 P7_SECONDS = 300.0
 WARM_RUNS = 3
+_LABEL = re.compile(r"^(ran|cached from run \S+ \(finished [^)]*\)): |; cached from run .*\)$")
 
 
 def _verdict(clone: Path, run_id: str) -> tuple[str, dict[str, tuple[str, str]]]:
     """The run's verdict and every gate's status and figure (``tiergate gates --format json``).
 
-    A figure that names where a reused session came from (``cached from run ...``)
-    is left out: that label is the only difference a warm run may show.
+    Where a figure says how its session was had (``ran: ...``, ``cached from run <id>
+    (finished <time>): ...``, ``...; cached from run <id> (finished <time>)``), that
+    label is left out: it is the only difference a warm run may show.
     """
     command = [
         *("uv", "run", "--frozen", "tiergate", "gates", "--no-record", "--format", "json"),
@@ -53,10 +56,7 @@ def _verdict(clone: Path, run_id: str) -> tuple[str, dict[str, tuple[str, str]]]
     )
     report = json.loads(done.stdout)
     gates = {
-        result["gate"]: (
-            result["status"],
-            "" if "cached" in result["measured"] else result["measured"],
-        )
+        result["gate"]: (result["status"], _LABEL.sub("", result["measured"]))
         for result in report["results"]
     }
     return report["verdict"], gates
