@@ -174,10 +174,13 @@ def test_time_left_places_the_queue_on_the_slots_that_free_first(
 
 
 DRIVER = """
-import json, sys
+import json, signal, sys
 from pathlib import Path
 from tiergate_nox.schedule import Job, run_jobs
 
+# Ctrl-C reaches this driver as it reaches a check run from a terminal, even when the
+# tests run with SIGINT ignored (a background job of a shell without job control).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 folder = Path(sys.argv[1])
 
 class Quiet:
