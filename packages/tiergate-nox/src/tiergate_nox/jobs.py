@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from tiergate.errors import TiergateError
-from tiergate.runfolder import read_sessions, slugify
+from tiergate.runfolder import earlier_runs, read_sessions, slugify
 from tiergate_nox.schedule import Job
 
 if TYPE_CHECKING:
@@ -30,16 +30,8 @@ NOX = (sys.executable, "-m", "nox", "--nocolor")
 
 def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, float]:
     """Session name -> seconds it took in the newest of the last :data:`LOOKBACK` runs."""
-    try:
-        folders = sorted(
-            (path for path in run_root.iterdir() if path.is_dir() and path != exclude),
-            key=lambda path: path.stat().st_mtime,
-            reverse=True,
-        )[:LOOKBACK]
-    except OSError:
-        return {}
     found: dict[str, float] = {}
-    for folder in folders:
+    for folder in earlier_runs(run_root, exclude=exclude, limit=LOOKBACK):
         try:
             sessions = read_sessions(folder)
         except TiergateError:

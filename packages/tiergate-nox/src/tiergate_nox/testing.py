@@ -58,8 +58,9 @@ from tiergate.config import load_member_config
 from tiergate.errors import ConfigError, TiergateError
 from tiergate.inputs import InputScan, unkeyed
 from tiergate.plan import measured_by, member_tiers
+from tiergate.reading import exists
 from tiergate.records import read_records
-from tiergate.runfolder import Outcome, TierRun
+from tiergate.runfolder import Outcome, TierRun, earlier_runs
 from tiergate_nox.base import run
 from tiergate_nox.covconfig import coverage_config
 from tiergate_nox.install import sync
@@ -233,14 +234,9 @@ def last_tier_seconds(folder: Path, tier: str, *, runs: int = LAST_RUNS) -> floa
     gives the sum of its tests' durations. ``None``: never recorded, or unreadable.
     """
     session, run = folder.name, folder.parent.parent
-    try:
-        others = [p for p in run.parent.iterdir() if p != run and p.is_dir()]
-        newest = sorted(others, key=lambda p: p.stat().st_mtime, reverse=True)[:runs]
-    except OSError:
-        return None
-    for other in newest:
+    for other in earlier_runs(run.parent, exclude=run, limit=runs):
         records = other / "sessions" / session / tier / "tests.jsonl"
-        if records.is_file():
+        if exists(records):
             try:
                 return sum(record.duration for record in read_records(records))
             except TiergateError:

@@ -27,8 +27,8 @@ from pydantic import TypeAdapter
 
 from tiergate.covnumbers import Counts, Lines, line_ranges, total, worst_files
 from tiergate.errors import ArtifactError, ConfigError, WorkspaceError
-from tiergate.memo import Memo, source_salt
-from tiergate.reading import MAX_ARTIFACT_BYTES, exists, read_bytes
+from tiergate.memo import Memo
+from tiergate.reading import MAX_ARTIFACT_BYTES, exists, read_bytes, source_salt
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

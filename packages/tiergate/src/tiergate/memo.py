@@ -26,7 +26,6 @@ import contextlib
 import hashlib
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -35,7 +34,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
 
 from tiergate.errors import TiergateError
-from tiergate.reading import read_bytes, read_json
+from tiergate.reading import read_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,18 +60,6 @@ def use(folder: Path | None) -> None:
     _folder = folder
     for memo in _memos:
         memo.forget()
-
-
-def source_salt(module_file: str, *more: str) -> str:
-    """A salt naming a reader: its module's source, this Python, and ``more``."""
-    try:
-        source = read_bytes(Path(module_file), "module source", TiergateError)
-    except TiergateError:
-        source = b""
-    python = ".".join(map(str, sys.version_info[:3]))
-    return hashlib.sha256(
-        b"\0".join([source, python.encode(), *(m.encode() for m in more)])
-    ).hexdigest()
 
 
 class Memo(Generic[T]):

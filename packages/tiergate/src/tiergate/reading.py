@@ -25,10 +25,11 @@ import errno
 import hashlib
 import json
 import os
-import platform
 import stat
+import sys
 import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, Protocol, TypeVar
 
 import defusedxml.ElementTree as SafeET
@@ -39,7 +40,6 @@ from tiergate.errors import ConfigError, TiergateError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from pathlib import Path
 
     # A type only: defusedxml parses (read_xml).
     from xml.etree.ElementTree import Element  # nosec B405
@@ -65,7 +65,6 @@ _PATH_PROBLEMS: Final = {
     errno.EPERM: "permission denied",
     errno.ELOOP: "too many symbolic links",
 }
-_TOML_SALT: Final = f"tomllib {platform.python_version()}, nesting {MAX_NESTING}"
 _TOML_CACHE: dict[tuple[str, int, int, int], tuple[dict[str, Any], str]] = {}
 
 
@@ -215,6 +214,18 @@ def has_content(path: Path) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_size > 0
 
 
+def source_salt(module_file: str, *more: str) -> str:
+    """A salt naming a reader: its module's source, this Python, and ``more``."""
+    try:
+        source = read_bytes(Path(module_file), "module source", TiergateError)
+    except TiergateError:
+        source = b""  # a bare source tree without the file: this Python and ``more`` still count
+    python = ".".join(map(str, sys.version_info[:3]))
+    return hashlib.sha256(
+        b"\0".join([source, python.encode(), *(m.encode() for m in more)])
+    ).hexdigest()
+
+
 class ParseMemo(Protocol):
     """Keeps parse results between processes (:class:`tiergate.memo.Memo`)."""
 
@@ -227,6 +238,8 @@ class ParseMemo(Protocol):
 
 LARGE_TOML_BYTES: Final = 64 * 1024
 """A TOML file this large (a lock file) is parsed once per content when given a memo."""
+_TOML_SALT: Final = source_salt(__file__, f"nesting {MAX_NESTING}")
+"""What parses TOML here: this module, this Python (and its ``tomllib``)."""
 
 
 def read_toml(  # noqa: PLR0913 - the four of every reader, the missing message, memo and copy

@@ -261,6 +261,19 @@ def finished_at(run_dir: Path) -> datetime | None:
     return max(utc_time(read_manifest(folder / MANIFEST).finished_at) for folder in folders)
 
 
+def earlier_runs(run_root: Path, *, exclude: Path | None, limit: int) -> list[Path]:
+    """The ``limit`` newest run folders under ``run_root``, by modification time, but ``exclude``.
+
+    For estimates (how long a session or tier took last): a folder that cannot be
+    listed gives none, never an error.
+    """
+    try:
+        folders = [path for path in run_root.iterdir() if path != exclude and path.is_dir()]
+        return sorted(folders, key=lambda path: path.stat().st_mtime, reverse=True)[:limit]
+    except OSError:
+        return []
+
+
 def find_newest_complete_run(run_root: Path) -> Path | None:
     """The complete run folder under ``run_root`` whose last session finished last, if any.
 

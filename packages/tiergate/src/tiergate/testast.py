@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 from pydantic import TypeAdapter
 
 from tiergate.errors import TiergateError
-from tiergate.memo import Memo, source_salt
+from tiergate.memo import Memo
 from tiergate.pytestconfig import absolute
-from tiergate.reading import MAX_ARTIFACT_BYTES, read_bytes
+from tiergate.reading import MAX_ARTIFACT_BYTES, read_bytes, source_salt
 
 if TYPE_CHECKING:
     from tiergate.pytestconfig import PytestSettings

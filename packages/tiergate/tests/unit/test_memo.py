@@ -19,7 +19,8 @@ from pydantic import JsonValue, TypeAdapter
 from tiergate import memo, reading, testast
 from tiergate.config import read_toml
 from tiergate.covdata import SourceIndex
-from tiergate.memo import Memo, source_salt
+from tiergate.memo import Memo
+from tiergate.reading import source_salt
 from tiergate.testast import marked_tiers
 
 if TYPE_CHECKING:
