@@ -167,6 +167,14 @@ MISSES: dict[str, tuple[Callable[[KeyRepo], object], str]] = {
         "packages/app/pyproject.toml",
     ),
     "the noxfile": (_append("noxfile.py"), "noxfile.py"),
+    "a helper beside a dependency's tests": (
+        lambda repo: repo.write("packages/core/tests/unit/helpers.py", "X = 1\n"),
+        "packages/core/tests/unit/helpers.py",
+    ),
+    "a conftest.py of a dependency": (
+        lambda repo: repo.write("packages/core/tests/conftest.py", ""),
+        "packages/core/tests/conftest.py",
+    ),
 }
 
 
@@ -205,6 +213,11 @@ HITS: dict[str, Callable[[KeyRepo], object]] = {
         repo, "pyproject.toml", 'lint = ["ruff"]', 'lint = ["ruff>=0.6"]'
     ),
     "a file outside every member": _append("README.md"),
+    "a test file of a dependency": _append("packages/util/tests/test_util.py"),
+    "a test file of a transitive dependency": _append("packages/core/tests/unit/test_model.py"),
+    "a new test file of a dependency": lambda repo: repo.write(
+        "packages/core/tests/unit/test_more.py", "def test():\n    pass\n"
+    ),
     "a committed change (the content is what counts)": lambda repo: repo.commit("no change"),
 }
 
@@ -285,3 +298,30 @@ def test_a_flat_layout_root_member_leaves_out_the_members_nested_in_it(tmp_path:
     _append("tests/test_root.py")(repo)
     assert changed_inputs(before_root, repo.must_key(root)) == ["tests/test_root.py"]
     assert changed_inputs(before_beta, repo.must_key(beta)) == ["libs/alpha/alpha/core.py"]
+
+
+@pytest.mark.req("FR-191")
+@pytest.mark.parametrize("layout", ["src", "flat"])
+def test_a_dependencys_test_files_are_inputs_of_its_own_sessions_only(
+    tmp_path: Path, layout: str
+) -> None:
+    if layout == "src":
+        repo = src_layout(tmp_path / "repo")
+        own, dependent = "tests-3.11(package='core')", APP_TESTS
+        test_file = "packages/core/tests/unit/test_model.py"
+        source = "packages/core/src/core/model.py"
+    else:
+        repo = flat_layout(tmp_path / "flat")
+        own, dependent = "tests-3.11(package='alpha')", "tests-3.11(package='beta')"
+        test_file, source = "libs/alpha/tests/test_alpha.py", "libs/alpha/alpha/core.py"
+    before_own, before_dependent = repo.must_key(own), repo.must_key(dependent)
+    typed = repo.key(dependent.replace("tests-", "type-"))
+    assert test_file in before_own.parts
+    assert test_file not in before_dependent.parts
+    assert source in before_dependent.parts
+
+    _append(test_file)(repo)
+
+    assert changed_inputs(before_own, repo.must_key(own)) == [test_file]
+    assert repo.must_key(dependent) == before_dependent
+    assert repo.key(dependent.replace("tests-", "type-")) == typed

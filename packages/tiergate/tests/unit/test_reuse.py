@@ -129,6 +129,29 @@ def test_a_tests_session_is_reused_only_with_its_read_set_and_while_it_holds(
     assert (changed.decision, changed.why) == ("run", "README.md changed since it was read")
 
 
+@pytest.mark.req("FR-191", "FR-202")
+def test_a_dependencys_test_file_reruns_a_dependent_only_when_its_tests_read_it(
+    repo: KeyRepo, cache: ResultCache
+) -> None:
+    util = "tests-3.11(package='util')"
+    helper = repo.root / "packages/core/tests/unit/test_model.py"  # core's own test file
+    for unread in (APP_TESTS, "tests-3.11(package='core')"):
+        _store(repo, cache, unread, {"README.md": _sha(repo.root / "README.md")})
+    _store(repo, cache, util, {"packages/core/tests/unit/test_model.py": _sha(helper)})
+
+    helper.write_text("def test_value():\n    assert 1\n", encoding="utf-8")
+    planned = _plan(repo, cache)
+
+    assert planned[APP_TESTS].decision == "cached"  # no input of app's, nor read by its tests
+    assert (planned[util].decision, planned[util].why) == (
+        "run",
+        "packages/core/tests/unit/test_model.py changed since it was read",
+    )
+    assert planned["tests-3.11(package='core')"].why == (
+        "packages/core/tests/unit/test_model.py changed (since run earlier)"
+    )
+
+
 @pytest.mark.req("FR-189")
 def test_changed_since_leaves_out_what_it_does_not_reach_unless_cached(
     repo: KeyRepo, cache: ResultCache

@@ -2,7 +2,8 @@
 
 - ``tests-<python>(package=...)`` and ``type-<python>(package=...)``: the files
   of the member, of the members it tests (``tested-by``) and of every member
-  they depend on, transitively, test-time dependencies included; the root's
+  they depend on, transitively, test-time dependencies included (less the test
+  files pytest collects for those: a dependent's read set holds any it reads); the root's
   configuration those tools read; the locked distributions of its
   environment; the interpreter.
 - ``lint``: every Python file, ruff's configuration, the ruff version.
@@ -158,19 +159,34 @@ def _add_member_session(scan: InputScan, parts: Parts, kind: str, member: Member
     names = {m.name for m in tested}
     for one in tested:
         names.update(workspace.dependencies_of(one.name, transitive=True))
-    for one in workspace.members:
-        if one.name in names:
-            for name in scan.member_files(one.path):
-                parts.add_file(name, scan.digest(name))
+    depended = [m for m in workspace.members if m.name in names]
+    others_tests = set().union(*(_own_tests(scan, m) for m in depended if m not in tested))
+    files = [name for one in depended for name in scan.member_files(one.path)]
     groups = _session_groups(kind, member)
     env = scan.environment(member.name, groups)
-    for name in scan.local_files(env):
-        parts.add_file(name, scan.digest(name))
+    for name in [*files, *scan.local_files(env)]:
+        if name not in others_tests:
+            parts.add_file(name, scan.digest(name))
     for name, digest in env.digests.items():
         parts.add(f"uv.lock:{name}", digest)
     if kind == "type":
         add_tool_version(scan, parts, "mypy", env, groups[0] if groups else None)
     _add_root_configuration(scan, parts, member)
+
+
+def _own_tests(scan: InputScan, member: Member) -> set[str]:
+    """The test files pytest collects for ``member`` outside its source: no input of a dependent.
+
+    A dependent's environment installs the member's source, not its tests; should
+    a dependent's test read one of them, the session's read set holds it. Helper
+    modules and ``conftest.py`` beside them stay inputs.
+    """
+    inside = set(member.tests_in_source)
+    return {
+        scan.relative(path)
+        for path in member.test_files
+        if path not in inside and path.is_relative_to(scan.root)
+    }
 
 
 def unkeyed(scan: InputScan, member: Member, reads: Iterable[str]) -> list[str]:
