@@ -124,7 +124,9 @@ class TierOptions:
 def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
     """Run every tier of the member's tests; the session fails if any tier did not pass."""
     member = ctx.member_for(session, package)
-    tiers = member_tiers(member, ctx.config)
+    tiers = member_tiers(member, ctx.config, str(session.python))
+    if not tiers:
+        session.skip(f"no tier of {package} runs on Python {session.python} (tiers.<tier>.pythons)")
     with ctx.record("tests", str(session.python), package) as rec:
         group = member.test_group
         sync(session, member=member, groups=(group,) if group else ())

@@ -226,6 +226,14 @@ class TierConfig(_Section):
         min_length=1,
         description="Test folders of this tier, relative to each member (e.g. tests/unit).",
     )
+    pythons: tuple[Annotated[str, Field(pattern=r"^3\.\d{1,2}$")], ...] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "The Pythons (X.Y) this tier runs on, of those each member supports; a member "
+            "supporting none of them runs it on its newest. Default: every Python it supports."
+        ),
+    )
 
 
 def _default_tiers() -> dict[str, TierConfig]:

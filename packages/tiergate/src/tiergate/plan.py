@@ -46,8 +46,13 @@ def file_tiers(path: Path, root: Path, config: TiergateConfig) -> frozenset[str]
     return frozenset(marked | set(placed[:1] or [config.fallback_tier]))
 
 
-def member_tiers(member: Member, config: TiergateConfig) -> tuple[str, ...]:
-    """The configured tiers (in order) ``member`` has tests in; none when it is not tested."""
+def member_tiers(
+    member: Member, config: TiergateConfig, python: str | None = None
+) -> tuple[str, ...]:
+    """The configured tiers (in order) ``member`` has tests in; none when it is not tested.
+
+    ``python``: only those that run on that Python (see :func:`tier_pythons`).
+    """
     if not member.tested:
         return ()
     found: set[str] = set()
@@ -55,19 +60,40 @@ def member_tiers(member: Member, config: TiergateConfig) -> tuple[str, ...]:
         found |= file_tiers(path, member.path, config)
     if not found:
         found.add(config.fallback_tier)
-    return tuple(name for name in config.tiers if name in found)
+    return tuple(
+        name
+        for name in config.tiers
+        if name in found and (python is None or python in tier_pythons(name, member, config))
+    )
+
+
+def tier_pythons(tier: str, member: Member, config: TiergateConfig) -> tuple[str, ...]:
+    """The Pythons ``member``'s ``tier`` runs on: of those it supports, the tier's ``pythons``.
+
+    A member that supports none of them runs the tier on its newest Python: a
+    tier's tests always run somewhere.
+    """
+    wanted = config.tiers[tier].pythons
+    if wanted is None:
+        return member.pythons
+    chosen = tuple(python for python in member.pythons if python in wanted)
+    if chosen or not member.pythons:
+        return chosen
+    return (max(member.pythons, key=lambda python: tuple(map(int, python.split(".")))),)
 
 
 def expected_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[ExpectedSession, ...]:
-    """Every tests session of the workspace, member by member, Python by Python."""
+    """Every tests session of the workspace, member by member, Python by Python.
+
+    A Python none of a member's tiers runs on (``pythons``) has no session.
+    """
     expected: list[ExpectedSession] = []
     for member in workspace.members:
-        tiers = member_tiers(member, config)
-        expected.extend(
-            ExpectedSession(session_name("tests", python, member.name), member.name, python, tiers)
-            for python in member.pythons
-            if tiers
-        )
+        for python in member.pythons:
+            tiers = member_tiers(member, config, python)
+            if tiers:
+                name = session_name("tests", python, member.name)
+                expected.append(ExpectedSession(name, member.name, python, tiers))
     return tuple(expected)
 
 
@@ -87,12 +113,7 @@ def workspace_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[st
     Exactly what nox registers, minus the sessions it would skip for a Python a
     member does not support; tests sessions first (they take the longest).
     """
-    tests = [
-        session_name("tests", python, m.name)
-        for m in workspace.members
-        if member_tiers(m, config)
-        for python in m.pythons
-    ]
+    tests = [expected.name for expected in expected_sessions(workspace, config)]
     types = [
         session_name("type", python, m.name)
         for m in workspace.members

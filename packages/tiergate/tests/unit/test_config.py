@@ -57,6 +57,17 @@ def test_kebab_case_keys(tmp_path: Path) -> None:
             "tool.tiergate.gaps.churn-days: Input should be less than or equal to 3650",
         ),
         (
+            "[tool.tiergate.tiers]\ne2e = { paths = ['tests/e2e'], pythons = ['3'] }\n",
+            "tool.tiergate.tiers.e2e.pythons.0: String should match pattern '^3\\.\\d{1,2}$'",
+        ),
+        (
+            "[tool.tiergate.tiers]\ne2e = { paths = ['tests/e2e'], pythons = [] }\n",
+            (
+                "tool.tiergate.tiers.e2e.pythons: "
+                "Tuple should have at least 1 item after validation, not 0"
+            ),
+        ),
+        (
             '[tool.tiergate]\nrun-dir = "a\\u0000b"\n',
             "tool.tiergate.run-dir: a path cannot hold a NUL byte",
         ),

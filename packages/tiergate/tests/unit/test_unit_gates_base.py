@@ -9,7 +9,7 @@ import pytest
 from tiergate.config import MemberConfig, MemberCoverageConfig
 from tiergate.context import Context
 from tiergate.gates.base import GateResult, percent_bound
-from tiergate.plan import ExpectedSession
+from tiergate.plan import ExpectedSession, workspace_sessions
 from unit.conftest import CALC_PATH, IMPORTED, TODAY, RunFolder, Tier, passing
 
 if TYPE_CHECKING:
@@ -36,6 +36,39 @@ def test_the_context_loads_configuration_workspace_and_the_shards_of_a_run(
     assert [member.name for member in context.workspace.members] == ["alpha"]
     assert run.context(base="feature").base == "feature"  # given wins over configured
     assert run.context().today == TODAY
+
+
+@pytest.mark.req("FR-217")
+def test_a_python_no_tier_runs_on_has_no_tests_session_but_is_type_checked(
+    workspace: Path, alpha: Path, run: RunFolder, configure: Callable[[str], None]
+) -> None:
+    del alpha
+    (workspace / ".python-version").write_text("3.11\n3.12\n")
+    configure(
+        '[tool.tiergate.tiers]\nunit = { paths = ["tests/unit"], pythons = ["3.12"] }\n'
+        'integration = { paths = ["tests/integration"] }\n'
+    )
+    context = run.context()
+    assert context.expected == (
+        ExpectedSession("tests-3.11(package='alpha')", "alpha", "3.11", ("integration",)),
+        ExpectedSession("tests-3.12(package='alpha')", "alpha", "3.12", ("unit", "integration")),
+    )
+
+    pyproject = workspace / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    everywhere = 'integration = { paths = ["tests/integration"] }'
+    only_312 = 'integration = { paths = ["tests/integration"], pythons = ["3.12"] }'
+    pyproject.write_text(text.replace(everywhere, only_312), encoding="utf-8")
+    context = run.context()
+    assert [expected.name for expected in context.expected] == ["tests-3.12(package='alpha')"]
+    assert workspace_sessions(context.workspace, context.config) == (
+        "tests-3.12(package='alpha')",
+        "type-3.11(package='alpha')",
+        "type-3.12(package='alpha')",
+        "lint",
+        "sql",
+        "security",
+    )
 
 
 def test_expected_sessions_and_the_tiers_they_ran_follow_the_plan(

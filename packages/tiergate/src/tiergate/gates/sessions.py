@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tiergate.files import relative
 from tiergate.gates.base import GateResult, not_run
 from tiergate.junit import read_junit_totals
-from tiergate.plan import measured_by
+from tiergate.plan import file_tiers, measured_by, member_tiers, tier_pythons
 from tiergate.reading import has_content
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class SessionsGate:
             problems = (
                 _no_test_files(member)
                 or list(_problems(context, expected, recorded, *entry))
-                or _uncollected(context, member, records.get(expected.name, ()))
+                or _uncollected(context, expected, member, records.get(expected.name, ()))
             )
             if problems:
                 yield GateResult(
@@ -92,8 +92,21 @@ class SessionsGate:
                     ("a session whose every test is skipped proves nothing",),
                 )
                 continue
-            measured = f"{entry[1].label}: {', '.join(expected.tiers)}"
+            measured = (
+                f"{entry[1].label}: {', '.join(expected.tiers)}{_elsewhere(context, expected)}"
+            )
             yield GateResult(gate, title, "passed", measured, _BOUND)
+
+
+def _elsewhere(context: Context, expected: ExpectedSession) -> str:
+    """`` (e2e on 3.12 only)``: the member's tiers that run on other Pythons, and where."""
+    member = context.workspace.member(expected.package)
+    others = [
+        f"{tier} on {', '.join(tier_pythons(tier, member, context.config))} only"
+        for tier in member_tiers(member, context.config)
+        if tier not in expected.tiers
+    ]
+    return f" ({'; '.join(others)})" if others else ""
 
 
 def _records_by_session(context: Context) -> dict[str, list[TestRecord]]:
@@ -117,10 +130,20 @@ def _no_test_files(member: Member) -> list[str]:
     return [f"no test files found (looked in {member.tests.looked_in})"]
 
 
-def _uncollected(context: Context, member: Member, records: Sequence[TestRecord]) -> list[str]:
-    """The member's test files (found as pytest finds them) that no tier ran a test of."""
+def _uncollected(
+    context: Context, expected: ExpectedSession, member: Member, records: Sequence[TestRecord]
+) -> list[str]:
+    """The member's test files (found as pytest finds them) that no tier ran a test of.
+
+    A file whose every tier runs on other Pythons (``pythons``) is not this session's.
+    """
     ran = {record.nodeid.partition("::")[0] for record in records}
-    files = (relative(path, context.root) for path in member.test_files)
+    tiers = set(expected.tiers)
+    files = (
+        relative(path, context.root)
+        for path in member.test_files
+        if file_tiers(path, member.path, context.config) & tiers
+    )
     missed = [path for path in files if path not in ran]
     if not missed:
         return []
