@@ -60,11 +60,15 @@ def member_tiers(
         found |= file_tiers(path, member.path, config)
     if not found:
         found.add(config.fallback_tier)
-    return tuple(
-        name
-        for name in config.tiers
-        if name in found and (python is None or python in tier_pythons(name, member, config))
-    )
+    tiers = tuple(name for name in config.tiers if name in found)
+    return tiers if python is None else tiers_on(tiers, member, config, python)
+
+
+def tiers_on(
+    tiers: tuple[str, ...], member: Member, config: TiergateConfig, python: str
+) -> tuple[str, ...]:
+    """Those of ``member``'s ``tiers`` that run on ``python`` (see :func:`tier_pythons`)."""
+    return tuple(tier for tier in tiers if python in tier_pythons(tier, member, config))
 
 
 def tier_pythons(tier: str, member: Member, config: TiergateConfig) -> tuple[str, ...]:
@@ -89,8 +93,9 @@ def expected_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[Exp
     """
     expected: list[ExpectedSession] = []
     for member in workspace.members:
+        every = member_tiers(member, config)
         for python in member.pythons:
-            tiers = member_tiers(member, config, python)
+            tiers = tiers_on(every, member, config, python)
             if tiers:
                 name = session_name("tests", python, member.name)
                 expected.append(ExpectedSession(name, member.name, python, tiers))

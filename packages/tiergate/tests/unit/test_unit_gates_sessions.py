@@ -245,36 +245,34 @@ integration = { paths = ["tests/integration"], pythons = ["3.12"] }
 
 
 @pytest.mark.req("FR-217")
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(("3.11\n3.12\n", "3.11", "3.12"), id="on the Python it names"),
+        pytest.param(("3.11\n3.10\n", "3.10", "3.11"), id="on the newest when none is supported"),
+    ],
+)
 def test_a_tier_configured_for_some_pythons_is_expected_only_there(
-    workspace: Path, alpha: Path, run: RunFolder, configure: Callable[[str], None]
+    workspace: Path,
+    alpha: Path,
+    run: RunFolder,
+    configure: Callable[[str], None],
+    case: tuple[str, str, str],
 ) -> None:
     del alpha
-    (workspace / ".python-version").write_text("3.11\n3.12\n")
+    listed, without, with_it = case  # .python-version, a Python without the tier, the one with it
+    (workspace / ".python-version").write_text(listed)
     configure(ON_312)
-    run.tests("alpha", {"unit": Tier(passing(2), DATA)}, python="3.11")
-    run.tests("alpha", {"unit": Tier(passing(2), DATA)}, python="3.12")
-
-    results = _results(run.context())
-
-    on_311 = results[f"sessions/{ALPHA_311}"]
-    assert (on_311.status, on_311.measured) == ("passed", "ran: unit (integration on 3.12 only)")
-    on_312 = results["sessions/tests-3.12(package='alpha')"]
-    assert on_312.status == "failed"
-    assert on_312.measured.startswith("tier integration: not run")
-
-
-@pytest.mark.req("FR-217")
-def test_a_tier_for_pythons_a_member_lacks_runs_on_its_newest(
-    workspace: Path, alpha: Path, run: RunFolder, configure: Callable[[str], None]
-) -> None:
-    del alpha
-    (workspace / ".python-version").write_text("3.11\n3.10\n")
-    configure(ON_312)
-    for python in ("3.10", "3.11"):
+    for python in (without, with_it):  # neither ran the integration tier
         run.tests("alpha", {"unit": Tier(passing(2), DATA)}, python=python)
 
     results = _results(run.context())
 
-    on_310 = results["sessions/tests-3.10(package='alpha')"]
-    assert (on_310.status, on_310.measured) == ("passed", "ran: unit (integration on 3.11 only)")
-    assert results[f"sessions/{ALPHA_311}"].measured.startswith("tier integration: not run")
+    elsewhere = results[f"sessions/tests-{without}(package='alpha')"]
+    assert (elsewhere.status, elsewhere.measured) == (
+        "passed",
+        f"ran: unit (integration on {with_it} only)",
+    )
+    there = results[f"sessions/tests-{with_it}(package='alpha')"]
+    assert there.status == "failed"
+    assert there.measured.startswith("tier integration: not run")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tiergate.files import relative
 from tiergate.gates.base import GateResult, not_run
 from tiergate.junit import read_junit_totals
-from tiergate.plan import file_tiers, measured_by, member_tiers, tier_pythons
+from tiergate.plan import file_tiers, measured_by
 from tiergate.reading import has_content
 
 if TYPE_CHECKING:
@@ -99,13 +99,14 @@ class SessionsGate:
 
 
 def _elsewhere(context: Context, expected: ExpectedSession) -> str:
-    """`` (e2e on 3.12 only)``: the member's tiers that run on other Pythons, and where."""
-    member = context.workspace.member(expected.package)
-    others = [
-        f"{tier} on {', '.join(tier_pythons(tier, member, context.config))} only"
-        for tier in member_tiers(member, context.config)
-        if tier not in expected.tiers
-    ]
+    """`` (e2e on 3.12 only)``: the member's tiers its other sessions run, and on which Pythons."""
+    where: dict[str, list[str]] = {}
+    for other in context.expected:
+        if other.package == expected.package:
+            for tier in other.tiers:
+                if tier not in expected.tiers:
+                    where.setdefault(tier, []).append(other.python)
+    others = [f"{tier} on {', '.join(pythons)} only" for tier, pythons in where.items()]
     return f" ({'; '.join(others)})" if others else ""
 
 
