@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unit.fuzz.strategies import QUICK, QUICK_DIVISOR
+from fuzz.strategies import QUICK, QUICK_DIVISOR
 
 MINIMUM = 10_000
 
@@ -20,7 +20,7 @@ def _budget() -> dict[str, int]:
     for path in sorted(Path(__file__).parent.glob("test_fuzz_*.py")):
         if path.name == Path(__file__).name:
             continue
-        module = importlib.import_module(f"unit.fuzz.{path.stem}")
+        module = importlib.import_module(f"fuzz.{path.stem}")
         for name, test in vars(module).items():
             chosen = getattr(test, "_hypothesis_internal_use_settings", None)
             if name.startswith("test_") and chosen is not None:

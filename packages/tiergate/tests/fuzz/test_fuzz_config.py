@@ -8,9 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate import reading
-from tiergate.config import TiergateConfig, load_config, load_member_config
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     examples,
     file_contents,
     fresh_folder,
@@ -22,6 +20,8 @@ from unit.fuzz.strategies import (
     unblocking,
     write,
 )
+from tiergate import reading
+from tiergate.config import TiergateConfig, load_config, load_member_config
 
 ROOT_KEYS = (
     "run-dir",

@@ -9,10 +9,7 @@ from typing import TYPE_CHECKING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.gates.tools import _READERS
-from tiergate.runfolder import SessionManifest
-from unit.conftest import bandit_json, mypy_line, ruff_finding, sqlfluff_file
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     corrupt_bytes,
     deep_nesting,
     examples,
@@ -25,6 +22,9 @@ from unit.fuzz.strategies import (
     random_bytes,
     write,
 )
+from tiergate.gates.tools import _READERS
+from tiergate.runfolder import SessionManifest
+from unit.conftest import bandit_json, mypy_line, ruff_finding, sqlfluff_file
 
 if TYPE_CHECKING:
     from tiergate.runfolder import SessionKind

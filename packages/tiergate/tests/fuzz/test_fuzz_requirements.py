@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.advisories.requirements import read_requirements
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     check_cli,
     examples,
     fresh_folder,
@@ -17,6 +16,7 @@ from unit.fuzz.strategies import (
     toml_table,
     write,
 )
+from tiergate.advisories.requirements import read_requirements
 
 LINES = (
     "idna==3.4",

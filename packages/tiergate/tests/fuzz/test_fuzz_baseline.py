@@ -6,14 +6,14 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from tiergate.history.baseline import read_baseline
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     examples,
     fresh_folder,
     guarded,
     json_contents,
     write,
 )
+from tiergate.history.baseline import read_baseline
 
 COUNTS = {"covered": 6, "statements": 10}
 VALID: dict[str, Any] = {

@@ -6,15 +6,21 @@ many as ``ci`` but draws new ones each run: the way to look for a new kind of
 input (each one found becomes an explicit regression test). No profile writes an
 example database into the repository, nor has a deadline (a reader that writes
 a throwaway workspace per example is slow on a busy machine).
+
+The suite is its own tier (``fuzz``, run under one Python: its generated cases
+prove the readers, which the unit tier proves on every Python); like the unit
+tier it runs without the variables of an outer run.
 """
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
-from unit.fuzz.strategies import PROFILE_ENV, QUICK_DIVISOR
+from fuzz.strategies import PROFILE_ENV, QUICK_DIVISOR
+from unit.conftest import OUTER_ENVIRONMENT
 
 # Each example writes its files into a fresh folder of its own, never into a
 # function-scoped fixture; large generated inputs (random bytes, deep nesting) are
@@ -32,3 +38,11 @@ settings.register_profile("ci", _CI, derandomize=True)
 settings.register_profile("quick", _CI, max_examples=200 // QUICK_DIVISOR, derandomize=True)
 settings.register_profile("explore", _CI)
 settings.load_profile(os.environ.get(PROFILE_ENV, "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _known_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 120-column pipe without colour, and none of the outer run's variables."""
+    monkeypatch.setenv("COLUMNS", "120")
+    for name in OUTER_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)

@@ -7,8 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.records import read_records
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     bad_numbers,
     corrupt_bytes,
     deep_nesting,
@@ -21,6 +20,7 @@ from unit.fuzz.strategies import (
     random_bytes,
     write,
 )
+from tiergate.records import read_records
 
 VALID: dict[str, Any] = {
     "nodeid": "packages/a/tests/unit/test_x.py::test_one",

@@ -8,8 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.runfolder import find_newest_complete_run, read_manifest, read_sessions
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     SPECIAL_KINDS,
     examples,
     fresh_folder,
@@ -19,6 +18,7 @@ from unit.fuzz.strategies import (
     unblocking,
     write,
 )
+from tiergate.runfolder import find_newest_complete_run, read_manifest, read_sessions
 
 VALID: dict[str, Any] = {
     "schema_version": 1,

@@ -7,8 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.junit import read_junit_totals
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     corrupt_bytes,
     examples,
     fresh_folder,
@@ -17,6 +16,7 @@ from unit.fuzz.strategies import (
     text_no_surrogates,
     write,
 )
+from tiergate.junit import read_junit_totals
 
 VALID = (
     b'<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests">'

@@ -5,9 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.config import load_config
-from tiergate.trace.specs import id_regex, read_specs
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     examples,
     fresh_folder,
     guarded,
@@ -15,6 +13,8 @@ from unit.fuzz.strategies import (
     toml_table,
     write,
 )
+from tiergate.config import load_config
+from tiergate.trace.specs import id_regex, read_specs
 
 TIERS = ("unit", "integration", "e2e")
 REGEX_TOKENS = (

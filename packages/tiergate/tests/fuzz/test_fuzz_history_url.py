@@ -13,10 +13,7 @@ from urllib.parse import quote, unquote
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.errors import HistoryError
-from tiergate.history.connect import open_store, store_exists
-from tiergate.history.url import HISTORY_URL_ENV, parse_url
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     check_cli,
     check_error,
     examples,
@@ -25,6 +22,9 @@ from unit.fuzz.strategies import (
     toml_table,
     write,
 )
+from tiergate.errors import HistoryError
+from tiergate.history.connect import open_store, store_exists
+from tiergate.history.url import HISTORY_URL_ENV, parse_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -157,7 +157,7 @@ def test_postgres_password_in_pyproject_never_shown(generated: tuple[str, str]) 
 
 
 def _cli(root: Path, command: str) -> tuple[int, str, str]:
-    from unit.fuzz.strategies import run_cli  # noqa: PLC0415 - the CLI is imported late
+    from fuzz.strategies import run_cli  # noqa: PLC0415 - the CLI is imported late
 
     return run_cli(["--root", str(root), *command.split()])
 

@@ -20,6 +20,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuzz.strategies import (
+    check_cli,
+    corrupt_bytes,
+    examples,
+    fresh_folder,
+    json_text,
+    mutated,
+    odd_timestamps,
+    random_bytes,
+    run_cli,
+    toml_table,
+    write,
+)
 from tiergate.advisories.audit import AuditResult
 from unit.conftest import (
     CALC,
@@ -36,19 +49,6 @@ from unit.conftest import (
     record,
     ruff_finding,
     sqlfluff_file,
-)
-from unit.fuzz.strategies import (
-    check_cli,
-    corrupt_bytes,
-    examples,
-    fresh_folder,
-    json_text,
-    mutated,
-    odd_timestamps,
-    random_bytes,
-    run_cli,
-    toml_table,
-    write,
 )
 
 if TYPE_CHECKING:

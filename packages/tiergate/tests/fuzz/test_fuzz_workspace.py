@@ -8,10 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tiergate.lockfile import locked_member_dependencies
-from tiergate.pythons import read_python_versions
-from tiergate.workspace import load_workspace
-from unit.fuzz.strategies import (
+from fuzz.strategies import (
     SPECIAL_KINDS,
     examples,
     file_contents,
@@ -25,6 +22,9 @@ from unit.fuzz.strategies import (
     unblocking,
     write,
 )
+from tiergate.lockfile import locked_member_dependencies
+from tiergate.pythons import read_python_versions
+from tiergate.workspace import load_workspace
 
 SEGMENTS = ("packages", "*", "**", "?", "[a-z]*", "[", "]", "a", "b", ".", "p*", "*.toml", "")
 names = st.sampled_from(["a", "b", "A_b", "x.y", "-bad", "", "a b", "é", "a" * 300]) | st.text(
