@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 from tiergate.config import read_toml
 from tiergate.pins import PRE_COMMIT_CONFIG, read_pins
 from tiergate.runfolder import session_name
-from tiergate_nox.install import install, sync
+from tiergate_nox.install import Provision
 from tiergate_nox.record import SessionRecord
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ class SessionContext:
             package=package,
             python=python,
         )
+
+    def provision(self, session: nox.Session) -> Provision:
+        """The commands that will build ``session``'s environment (none yet)."""
+        return Provision(session, self.root, self.workspace.members)
 
     def member_for(self, session: nox.Session, package: str) -> Member:
         """The member ``package``; the session is skipped on a Python it does not support."""
@@ -96,17 +100,21 @@ def provide(
     tools: Sequence[str],
     *,
     group: str | None = None,
-    group_defined: bool | None = None,
+    provision: Provision | None = None,
 ) -> None:
     """Install ``tools``: synced from the root's ``group`` if any, pinned by pre-commit over it.
 
-    ``group_defined`` (the caller synced already): whether the tools came with the sync.
+    ``provision``: the caller's, holding its own sync (the tools come with it when
+    it syncs a dependency group); the tools' commands join it. Then the environment
+    is built.
     """
+    provision = provision or ctx.provision(session)
+    group_defined = provision.syncs_groups
     if group is not None:
         root_groups = read_toml(ctx.root / "pyproject.toml").get("dependency-groups", {})
         group_defined = bool(defined_groups((group,), root_groups))
         if group_defined:
-            sync(session, groups=(group,))
+            provision.sync(groups=(group,))
     pins = read_pins(ctx.root)
     wanted: list[str] = []
     for tool in tools:
@@ -120,7 +128,8 @@ def provide(
         else:
             session.log(f"{tool}: the version locked in uv.lock")
     if wanted:
-        install(session, *wanted)
+        provision.install(*wanted)
+    provision.apply()
 
 
 def defined_groups(groups: Sequence[str], defined: object) -> tuple[str, ...]:

@@ -63,7 +63,6 @@ from tiergate.records import read_records
 from tiergate.runfolder import Outcome, TierRun, earlier_runs
 from tiergate_nox.base import run
 from tiergate_nox.covconfig import coverage_config
-from tiergate_nox.install import sync
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -129,7 +128,9 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
         session.skip(f"no tier of {package} runs on Python {session.python} (tiers.<tier>.pythons)")
     with ctx.record("tests", str(session.python), package) as rec:
         group = member.test_group
-        sync(session, member=member, groups=(group,) if group else ())
+        provision = ctx.provision(session)
+        provision.sync(member=member, groups=(group,) if group else ())
+        provision.apply()
         measured = measured_by(ctx.workspace, member)
         sources = coverage_sources(measured)
         workers = workers_of(ctx, member)

@@ -28,7 +28,6 @@ from tiergate_nox.base import (
     items_of,
     provide,
 )
-from tiergate_nox.install import sync
 
 if TYPE_CHECKING:
     import nox
@@ -45,8 +44,9 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
     member = ctx.member_for(session, package)
     with ctx.record("type", str(session.python), package) as rec:
         groups = defined_groups(("type",), member.dependency_groups)
-        sync(session, member=member, groups=groups)
-        provide(ctx, session, ("mypy",), group_defined=bool(groups))
+        provision = ctx.provision(session)
+        provision.sync(member=member, groups=groups)
+        provide(ctx, session, ("mypy",), provision=provision)
         config = find_mypy_config(member.path, ctx.root)
         folder = config.path.parent if config is not None else ctx.root
         targets: list[Path] = []
