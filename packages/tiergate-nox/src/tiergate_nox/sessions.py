@@ -25,7 +25,6 @@ from tiergate.errors import TiergateError
 from tiergate.plan import member_tiers, type_checked
 from tiergate.runfolder import current_run_id
 from tiergate.workspace import load_workspace
-from tiergate_nox import testing, tooling, typecheck
 from tiergate_nox.base import SessionContext
 
 if TYPE_CHECKING:
@@ -57,22 +56,32 @@ def register_sessions(root: Path | str) -> Workspace:
 
     def tests(session: nox.Session, package: str) -> None:
         """Run a member's tests under coverage; JUnit XML and coverage data go to the run."""
+        from tiergate_nox import testing  # noqa: PLC0415 - each session imports its own kind
+
         testing.tests(ctx, session, package)
 
     def type_(session: nox.Session, package: str) -> None:
         """Type-check a member (source and tests): mypy with the repository's configuration."""
+        from tiergate_nox import typecheck  # noqa: PLC0415 - each session imports its own kind
+
         typecheck.type_check(ctx, session, package)
 
     def lint(session: nox.Session) -> None:
         """Lint the repository: ruff check and format --check, as configured and pinned."""
+        from tiergate_nox import tooling  # noqa: PLC0415 - each session imports its own kind
+
         tooling.lint(ctx, session)
 
     def sql(session: nox.Session) -> None:
         """Lint every .sql file of the repository with sqlfluff."""
+        from tiergate_nox import tooling  # noqa: PLC0415 - each session imports its own kind
+
         tooling.sql(ctx, session)
 
     def security(session: nox.Session) -> None:
         """Run bandit on every member and audit the locked dependencies."""
+        from tiergate_nox import tooling  # noqa: PLC0415 - each session imports its own kind
+
         tooling.security(ctx, session)
 
     _register(tests, "tests", pythons, tested)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -106,7 +107,7 @@ class Member:
         """The test files pytest would collect for this member."""
         return self.tests.files
 
-    @property
+    @cached_property
     def tests_in_source(self) -> tuple[Path, ...]:
         """Its test files kept inside its source (``*_test.py`` beside the code).
 

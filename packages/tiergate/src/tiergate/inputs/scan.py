@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from tiergate.config import TiergateConfig
-    from tiergate.workspace import Workspace
+    from tiergate.workspace import Member, Workspace
 
 LOCK = "uv.lock"
 
@@ -62,6 +62,7 @@ class InputScan:
         self._tables: dict[str, dict[str, Any]] = {}
         self._environments: dict[tuple[str | None, tuple[str, ...]], Environment] = {}
         self._outside: dict[Path, list[str]] = {}
+        self._own_tests: dict[str, frozenset[str]] = {}
 
     @cached_property
     def files(self) -> tuple[str, ...]:
@@ -108,6 +109,26 @@ class InputScan:
             if m.path != path and m.path.is_relative_to(path)
         ]
         return self.under(folder, nested=nested)
+
+    def own_tests(self, member: Member) -> frozenset[str]:
+        """The test files pytest collects for ``member`` outside its source (repository names).
+
+        They are no input of its dependents' sessions.
+
+        A dependent's environment installs the member's source, not its tests; should
+        a dependent's test read one of them, the session's read set holds it. Helper
+        modules and ``conftest.py`` beside them stay inputs.
+        """
+        known = self._own_tests.get(member.name)
+        if known is None:
+            inside = set(member.tests_in_source)
+            known = frozenset(
+                self.relative(path)
+                for path in member.test_files
+                if path not in inside and path.is_relative_to(self.root)
+            )
+            self._own_tests[member.name] = known
+        return known
 
     def inside(self, path: Path) -> str | None:
         """``path`` resolved, relative to the root (``""``: the root); ``None``: outside it."""

@@ -160,7 +160,7 @@ def _add_member_session(scan: InputScan, parts: Parts, kind: str, member: Member
     for one in tested:
         names.update(workspace.dependencies_of(one.name, transitive=True))
     depended = [m for m in workspace.members if m.name in names]
-    others_tests = set().union(*(_own_tests(scan, m) for m in depended if m not in tested))
+    others_tests = set().union(*(scan.own_tests(m) for m in depended if m not in tested))
     files = [name for one in depended for name in scan.member_files(one.path)]
     groups = _session_groups(kind, member)
     env = scan.environment(member.name, groups)
@@ -172,21 +172,6 @@ def _add_member_session(scan: InputScan, parts: Parts, kind: str, member: Member
     if kind == "type":
         add_tool_version(scan, parts, "mypy", env, groups[0] if groups else None)
     _add_root_configuration(scan, parts, member)
-
-
-def _own_tests(scan: InputScan, member: Member) -> set[str]:
-    """The test files pytest collects for ``member`` outside its source: no input of a dependent.
-
-    A dependent's environment installs the member's source, not its tests; should
-    a dependent's test read one of them, the session's read set holds it. Helper
-    modules and ``conftest.py`` beside them stay inputs.
-    """
-    inside = set(member.tests_in_source)
-    return {
-        scan.relative(path)
-        for path in member.test_files
-        if path not in inside and path.is_relative_to(scan.root)
-    }
 
 
 def unkeyed(scan: InputScan, member: Member, reads: Iterable[str]) -> list[str]:
