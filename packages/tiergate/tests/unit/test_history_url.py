@@ -8,6 +8,7 @@ import pytest
 
 from tiergate.config import HistoryConfig, parse_config
 from tiergate.errors import ConfigError, ExitCode, HistoryError
+from tiergate.history.connect import store_exists
 from tiergate.history.url import HISTORY_URL_ENV, parse_url, redact, resolve_url
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def test_sqlite_paths_are_relative_to_the_root_or_absolute(tmp_path: Path) -> No
         "sqlite:///",
         "sqlite:///h.db?mode=ro",
         "nonsense",
+        "postgresql://root:s3cret@db/x\nDROP TABLE runs",
+        "sqlite:///h.db\0",
     ],
 )
 @pytest.mark.req("FR-063")
@@ -90,3 +93,13 @@ def test_the_environment_overrides_the_configuration(
 def test_the_configured_url_is_checked_on_load(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"tool\.tiergate\.history\.url: String should match"):
         parse_config({"history": {"url": "mysql://db/x"}}, tmp_path / "pyproject.toml")
+
+
+def test_a_store_path_that_cannot_name_a_file_is_one_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "history.db").write_text("", encoding="utf-8")
+    url = parse_url("sqlite:///history.db/inner.db", tmp_path)  # a part of it is a file
+    with pytest.raises(HistoryError) as caught:
+        store_exists(url)
+    assert "not a usable history store" in str(caught.value)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    assert not store_exists(parse_url("sqlite:///never.db", tmp_path))

@@ -212,6 +212,17 @@ def test_a_manifest_artifact_outside_its_session_folder_is_one_line(
 
 
 @pytest.mark.req("NFR-001")
+@pytest.mark.parametrize("name", ["", "  ", "lint/ruff\0.json"])
+def test_a_manifest_artifact_that_names_no_path_is_one_line(
+    green: RunFolder, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    manifest = _session(green, "lint") / MANIFEST
+    _rewrite(manifest, {"artifacts": {"findings": name}})
+    message = _fails_in_one_line(capsys, _gates(green), manifest)
+    assert message == f"artifacts.findings: not an artifact path: {name!r}"
+
+
+@pytest.mark.req("NFR-001")
 def test_a_tier_artifact_that_links_out_of_its_session_folder_is_one_line(
     green: RunFolder, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

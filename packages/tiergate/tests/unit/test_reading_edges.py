@@ -11,12 +11,15 @@ import pytest
 from tiergate.errors import ArtifactError
 from tiergate.inputs.hashing import value_digest
 from tiergate.reading import (
+    MAX_NESTING,
     absent,
     exists,
     has_content,
     is_folder,
+    parse_json,
     read_bytes,
     read_tail,
+    read_xml,
     stream_sha256,
 )
 from tiergate.testast import marked_tiers
@@ -76,3 +79,21 @@ def test_a_path_that_cannot_name_a_file_is_neither_there_nor_absent(tmp_path: Pa
     assert (exists(too_long), is_folder(too_long), absent(too_long)) == (False, False, False)
     assert not has_content(too_long)
     assert absent(tmp_path / "missing")
+
+
+def test_xml_in_an_unknown_encoding_is_one_error_naming_the_file(tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    report.write_bytes(b'<?xml version="1.0" encoding="no-such-codec"?><testsuites/>')
+    with pytest.raises(ArtifactError) as caught:
+        read_xml(report, "JUnit XML report", ArtifactError)
+    assert str(caught.value).startswith(f"{report}: not a JUnit XML report: invalid XML")
+
+
+def test_json_nested_deeper_than_the_bound_is_refused(tmp_path: Path) -> None:
+    depth = MAX_NESTING + 1
+    deep = "[" * depth + "1" + "]" * depth
+    with pytest.raises(ArtifactError) as caught:
+        parse_json(deep, tmp_path / "a.json", "manifest", ArtifactError)
+    assert f"nested deeper than {MAX_NESTING} levels" in str(caught.value)
+    shallow = "[" * MAX_NESTING + "1" + "]" * MAX_NESTING
+    assert parse_json(shallow, tmp_path / "a.json", "manifest", ArtifactError)

@@ -146,3 +146,12 @@ def test_the_json_result_lists_the_local_requirements_beside_its_fields() -> Non
 def test_the_same_local_requirement_twice_is_listed_once() -> None:
     local = read_requirements("./x ; python_version < '3.12'\n./x ; python_version >= '3.12'\n")
     assert local.local == (LocalRequirement("path", "./x", line=1),)
+
+
+def test_a_continuation_at_the_end_and_an_invalid_line_are_read_as_lines() -> None:
+    found = read_requirements("idna==3.6 \\\n", source="requirements.txt")
+    assert [(r.name, str(r.version)) for r in found.pinned] == [("idna", "3.6")]
+    with pytest.raises(AdvisoryError) as caught:
+        read_requirements("idna==3.6\nnot a requirement!\n", source="requirements.txt")
+    assert "invalid requirement 'not a requirement!'" in str(caught.value)
+    assert caught.value.line == 2
