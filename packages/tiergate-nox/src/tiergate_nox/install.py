@@ -6,8 +6,9 @@ install`` of pinned tools) and applies them at once. They run unless the
 environment's stamp says the same commands already ran on the same inputs:
 ``uv.lock``, every member's build files (what uv reads to decide whether an
 editable member needs a rebuild), the ``UV_*`` settings, and the environment
-itself as they left it (its ``pyvenv.cfg``, and its ``site-packages`` and
-``bin`` folders: installing, removing or upgrading anything in it changes them).
+itself as they left it (its ``pyvenv.cfg``, and each distribution's metadata
+folder and ``.pth`` file in ``site-packages``: installing, removing or upgrading
+anything in it changes them).
 Skipping saves a uv process a session (about 0.15 s) and says so in the log.
 """
 
@@ -103,14 +104,34 @@ class Provision:
         digest.update(json.dumps(settings).encode())
         location = Path(self._location)
         digest.update(f"\0{_content(location / 'pyvenv.cfg')}".encode())
-        packages = [*location.glob("lib*/python*/site-packages"), location / "Lib/site-packages"]
-        for folder in sorted([*packages, location / "bin", location / "Scripts"]):
-            try:
-                state = folder.stat()
-            except FileNotFoundError:
-                continue
-            digest.update(f"\0{folder}\0{state.st_ino}\0{state.st_mtime_ns}".encode())
+        for entry in _installed(location):
+            digest.update(f"\0{entry.name}\0{_identity(entry)}".encode())
         return digest.hexdigest()
+
+
+def _installed(location: Path) -> list[os.DirEntry[str]]:
+    """What uv installed in the environment: each distribution's metadata folder, each ``.pth``.
+
+    Not the ``site-packages`` folder itself: Python writes bytecode into it when
+    it imports a module from it, which changes nothing uv installed.
+    """
+    found: list[os.DirEntry[str]] = []
+    for folder in (*location.glob("lib*/python*/site-packages"), location / "Lib/site-packages"):
+        try:
+            with os.scandir(folder) as entries:
+                found += [e for e in entries if e.name.endswith((".dist-info", ".pth"))]
+        except OSError:
+            continue
+    return sorted(found, key=lambda entry: entry.path)
+
+
+def _identity(entry: os.DirEntry[str]) -> str:
+    """A metadata folder or ``.pth`` file as installed: replaced or rewritten, it differs."""
+    try:
+        state = entry.stat(follow_symlinks=False)
+    except OSError as failure:
+        return f"unreadable: {failure.strerror}"
+    return f"{state.st_ino}\0{state.st_mtime_ns}\0{state.st_size}"
 
 
 def _content(path: Path) -> str:
