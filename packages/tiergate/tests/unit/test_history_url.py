@@ -103,3 +103,11 @@ def test_a_store_path_that_cannot_name_a_file_is_one_error_naming_it(tmp_path: P
     assert "not a usable history store" in str(caught.value)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
     assert not store_exists(parse_url("sqlite:///never.db", tmp_path))
+
+
+@pytest.mark.req("FR-063")
+def test_a_password_parameter_inside_the_user_information_is_masked_once() -> None:
+    shown = redact("postgresql://u:s3cret?password=s3cret@db/tiergate")
+    assert shown.startswith("postgresql://u:***")
+    assert "s3cret" not in shown
+    assert shown.count("***") == 1
