@@ -61,7 +61,7 @@ class SessionContext:
 
     def provision(self, session: nox.Session) -> Provision:
         """The commands that will build ``session``'s environment (none yet)."""
-        return Provision(session, self.root, self.workspace.members)
+        return Provision(session, self.root)
 
     def member_for(self, session: nox.Session, package: str) -> Member:
         """The member ``package``; the session is skipped on a Python it does not support."""

@@ -69,6 +69,10 @@ class Lock:
         entries = self._by_name.get(str(canonicalize_name(name)), [])
         return "|".join(sorted({str(e.get("version", "")) for e in entries})) if entries else None
 
+    def local_sources(self) -> tuple[str, ...]:
+        """Every folder and file the lock installs from, in any environment (as it writes them)."""
+        return _local_sources(entry for entries in self._by_name.values() for entry in entries)
+
     def member_environment(self, member: str, groups: Iterable[str]) -> Environment:
         """What ``uv sync --package member --group ...`` installs (the member included)."""
         wanted = str(canonicalize_name(member))
@@ -119,13 +123,7 @@ class Lock:
                     if (id(entry), str(extra)) not in extras_seen:
                         extras_seen.add((id(entry), str(extra)))
                         stack.extend(_dependencies(entry, "optional-dependencies", [str(extra)]))
-        local = sorted(
-            str(entry["source"][kind])
-            for entries in found.values()
-            for entry in entries
-            for kind in LOCAL_SOURCES
-            if isinstance(entry.get("source"), dict) and kind in entry["source"]
-        )
+        local = _local_sources(entry for entries in found.values() for entry in entries)
         digests = {name: self._digest(entries) for name, entries in sorted(found.items())}
         versions = {
             name: "|".join(sorted({str(entry.get("version", "")) for entry in entries}))
@@ -157,6 +155,20 @@ class Lock:
             )
         ]
         return chosen or candidates
+
+
+def _local_sources(entries: Iterable[dict[str, Any]]) -> tuple[str, ...]:
+    """The folders and files ``entries`` install from, sorted, each once."""
+    return tuple(
+        sorted(
+            {
+                str(entry["source"][kind])
+                for entry in entries
+                for kind in LOCAL_SOURCES
+                if isinstance(entry.get("source"), dict) and kind in entry["source"]
+            }
+        )
+    )
 
 
 def _is_local(entry: dict[str, Any]) -> bool:
