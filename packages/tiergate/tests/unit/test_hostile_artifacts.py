@@ -200,26 +200,27 @@ def test_a_manifest_nested_without_end_is_one_line(
 
 @pytest.mark.req("NFR-001")
 @pytest.mark.parametrize(
-    "escape", ["../../../etc/passwd", "/etc/passwd", "sub/../../lint/ruff.json", "..\\x.json"]
+    ("name", "problem"),
+    [
+        *(
+            (escape, f"artifact path outside the session folder: {escape}")
+            for escape in [
+                "../../../etc/passwd",
+                "/etc/passwd",
+                "sub/../../lint/ruff.json",
+                "..\\x.json",
+            ]
+        ),
+        *((blank, f"not an artifact path: {blank!r}") for blank in ["", "  ", "lint/ruff\0.json"]),
+    ],
 )
-def test_a_manifest_artifact_outside_its_session_folder_is_one_line(
-    green: RunFolder, capsys: pytest.CaptureFixture[str], escape: str
-) -> None:
-    manifest = _session(green, "lint") / MANIFEST
-    _rewrite(manifest, {"artifacts": {"findings": escape}})
-    message = _fails_in_one_line(capsys, _gates(green), manifest)
-    assert message == f"artifacts.findings: artifact path outside the session folder: {escape}"
-
-
-@pytest.mark.req("NFR-001")
-@pytest.mark.parametrize("name", ["", "  ", "lint/ruff\0.json"])
-def test_a_manifest_artifact_that_names_no_path_is_one_line(
-    green: RunFolder, capsys: pytest.CaptureFixture[str], name: str
+def test_a_manifest_artifact_that_is_no_path_inside_its_session_folder_is_one_line(
+    green: RunFolder, capsys: pytest.CaptureFixture[str], name: str, problem: str
 ) -> None:
     manifest = _session(green, "lint") / MANIFEST
     _rewrite(manifest, {"artifacts": {"findings": name}})
     message = _fails_in_one_line(capsys, _gates(green), manifest)
-    assert message == f"artifacts.findings: not an artifact path: {name!r}"
+    assert message == f"artifacts.findings: {problem}"
 
 
 @pytest.mark.req("NFR-001")
