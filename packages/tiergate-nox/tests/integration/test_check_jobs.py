@@ -12,7 +12,7 @@ import pytest
 
 from monorepo_factory import REPO
 from tiergate.config import load_config
-from tiergate.plan import workspace_sessions
+from tiergate.plan import member_tiers, workspace_sessions
 from tiergate.runfolder import SessionManifest, session_dir, write_manifest
 from tiergate.workspace import load_workspace
 from tiergate_nox.jobs import LOOKBACK, check_jobs, last_durations
@@ -31,9 +31,18 @@ def _write(root: Path, files: dict[str, str]) -> Path:
 
 FLAT = {
     # No src/, a flat tests/ folder; "newer" does not support the oldest Python; "bare" has
-    # no test at all (it is still tested: "collected no tests" is red, never skipped).
+    # no test at all (it is still tested: "collected no tests" is red, never skipped);
+    # "wide" has end-to-end tests only, a tier that runs on the newest Python only.
     ".python-version": "3.11\n3.12\n",
-    "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+    "pyproject.toml": (
+        '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
+        "[tool.tiergate.tiers]\n"
+        'unit = { paths = ["tests/unit"] }\n'
+        'e2e = { paths = ["tests/e2e"], pythons = ["3.12"] }\n'
+    ),
+    "libs/wide/pyproject.toml": '[project]\nname = "wide"\nversion = "1"\n',
+    "libs/wide/wide.py": "VALUE = 1\n",
+    "libs/wide/tests/e2e/test_wide.py": "def test_x() -> None:\n    pass\n",
     "noxfile.py": "from tiergate_nox.sessions import register_sessions\nregister_sessions('.')\n",
     "libs/newer/pyproject.toml": (
         '[project]\nname = "newer"\nversion = "1"\nrequires-python = ">=3.12"\n'
@@ -47,7 +56,11 @@ FLAT = {
 
 
 def _nox_would_run(root: Path) -> set[str]:
-    """Every session ``nox --list`` registers, minus those skipped for an unsupported Python."""
+    """Every session ``nox --list`` registers, minus those that skip for their Python.
+
+    A member's session skips on a Python the member does not support, and its tests
+    session on a Python none of its tiers runs on.
+    """
     listing = subprocess.run(
         [sys.executable, "-m", "nox", "--list", "--noxfile", str(root / "noxfile.py")],
         capture_output=True,
@@ -57,12 +70,13 @@ def _nox_would_run(root: Path) -> set[str]:
     listed = {
         line[2:].split(" -> ")[0].strip() for line in listing.splitlines() if line[:2] == "* "
     }
-    workspace = load_workspace(root)
+    workspace, config = load_workspace(root), load_config(root)
     supported = {
         f"{kind}-{python}(package='{member.name}')"
         for member in workspace.members
         for python in member.pythons
         for kind in ("tests", "type")
+        if kind == "type" or member_tiers(member, config, python)
     }
     return {name for name in listed if "(" not in name or name in supported}
 
@@ -77,6 +91,8 @@ def test_the_check_runs_every_session_nox_would_run(tmp_path: Path, layout: str)
     if layout == "flat":
         assert "tests-3.11(package='newer')" not in names
         assert "tests-3.11(package='bare')" in names
+        assert "tests-3.11(package='wide')" not in names
+        assert {"tests-3.12(package='wide')", "type-3.11(package='wide')"} <= set(names)
 
 
 def _manifest(run_dir: Path, session: str, seconds: float, end: datetime) -> None:
