@@ -276,3 +276,41 @@ def test_a_tier_configured_for_some_pythons_is_expected_only_there(
     there = results[f"sessions/tests-{with_it}(package='alpha')"]
     assert there.status == "failed"
     assert there.measured.startswith("tier integration: not run")
+
+
+@pytest.mark.req("FR-219")
+def test_a_tier_the_plan_no_longer_expects_is_named_as_left_out(
+    alpha: Path, run: RunFolder
+) -> None:
+    del alpha
+    run.tests(
+        "alpha",
+        {
+            "unit": Tier(passing(2), DATA),
+            "integration": Tier(passing(1, "integration"), DATA),
+            "e2e": Tier(passing(1, "e2e"), DATA),
+        },
+    )
+    [result] = sessions.GATE.evaluate(run.context())
+    assert (result.status, result.measured) == (
+        "passed",
+        "ran: unit, integration; left out: e2e (no test of alpha is in it on 3.11 now)",
+    )
+
+
+@pytest.mark.req("FR-219")
+def test_a_tests_session_the_plan_no_longer_expects_is_a_warning(
+    alpha: Path, run: RunFolder
+) -> None:
+    del alpha
+    _complete(run)
+    _complete(run, python="3.12")  # .python-version holds 3.11 only
+    for strict in (False, True):
+        results = _results(run.context(strict=strict))
+        assert results[f"sessions/{ALPHA_311}"].status == "passed"
+        left = results["sessions/tests-3.12(package='alpha')"]
+        assert (left.status, left.measured, left.details) == (
+            "warning",
+            "left out: the workspace expects no such session now",
+            ("its tests and coverage count in no figure",),
+        )

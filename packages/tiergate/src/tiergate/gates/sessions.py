@@ -8,6 +8,11 @@ test was skipped (even by the allow-list) ran no test: a warning locally, red
 in strict mode. A member configured with ``tests = false`` is listed with its
 reason. A session whose result was reused from the cache says so, and where
 from (``cached from run <id> (finished <time>)``), where one that ran says ``ran``.
+
+What the run holds but the workspace no longer expects (a tier none of the
+member's tests is in on that Python now, a tests session of a member or Python
+the plan has no more) counts in no figure, and is said: a tier so in the
+session's line, a session as a warning of its own.
 """
 
 from __future__ import annotations
@@ -94,8 +99,36 @@ class SessionsGate:
                 continue
             measured = (
                 f"{entry[1].label}: {', '.join(expected.tiers)}{_elsewhere(context, expected)}"
+                f"{_left_out(expected, entry[1])}"
             )
             yield GateResult(gate, title, "passed", measured, _BOUND)
+        yield from _unexpected(context)
+
+
+def _left_out(expected: ExpectedSession, manifest: SessionManifest) -> str:
+    """``; left out: e2e (...)``: the tiers the session ran that the plan does not expect of it."""
+    extra = [tier for tier in manifest.tiers if tier not in expected.tiers]
+    if not extra:
+        return ""
+    return (
+        f"; left out: {', '.join(extra)} (no test of {expected.package} is in it on "
+        f"{expected.python} now)"
+    )
+
+
+def _unexpected(context: Context) -> Iterator[GateResult]:
+    """A warning for each tests session of the run that the plan does not expect."""
+    expected = {session.name for session in context.expected}
+    for name, (_, manifest) in context.sessions.items():
+        if manifest.kind == "tests" and name not in expected:
+            yield GateResult(
+                f"{NAME}/{name}",
+                f"session {name}",
+                "warning",
+                "left out: the workspace expects no such session now",
+                _BOUND,
+                ("its tests and coverage count in no figure",),
+            )
 
 
 def _elsewhere(context: Context, expected: ExpectedSession) -> str:
