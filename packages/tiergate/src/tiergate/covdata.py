@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from importlib.util import decode_source
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ import coverage
 from coverage.exceptions import CoverageException
 from coverage.files import GlobMatcher, find_python_files
 from coverage.python import PythonFileReporter
+from coverage.regions import code_regions
 from pydantic import TypeAdapter
 
 from tiergate.covnumbers import Counts, Lines, line_ranges, total, worst_files
@@ -101,6 +103,19 @@ def union(*executed: Mapping[str, frozenset[int]]) -> dict[str, frozenset[int]]:
     return combined
 
 
+def _functions(source: bytes) -> tuple[Function, ...]:
+    """The function regions coverage.py finds in ``source``; none when it cannot parse it."""
+    try:
+        regions = code_regions(decode_source(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # UnicodeError is a ValueError
+        return ()
+    return tuple(
+        (region.name, region.start, frozenset(region.lines))
+        for region in regions
+        if region.kind == "function"
+    )
+
+
 def _analysis_only(config: Path) -> coverage.Coverage:
     """A Coverage object used only to analyse source files, never to measure.
 
@@ -120,6 +135,12 @@ def _analysis_only(config: Path) -> coverage.Coverage:
 _Analysis = tuple[frozenset[int], dict[int, int]]
 """A file's statements and the first line of each multi-line statement's lines."""
 _ANALYSES: Memo[_Analysis] = Memo("coverage-analyses", TypeAdapter(_Analysis), limit=5_000)
+
+Function = tuple[str, int, frozenset[int]]
+"""A function of a source file: qualified name, ``def`` line, and its lines (nested ones not)."""
+_FUNCTIONS: Memo[tuple[Function, ...]] = Memo(
+    "function-regions", TypeAdapter(tuple[Function, ...]), limit=5_000
+)
 
 
 class SourceIndex:
@@ -186,16 +207,28 @@ class SourceIndex:
         )
         return sorted(path for path in found if self._reported(path))
 
+    def _source(self, path: str) -> bytes:
+        return read_bytes(self.root / path, "source file", WorkspaceError, limit=MAX_ARTIFACT_BYTES)
+
     def _parse(self, path: str) -> _Analysis:
         """coverage.py's analysis of ``path``, once per content (:mod:`tiergate.memo`)."""
         parsed = self._parsed.get(path)
         if parsed is None:
-            source = read_bytes(
-                self.root / path, "source file", WorkspaceError, limit=MAX_ARTIFACT_BYTES
-            )
-            parsed = _ANALYSES.get(self._salt, source, lambda: self._analyse(path))
+            parsed = _ANALYSES.get(self._salt, self._source(path), lambda: self._analyse(path))
             self._parsed[path] = parsed
         return parsed
+
+    def functions(self, path: str) -> tuple[Function, ...]:
+        """coverage.py's function regions of ``path``, once per content (:mod:`tiergate.memo`).
+
+        None when the file cannot be read or parsed now (changed since the run,
+        a syntax error, nesting too deep).
+        """
+        try:
+            source = self._source(path)
+        except WorkspaceError:
+            return ()
+        return _FUNCTIONS.get(self._salt, source, lambda: _functions(source))
 
     def _analyse(self, path: str) -> _Analysis:
         reporter = PythonFileReporter(str(self.root / path), self.coverage)

@@ -32,17 +32,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from coverage.exceptions import CoverageException
-from coverage.python import PythonFileReporter
-
 from tiergate.churn import commits_per_file
 from tiergate.covnumbers import line_ranges
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import date
-
-    from coverage.plugin import CodeRegion
 
     from tiergate.context import Context
     from tiergate.covdata import SourceIndex
@@ -141,32 +136,19 @@ def ranking(context: Context, top: int | None = None) -> Ranking | None:
     )
 
 
-def _regions(index: SourceIndex, path: str) -> list[CodeRegion]:
-    """coverage.py's code regions of a measured file; none when it cannot parse the file now.
-
-    A file changed since the run, or one the parser cannot take (a syntax error,
-    nesting too deep), is ranked as one module-level gap rather than stopping the report.
-    """
-    reporter = PythonFileReporter(str(index.root / path), index.coverage)
-    try:
-        return list(reporter.code_regions())
-    except (CoverageException, SyntaxError, ValueError, RecursionError, MemoryError, OSError):
-        return []
-
-
 def _file_gaps(
     index: SourceIndex, package: str, item: Lines, churn: Mapping[str, int] | None
 ) -> list[Gap]:
     statements = index.statements(item.path)
     commits = None if churn is None else churn.get(item.path, 0)
-    regions = [region for region in _regions(index, item.path) if region.kind == "function"]
     places: list[tuple[str | None, int, frozenset[int]]] = []
     inside: set[int] = set()
-    for region in regions:  # coverage.py leaves nested functions out of their parents
-        missing = item.missing & region.lines
-        inside |= region.lines
+    # coverage.py leaves nested functions out of their parents
+    for name, start, lines in index.functions(item.path):
+        missing = item.missing & lines
+        inside |= lines
         if missing:
-            places.append((region.name, region.start, missing))
+            places.append((name, start, missing))
     module = item.missing - inside
     if module:
         places.append((None, min(module), module))

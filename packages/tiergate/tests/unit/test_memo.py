@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pydantic import JsonValue, TypeAdapter
 
-from tiergate import memo, reading, testast
+from tiergate import covdata, memo, reading, testast
 from tiergate.config import read_toml
 from tiergate.covdata import SourceIndex
 from tiergate.memo import Memo
@@ -198,26 +198,34 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     packages = "".join(f'[[package]]\nname = "p{n}"\nversion = "1.{n}"\n\n' for n in range(3000))
     lock.write_text(f"version = 1\n\n{packages}")
 
-    def read() -> tuple[frozenset[str], frozenset[int], frozenset[int], dict[str, Any]]:
+    def read() -> tuple[frozenset[str], frozenset[int], frozenset[int], dict[str, Any], object]:
         index = SourceIndex(workspace)
         return (
             marked_tiers(test),
             index.statements("pkg/m.py"),
             index.executed("pkg/m.py", [7]),
             read_toml(lock),
+            index.functions("pkg/m.py"),
         )
 
     parsed = read()
     _new_process(folder)
     memo_files = {path.name for path in folder.iterdir()}
-    assert {"test-files.json", "coverage-analyses.json", "toml-files.json"} <= memo_files
+    assert {
+        "test-files.json",
+        "coverage-analyses.json",
+        "function-regions.json",
+        "toml-files.json",
+    } <= memo_files
     # A new process: nothing parsed in this one is kept, and nothing may be parsed again.
     testast._summarize.cache_clear()
     reading._TOML_CACHE.clear()
     monkeypatch.setattr(testast, "_parse", _never)
     monkeypatch.setattr(SourceIndex, "_analyse", _never)
+    monkeypatch.setattr(covdata, "_functions", _never)
     monkeypatch.setattr(reading, "parse_toml", _never)
     assert read() == parsed
     assert parsed[0] == {"e2e"}
     assert 4 not in parsed[1]  # excluded by the workspace's coverage configuration
     assert parsed[2] == {6}  # line 7 belongs to the statement on line 6
+    assert parsed[4] == (("f", 1, frozenset(range(4, 8))),)  # its body: the def runs on import

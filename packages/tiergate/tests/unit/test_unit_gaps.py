@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tiergate.covdata import SourceIndex
 from tiergate.gaps import Gap, find_gaps, ranking, window_start
 from unit.conftest import CALC_PATH, IMPORTED, Tier, passing
 
@@ -160,3 +161,17 @@ def test_a_fully_covered_member_has_no_gap(alpha: Path, run: RunFolder) -> None:
     shown = ranking(run.context())
     assert shown is not None
     assert (shown.gaps, shown.found) == ((), 0)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [b"def f(:\n", None, b"\xff\xfe not utf-8\n"],
+    ids=["syntax error", "gone", "not text"],
+)
+def test_a_file_that_cannot_be_parsed_now_has_no_functions(
+    tmp_path: Path, source: bytes | None
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    if source is not None:
+        (tmp_path / "m.py").write_bytes(source)
+    assert SourceIndex(tmp_path).functions("m.py") == ()
