@@ -249,7 +249,11 @@ class SourceIndex:
         only; coverage.py still counts the ``while`` statement as run.)
         """
         statements, multiline = self._parse(path)
-        return frozenset(multiline.get(line, line) for line in traced) & statements
+        lines = frozenset(traced)
+        moved = multiline.keys() & lines
+        if moved:
+            lines = (lines - moved) | {multiline[line] for line in moved}
+        return lines & statements
 
 
 def measure(

@@ -331,8 +331,16 @@ def parse_json(
     except (RecursionError, ValueError) as failure:
         reason = "nested too deep" if isinstance(failure, RecursionError) else str(failure)
         raise error(f"not a {what}: {reason}", path=path, line=line) from None
-    _check_nesting(data, path, line, what, error)
+    if _openers(text) > MAX_NESTING:  # fewer containers cannot nest deeper: nothing to walk
+        _check_nesting(data, path, line, what, error)
     return data
+
+
+def _openers(text: str | bytes) -> int:
+    """How many ``[`` and ``{`` ``text`` holds: at least as many as the containers it parses to."""
+    if isinstance(text, bytes):
+        return text.count(b"[") + text.count(b"{")
+    return text.count("[") + text.count("{")
 
 
 def read_json(

@@ -90,11 +90,18 @@ def test_xml_in_an_unknown_encoding_is_one_error_naming_the_file(tmp_path: Path)
     assert str(caught.value).startswith(f"{report}: not a JUnit XML report: invalid XML")
 
 
-def test_json_nested_deeper_than_the_bound_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", [str, bytes], ids=["text", "bytes"])
+def test_json_nested_deeper_than_the_bound_is_refused(tmp_path: Path, kind: type) -> None:
+    def json(text: str) -> str | bytes:
+        return text if kind is str else text.encode()
+
     depth = MAX_NESTING + 1
     deep = "[" * depth + "1" + "]" * depth
     with pytest.raises(ArtifactError) as caught:
-        parse_json(deep, tmp_path / "a.json", "manifest", ArtifactError)
+        parse_json(json(deep), tmp_path / "a.json", "manifest", ArtifactError)
     assert f"nested deeper than {MAX_NESTING} levels" in str(caught.value)
     shallow = "[" * MAX_NESTING + "1" + "]" * MAX_NESTING
-    assert parse_json(shallow, tmp_path / "a.json", "manifest", ArtifactError)
+    assert parse_json(json(shallow), tmp_path / "a.json", "manifest", ArtifactError)
+    # More containers than the bound, side by side, and brackets inside strings: not deep.
+    wide = "[" + ",".join(['{"a": [1]}'] * MAX_NESTING) + ', "[[[{{{"]'
+    assert len(parse_json(json(wide), tmp_path / "a.json", "manifest", ArtifactError)) == 65

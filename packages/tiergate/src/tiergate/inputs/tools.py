@@ -128,12 +128,12 @@ def _advisory_db(scan: InputScan) -> str:
     records: list[str] = []
     try:
         with os.scandir(folder / "vulns") as packages:
-            owners = [entry.path for entry in packages if entry.is_dir()]
-        for owner in owners:
-            with os.scandir(owner) as entries:
+            owners = [(entry.name, entry.path) for entry in packages if entry.is_dir()]
+        for owner, where in owners:
+            with os.scandir(where) as entries:
                 for entry in entries:
                     status = entry.stat()
-                    name = f"{Path(owner).name}/{entry.name}"
+                    name = f"{owner}/{entry.name}"
                     records.append(f"{name}\0{status.st_size}\0{status.st_mtime_ns}")
     except (FileNotFoundError, NotADirectoryError):
         return marker("advisory database absent")
