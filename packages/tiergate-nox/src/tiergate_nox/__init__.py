@@ -6,4 +6,4 @@ import sys
 # tasks.py leaves no .pyc behind; `invoke check` then compiled the 600 modules it imports
 # from source on every run, 0.2 to 0.3 s of a check whose sessions are all cached. What
 # the interpreter was told (-B, PYTHONDONTWRITEBYTECODE) still holds.
-sys.dont_write_bytecode = sys.flags.dont_write_bytecode
+sys.dont_write_bytecode = bool(sys.flags.dont_write_bytecode)
