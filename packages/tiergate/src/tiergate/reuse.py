@@ -81,9 +81,10 @@ def plan_sessions(  # noqa: PLR0913 - the workspace, its sessions, and what deci
     keys = session_keys(workspace, config, sessions, environ=environ)
     planned: list[Planned] = []
     now = now or datetime.now(UTC)
+    reads: dict[str, str | None] = {}  # each file the sessions were seen to read, hashed once
     for session in sessions:
         key = keys[session]
-        found = cache.lookup(session, key) if cache is not None else None
+        found = cache.lookup(session, key, reads) if cache is not None else None
         if isinstance(found, Hit) and (stale := _stale_audit(found.entry, config, now)):
             found = Miss(stale)
         if isinstance(found, Hit) and _reusable(found.entry):

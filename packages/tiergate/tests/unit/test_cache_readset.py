@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tiergate.cache.readset import ABSENT, UNREADABLE, first_change, read_set_file
+from tiergate.reading import stream_sha256
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -58,3 +59,26 @@ def test_a_read_set_file_gives_its_reads(tmp_path: Path) -> None:
     assert read_set_file(path) is None  # missing
     path.write_text('{"reads": {"a.py": "ab", "b.txt": "absent"}, "outside": []}', "utf-8")
     assert read_set_file(path) == {"a.py": "ab", "b.txt": "absent"}
+
+
+def test_read_sets_checked_at_one_moment_hash_each_file_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data.txt"
+    data.write_text("one\n", encoding="utf-8")
+    hashed: list[Path] = []
+
+    def counted(path: Path) -> str | None:
+        hashed.append(path)
+        return stream_sha256(path)
+
+    monkeypatch.setattr("tiergate.cache.readset.stream_sha256", counted)
+    one = {"data.txt": hashlib.sha256(b"one\n").hexdigest(), "gone.txt": ABSENT}
+    digests: dict[str, str | None] = {}
+    assert first_change(one, tmp_path, digests) is None
+    assert first_change(one, tmp_path, digests) is None
+    assert sorted(path.name for path in hashed) == ["data.txt", "gone.txt"]
+    # A later moment starts afresh: what changed meanwhile is seen.
+    data.write_text("two\n", encoding="utf-8")
+    assert first_change(one, tmp_path, digests) is None  # the same moment: as hashed then
+    assert first_change(one, tmp_path) == ("data.txt", "data.txt changed since it was read")

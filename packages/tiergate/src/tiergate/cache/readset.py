@@ -33,16 +33,26 @@ def read_set_file(path: Path) -> dict[str, str] | None:
     return dict(reads)
 
 
-def first_change(read_set: dict[str, str], root: Path) -> tuple[str, str] | None:
+def first_change(
+    read_set: dict[str, str], root: Path, digests: dict[str, str | None] | None = None
+) -> tuple[str, str] | None:
     """The first path that changed and why (``<path> changed since it was read``); else ``None``.
 
     A relative path is relative to ``root``; the paths are checked in sorted order.
+    ``digests``: the SHA-256 (``None``: absent) of paths already hashed at this
+    moment, for read sets checked one after the other (the sessions of one plan
+    share most of their reads); the paths hashed here are added to it.
     """
+    known: dict[str, str | None] = {} if digests is None else digests
     for name in sorted(read_set):
-        try:
-            current = stream_sha256(root / Path(name))
-        except (OSError, ValueError) as failure:
-            return name, f"{name} changed since it was read ({path_problem(failure)})"
+        if name in known:
+            current = known[name]
+        else:
+            try:
+                current = stream_sha256(root / Path(name))
+            except (OSError, ValueError) as failure:
+                return name, f"{name} changed since it was read ({path_problem(failure)})"
+            known[name] = current
         recorded = read_set[name]
         if recorded == UNREADABLE:
             return name, f"{name} could not be read when it was recorded"

@@ -189,8 +189,16 @@ class ResultCache:
         msg = f"cannot store the entry in {target}"
         raise ArtifactError(msg)
 
-    def lookup(self, session: str, key: InputKey | NoKey) -> Hit | Miss:
-        """The stored result of ``session`` under ``key``, when it exists, is whole and holds."""
+    def lookup(
+        self,
+        session: str,
+        key: InputKey | NoKey,
+        read_digests: dict[str, str | None] | None = None,
+    ) -> Hit | Miss:
+        """The stored result of ``session`` under ``key``, when it exists, is whole and holds.
+
+        ``read_digests``: files already hashed at this moment (see :func:`first_change`).
+        """
         if isinstance(key, NoKey):
             return Miss(key.reason)
         folder = self.entry_folder(session, key.digest)
@@ -201,7 +209,7 @@ class ResultCache:
         except (TiergateError, TreeError) as failure:
             remove(folder, self.folder)
             return Miss(f"broken cache entry removed: {_one_line(failure)}")
-        change = first_change(entry.read_set, self.root)
+        change = first_change(entry.read_set, self.root, read_digests)
         if change is not None:
             path, reason = change
             return Miss(reason, (path,))
