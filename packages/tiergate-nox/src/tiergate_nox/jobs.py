@@ -5,7 +5,8 @@ job. Sessions are independent of one another, so they can run at once; the
 gates read them all afterwards.
 
 A job's estimate is how long the same session took in the newest earlier run
-that holds it (its manifest's start and finish), looked up in the
+that holds it (its manifest's start and finish; for a session that run reused
+from the cache, those of the run it came from), looked up in the
 :data:`LOOKBACK` newest run folders. A run folder that cannot be read is
 passed over: estimates only order the work, they never decide a verdict.
 """
@@ -37,7 +38,8 @@ def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, 
         except TiergateError:
             continue
         for name, (_, manifest) in sessions.items():
-            seconds = (manifest.finished_at - manifest.started_at).total_seconds()
+            timed = manifest.reused or manifest  # a reused session took what it took where it ran
+            seconds = (timed.finished_at - timed.started_at).total_seconds()
             found.setdefault(name, max(seconds, 0.0))
     return found
 

@@ -13,7 +13,7 @@ import pytest
 from monorepo_factory import REPO
 from tiergate.config import load_config
 from tiergate.plan import member_tiers, workspace_sessions
-from tiergate.runfolder import SessionManifest, session_dir, write_manifest
+from tiergate.runfolder import Reused, SessionManifest, session_dir, write_manifest
 from tiergate.workspace import load_workspace
 from tiergate_nox.jobs import LOOKBACK, check_jobs, last_durations
 from tiergate_nox.schedule import longest_first
@@ -95,7 +95,9 @@ def test_the_check_runs_every_session_nox_would_run(tmp_path: Path, layout: str)
         assert {"tests-3.12(package='wide')", "type-3.11(package='wide')"} <= set(names)
 
 
-def _manifest(run_dir: Path, session: str, seconds: float, end: datetime) -> None:
+def _manifest(
+    run_dir: Path, session: str, seconds: float, end: datetime, reused: Reused | None = None
+) -> None:
     write_manifest(
         session_dir(run_dir, session),
         SessionManifest(
@@ -111,6 +113,7 @@ def _manifest(run_dir: Path, session: str, seconds: float, end: datetime) -> Non
             finished_at=end,
             outcome="passed",
             exit_code=0,
+            reused=reused,
         ),
     )
 
@@ -127,15 +130,20 @@ def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ra
     broken.mkdir(parents=True)
     (broken / "manifest.json").write_text("{not json", encoding="utf-8")
     _manifest(runs / "current", "lint", 99.0, now)
-    for minutes, name in ((-60, "old"), (1, "new"), (2, "broken"), (3, "current")):
+    # Restored from the cache in no time: it took what it took in the run it came from.
+    took = Reused(
+        digest="0" * 64, run_id="old", started_at=now - timedelta(seconds=7.5), finished_at=now
+    )
+    _manifest(runs / "warm", "sql", 0.0, now, reused=took)
+    for minutes, name in ((-60, "old"), (1, "new"), (2, "broken"), (2.5, "warm"), (3, "current")):
         stamp = (now + timedelta(minutes=minutes)).timestamp()
         os.utime(runs / name, (stamp, stamp))
     found = last_durations(runs, exclude=runs / "current")
-    assert found == {"lint": 3.0, "sql": 7.0}  # the broken run passed over, the current left out
+    assert found == {"lint": 3.0, "sql": 7.5}  # the broken run passed over, the current left out
     jobs = check_jobs(["lint", "sql", "type"], tmp_path / "logs", found)
     assert [(job.name, job.estimate) for job in jobs] == [
         ("lint", 3.0),
-        ("sql", 7.0),
+        ("sql", 7.5),
         ("type", None),
     ]
     assert jobs[0].command[-2:] == ("--session", "lint")
