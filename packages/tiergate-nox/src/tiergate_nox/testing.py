@@ -48,9 +48,7 @@ the cache checks them, the key does not.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -62,12 +60,12 @@ from tiergate.inputs import InputScan, unkeyed
 from tiergate.plan import measured_by, member_tiers
 from tiergate.reading import exists
 from tiergate.records import read_records
-from tiergate.runfolder import Outcome, TierRun, earlier_runs, slugify
+from tiergate.runfolder import Outcome, TierRun, earlier_runs
 from tiergate_nox.base import run
 from tiergate_nox.covconfig import coverage_config
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
 
     import nox
 
@@ -296,30 +294,6 @@ def pytest_targets(member: Member) -> list[str]:
     ]
 
 
-TEMP_ROOT_ENV = "PYTEST_DEBUG_TEMPROOT"
-"""Where pytest makes ``pytest-of-<user>/pytest-<n>``, the folders of ``tmp_path``."""
-
-
-def pytest_temp_root(root: Path, session: str, environ: Mapping[str, str]) -> dict[str, str]:
-    """``{PYTEST_DEBUG_TEMPROOT: <a folder of this session's own>}``; empty when the user set one.
-
-    Sessions run at once: sharing pytest's default root (the system's temporary
-    folder), one pytest's cleanup of old ``tmp_path`` folders removed another's
-    while in use, or failed on a folder another was writing into (``Directory not
-    empty``), and a session whose tests all passed failed. Each session of each
-    workspace gets a folder of its own, outside the workspace, the same every run
-    (pytest keeps the newest three of its own runs there); the tiers of a session
-    run one after another.
-    """
-    if environ.get(TEMP_ROOT_ENV):
-        return {}
-    owner = f"tiergate-{os.getuid()}" if hasattr(os, "getuid") else "tiergate"
-    workspace = hashlib.sha256(str(root).encode()).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / owner / f"{workspace}-{slugify(session)}"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return {TEMP_ROOT_ENV: str(folder)}
-
-
 def _tier(
     session: nox.Session, rec: SessionRecord, member: Member, tier: str, options: TierOptions
 ) -> TierRun:
@@ -330,7 +304,7 @@ def _tier(
         "records": f"{tier}/tests.jsonl",
         READS: f"{tier}/reads.json",
     }
-    env = pytest_temp_root(options.root, session.name, os.environ)
+    env = {}
     if options.measured:
         artifacts["coverage"] = f"{tier}/coverage.db"
         env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
