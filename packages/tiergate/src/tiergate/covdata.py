@@ -221,8 +221,8 @@ class SourceIndex:
     def functions(self, path: str) -> tuple[Function, ...]:
         """coverage.py's function regions of ``path``, once per content (:mod:`tiergate.memo`).
 
-        None when the file cannot be read or parsed now (changed since the run,
-        a syntax error, nesting too deep).
+        Empty when the file cannot be read or parsed now (gone since the run, a
+        syntax error, nesting too deep): its gaps are then ranked at module level.
         """
         try:
             source = self._source(path)
