@@ -336,11 +336,12 @@ BASELINE_TABLE = [
 def test_baseline_save_writes_the_configured_file_and_shows_its_counts(
     complete: RunFolder, configure: Callable[[str], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    configure('[tool.tiergate.ratchet]\nbaseline-file = "ci/baseline.json"\n')
+    folder = "ci/" + "baselines-" * 12  # a path longer than the console: on one line all the same
+    configure(f'[tool.tiergate.ratchet]\nbaseline-file = "{folder}/baseline.json"\n')
 
     assert _main(complete.root, "baseline", "save", "--run", ".tiergate/runs/r1") == 0
 
-    target = complete.root.resolve() / "ci/baseline.json"
+    target = complete.root.resolve() / folder / "baseline.json"
     assert capsys.readouterr().out.splitlines() == [f"wrote {target}", *BASELINE_TABLE]
     document = json.loads(target.read_text())
     jsonschema.validate(document, json.loads((FOLDER / "baseline.schema.json").read_text()))

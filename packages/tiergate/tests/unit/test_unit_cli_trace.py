@@ -300,10 +300,10 @@ def test_the_default_run_is_used_when_it_exists_unless_static(
     assert json.loads(capsys.readouterr().out)["source"] == "static"
 
 
-def test_a_run_outside_the_root_is_shown_by_its_path(
+def test_a_run_outside_the_root_is_shown_by_its_path_on_one_line(
     ran: RunFolder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    outside = tmp_path / "elsewhere"
+    outside = tmp_path / ("elsewhere-" * 20)  # longer than the console: not cut in two
     ran.path.rename(outside)
     assert _trace(ran.root, "--run", str(outside)) == 1
     assert f"source: run {outside}" in capsys.readouterr().out.splitlines()

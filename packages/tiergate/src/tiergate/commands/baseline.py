@@ -80,7 +80,7 @@ def _save(args: argparse.Namespace) -> int:
     target = args.output or root / config.baseline_file
     write_baseline(target, baseline)
     console = Console(highlight=False, emoji=False, width=max(100, Console().width))
-    console.print(f"wrote {escape(str(target))}")
+    console.print(f"wrote {escape(str(target))}", soft_wrap=True)
     _print(console, baseline, context.coverage.index.precision)
     return int(ExitCode.OK)
 

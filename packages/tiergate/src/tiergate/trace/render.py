@@ -101,7 +101,7 @@ def render_terminal(matrix: TraceMatrix, console: Console) -> None:
             escape(tests_cell(row)),
         )
     console.print(table)
-    console.print(escape(source_line(matrix)))
+    console.print(escape(source_line(matrix)), soft_wrap=True)
     for unknown in matrix.unknown:
         named = ", ".join(unknown.tests)
         console.print(f"[bold red]unknown ID {escape(unknown.id)}[/]: named by {escape(named)}")
