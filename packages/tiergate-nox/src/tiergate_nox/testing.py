@@ -48,7 +48,9 @@ the cache checks them, the key does not.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -65,7 +67,7 @@ from tiergate_nox.base import run
 from tiergate_nox.covconfig import coverage_config
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     import nox
 
@@ -294,6 +296,31 @@ def pytest_targets(member: Member) -> list[str]:
     ]
 
 
+TEMP_ROOT_ENV = "PYTEST_DEBUG_TEMPROOT"
+"""Where pytest makes ``pytest-of-<user>/pytest-<n>``, the folders of ``tmp_path``."""
+
+
+def pytest_temp_root(root: Path, session: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """``{PYTEST_DEBUG_TEMPROOT: <a folder of this session's own>}``; empty when the user set one.
+
+    Sessions run at once: sharing pytest's default root (the system's temporary
+    folder), one pytest's cleanup of old ``tmp_path`` folders removed another's
+    while in use, or failed on a folder another was writing into (``Directory not
+    empty``), and a session whose tests all passed failed. Each session of each
+    workspace gets a folder of its own, outside the workspace, the same every run
+    (pytest keeps the newest three of its own runs there); the tiers of a session
+    run one after another. Its name is short (``tg-`` and ten hex digits of the
+    user, workspace and session), so that ``tmp_path`` grows by 14 characters only.
+    """
+    if environ.get(TEMP_ROOT_ENV):
+        return {}
+    owner = str(os.getuid()) if hasattr(os, "getuid") else ""
+    identity = "\0".join((owner, str(root), session)).encode()
+    folder = Path(tempfile.gettempdir()) / f"tg-{hashlib.sha256(identity).hexdigest()[:10]}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return {TEMP_ROOT_ENV: str(folder)}
+
+
 def _tier(
     session: nox.Session, rec: SessionRecord, member: Member, tier: str, options: TierOptions
 ) -> TierRun:
@@ -304,7 +331,7 @@ def _tier(
         "records": f"{tier}/tests.jsonl",
         READS: f"{tier}/reads.json",
     }
-    env = {}
+    env = pytest_temp_root(options.root, session.name, os.environ)
     if options.measured:
         artifacts["coverage"] = f"{tier}/coverage.db"
         env["COVERAGE_FILE"] = str(rec.folder / artifacts["coverage"])
