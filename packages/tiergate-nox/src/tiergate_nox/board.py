@@ -3,7 +3,7 @@
 Both report to :class:`~tiergate_nox.schedule.run_jobs` over the same :class:`Progress`:
 
 - :class:`LiveBoard` (a terminal): every running session with its elapsed time and
-  what it took last time, those that failed, the next ones queued, and the time
+  how long it is expected to take, those that failed, the next ones queued, and the time
   left, redrawn in place by rich.
 - :class:`LogLines` (no terminal, or CI): one line when a session starts, one when
   it ends (a failure followed by the last lines of its log), and a heartbeat line
@@ -11,8 +11,9 @@ Both report to :class:`~tiergate_nox.schedule.run_jobs` over the same :class:`Pr
   that prints nothing for minutes is never mistaken for a hung one.
 
 The time left places the queued sessions on the slots as the scheduler will,
-with each session's duration in the last run that ran it; while a session never
-timed is still to come, it is unknown, and the board says how many such remain.
+with each session's duration in the last run that ran it (else in the run the
+committed baseline file was saved from); while a session never timed is still to
+come, it is unknown, and the board says how many such remain.
 """
 
 from __future__ import annotations
@@ -127,9 +128,13 @@ class LogLines:
         self._last = now
 
     def started(self, job: Job, now: float) -> None:
-        """``[   12s] start   tests-3.12(package='core') (last run: 3m05s)``."""
+        """``[   12s] start   tests-3.12(package='core') (last run: 3m05s)``.
+
+        The estimate says where it comes from: ``last run``, or ``baseline run``.
+        """
         self.progress.start(job, now)
-        last = f" (last run: {duration(job.estimate)})" if job.estimate is not None else ""
+        estimate = job.estimate
+        last = "" if estimate is None else f" ({job.estimate_from}: {duration(estimate)})"
         self._line(f"start   {job.name}{last}", now)
 
     def finished(self, result: JobResult, now: float) -> None:
@@ -207,7 +212,7 @@ class LiveBoard:
         table.add_column("session")
         table.add_column("state")
         table.add_column("time", justify="right")
-        table.add_column("last run", justify="right")
+        table.add_column("expected", justify="right")
         estimates = {job.name: job.estimate for job in progress.jobs}
 
         def last(name: str) -> str:

@@ -31,7 +31,7 @@ from tiergate.reuse import plan_sessions
 from tiergate.scope import scope_since
 from tiergate_nox import cached
 from tiergate_nox.board import LiveBoard, LogLines, Progress
-from tiergate_nox.jobs import check_jobs, last_durations
+from tiergate_nox.jobs import check_jobs, expected_durations
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
 from tiergate_nox.steps import print_summary, run_here, verdict
 
@@ -94,7 +94,11 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
     cache = ResultCache.of(root, config) if enabled else None
     planned = plan_sessions(workspace, config, names, environ=env, cache=cache, scope=scope)
     running = any(plan.decision == "run" for plan in planned)
-    durations = last_durations(root / config.run_dir, exclude=run_dir) if running else {}
+    durations = (
+        expected_durations(root / config.run_dir, root / config.baseline_file, exclude=run_dir)
+        if running
+        else {}
+    )
     jobs = check_jobs(names, run_dir / "logs", durations)
     restored, to_run = cached.restore(planned, jobs, cache, run_dir) if cache else ([], jobs)
     left_out = {plan.session for plan in planned if plan.decision == "not run"}

@@ -7,8 +7,11 @@ gates read them all afterwards.
 A job's estimate is how long the same session took in the newest earlier run
 that holds it (its manifest's start and finish; for a session that run reused
 from the cache, those of the run it came from), looked up in the
-:data:`LOOKBACK` newest run folders. A run folder that cannot be read is
-passed over: estimates only order the work, they never decide a verdict.
+:data:`LOOKBACK` newest run folders; for a session none of them holds (every
+session of a fresh clone or a CI machine), how long it took in the run the
+committed baseline file was saved from. A run folder or baseline file that
+cannot be read is passed over: estimates only order the work, they never
+decide a verdict (the ratchet gate reports a bad baseline file).
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ import sys
 from typing import TYPE_CHECKING
 
 from tiergate.errors import TiergateError
+from tiergate.history.baseline import read_baseline
+from tiergate.reading import absent
 from tiergate.runfolder import earlier_runs, read_sessions, slugify
 from tiergate_nox.schedule import Job
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 
@@ -38,15 +44,39 @@ def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, 
         except TiergateError:
             continue
         for name, (_, manifest) in sessions.items():
-            timed = manifest.reused or manifest  # a reused session took what it took where it ran
-            seconds = (timed.finished_at - timed.started_at).total_seconds()
-            found.setdefault(name, max(seconds, 0.0))
+            found.setdefault(name, manifest.seconds)
     return found
 
 
-def check_jobs(names: list[str], log_dir: Path, durations: dict[str, float]) -> list[Job]:
+def baseline_durations(baseline_file: Path) -> dict[str, float]:
+    """Session name -> seconds it took in the baseline's run; empty without a readable file."""
+    if absent(baseline_file):
+        return {}
+    try:
+        return read_baseline(baseline_file).sessions
+    except TiergateError:
+        return {}
+
+
+Estimate = tuple[float, str]
+"""Seconds a session is expected to take, and where that comes from (``last run``...)."""
+
+
+def expected_durations(
+    run_root: Path, baseline_file: Path, *, exclude: Path | None = None
+) -> dict[str, Estimate]:
+    """Session name -> its estimate: from the last runs, else from the baseline's run."""
+    found = {name: (s, "baseline run") for name, s in baseline_durations(baseline_file).items()}
+    last = last_durations(run_root, exclude=exclude)
+    found.update((name, (seconds, "last run")) for name, seconds in last.items())
+    return found
+
+
+def check_jobs(names: list[str], log_dir: Path, durations: Mapping[str, Estimate]) -> list[Job]:
     """One job per session: ``nox --session <name>``, its output in ``<log_dir>/<slug>.log``."""
-    return [
-        Job(name, (*NOX, "--session", name), log_dir / f"{slugify(name)}.log", durations.get(name))
-        for name in names
-    ]
+    jobs = []
+    for name in names:
+        seconds, source = durations.get(name, (None, ""))
+        log = log_dir / f"{slugify(name)}.log"
+        jobs.append(Job(name, (*NOX, "--session", name), log, seconds, source))
+    return jobs

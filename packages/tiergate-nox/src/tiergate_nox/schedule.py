@@ -40,12 +40,17 @@ POLL = 0.1
 
 @dataclass(frozen=True)
 class Job:
-    """One command to run, and how long it took last time (``None``: never seen)."""
+    """One command to run, and how long it is expected to take (``None``: never seen).
+
+    ``estimate_from``: where the estimate comes from, as the board shows it
+    (``last run``, ``baseline run``).
+    """
 
     name: str
     command: tuple[str, ...]
     log: Path
     estimate: float | None = None
+    estimate_from: str = "last run"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ import pytest
 
 from monorepo_factory import REPO
 from tiergate.config import load_config
+from tiergate.history.baseline import baseline_of, write_baseline
 from tiergate.plan import member_tiers, workspace_sessions
 from tiergate.runfolder import Reused, SessionManifest, session_dir, write_manifest
 from tiergate.workspace import load_workspace
-from tiergate_nox.jobs import LOOKBACK, check_jobs, last_durations
+from tiergate_nox.jobs import LOOKBACK, check_jobs, expected_durations, last_durations
 from tiergate_nox.schedule import longest_first
 
 if TYPE_CHECKING:
@@ -140,15 +141,45 @@ def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ra
         os.utime(runs / name, (stamp, stamp))
     found = last_durations(runs, exclude=runs / "current")
     assert found == {"lint": 3.0, "sql": 7.5}  # the broken run passed over, the current left out
-    jobs = check_jobs(["lint", "sql", "type"], tmp_path / "logs", found)
-    assert [(job.name, job.estimate) for job in jobs] == [
-        ("lint", 3.0),
-        ("sql", 7.5),
-        ("type", None),
+    expected = expected_durations(runs, tmp_path / "no-baseline.json", exclude=runs / "current")
+    jobs = check_jobs(["lint", "sql", "type"], tmp_path / "logs", expected)
+    assert [(job.name, job.estimate, job.estimate_from) for job in jobs] == [
+        ("lint", 3.0, "last run"),
+        ("sql", 7.5, "last run"),
+        ("type", None, ""),
     ]
     assert jobs[0].command[-2:] == ("--session", "lint")
     assert last_durations(tmp_path / "nowhere") == {}
     assert LOOKBACK >= 2
+
+
+@pytest.mark.req("FR-222")
+def test_a_session_no_earlier_run_holds_is_expected_to_take_what_it_took_in_the_baseline_run(
+    tmp_path: Path,
+) -> None:
+    runs, now = tmp_path / "runs", datetime(2026, 11, 30, tzinfo=UTC)
+    _manifest(runs / "new", "lint", 3.0, now)
+    baseline = tmp_path / "tiergate-baseline.json"
+    took = {"lint": 40.0, "tests-3.13(package='a')": 300.0}
+    write_baseline(baseline, baseline_of({}, created_at=now, sessions=took))
+    jobs = check_jobs(
+        ["lint", "tests-3.13(package='a')", "sql"],
+        tmp_path / "logs",
+        expected_durations(runs, baseline),
+    )
+    assert [(job.name, job.estimate, job.estimate_from) for job in jobs] == [
+        ("lint", 3.0, "last run"),  # this workspace's own runs come first
+        ("tests-3.13(package='a')", 300.0, "baseline run"),
+        ("sql", None, ""),
+    ]
+    assert [job.name for job in longest_first(jobs)] == [
+        "sql",  # never timed: first, as before
+        "tests-3.13(package='a')",
+        "lint",
+    ]
+    # A baseline file that cannot be read orders nothing (the ratchet gate names it).
+    baseline.write_text('{"schema_version": 1, "sessions": {"lint": "slow"}}', encoding="utf-8")
+    assert expected_durations(runs, baseline) == {"lint": (3.0, "last run")}
 
 
 @pytest.mark.req("FR-185")
@@ -159,6 +190,6 @@ def test_a_first_run_starts_the_tests_sessions_first(tmp_path: Path) -> None:
     assert kinds == sorted(kinds, key=("tests", "type", "lint", "sql", "security").index)
     assert ordered[0].name == next(name for name in names if name.startswith("tests"))
     # Once seen, the durations decide: a quick tests session goes after a slow type session.
-    seen = {name: 1.0 if name.startswith("tests") else 50.0 for name in names}
+    seen = {name: (1.0 if name.startswith("tests") else 50.0, "last run") for name in names}
     ordered = longest_first(check_jobs(names, tmp_path, seen))
     assert ordered[0].name.startswith(("type", "lint", "sql", "security"))

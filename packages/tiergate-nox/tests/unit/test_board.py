@@ -18,7 +18,13 @@ if TYPE_CHECKING:
 def _jobs(tmp_path: Path) -> list[Job]:
     return [
         Job("tests-3.12(package='core')", ("nox",), tmp_path / "logs" / "tests.log", 200.0),
-        Job("type-3.12(package='core')", ("nox",), tmp_path / "logs" / "type.log", 20.0),
+        Job(
+            "type-3.12(package='core')",
+            ("nox",),
+            tmp_path / "logs" / "type.log",
+            20.0,
+            "baseline run",
+        ),
         Job("lint", ("nox",), tmp_path / "logs" / "lint.log", None),
     ]
 
@@ -43,6 +49,7 @@ def test_log_lines_say_each_start_and_end_and_a_failure_shows_its_log(tmp_path: 
     lines.finished(JobResult(tests, "passed", 185.0, 0), 185.0)
     text = out.getvalue().splitlines()
     assert text[0] == "[    0s] start   tests-3.12(package='core') (last run: 3m20s)"
+    assert text[1] == "[    1s] start   type-3.12(package='core') (baseline run: 20s)"
     assert text[2] == ("[   20s] failed  type-3.12(package='core') in 19s, log: logs/type.log")
     tail = text[3 : 3 + TAIL]
     assert tail[-1] == "    | mypy: 3 error(s)"

@@ -124,6 +124,12 @@ class SessionManifest(BaseModel):
         """``ran`` (in this run) or ``cached from run <id> (finished <time>)``."""
         return "ran" if self.reused is None else self.reused.describe()
 
+    @property
+    def seconds(self) -> float:
+        """How long the session took where it ran: for a reused one, in the run it came from."""
+        timed = self.reused or self
+        return max((timed.finished_at - timed.started_at).total_seconds(), 0.0)
+
 
 def session_name(kind: SessionKind, python: str | None = None, package: str | None = None) -> str:
     """The nox name of a session: ``tests-3.12(package='tiergate')``, ``lint``."""

@@ -49,6 +49,27 @@ def test_a_baseline_round_trips_through_its_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["tiergate-baseline.json"]  # no partial left
 
 
+@pytest.mark.req("FR-222")
+def test_the_sessions_durations_are_kept_to_a_tenth_of_a_second_in_name_order(
+    tmp_path: Path,
+) -> None:
+    took = {"tests-3.13(package='app')": 312.4499, "lint": 2.06, "sql": 0.0}
+    baseline = baseline_of(SCOPES, created_at=NOW, sessions=took)
+    path = tmp_path / "tiergate-baseline.json"
+    write_baseline(path, baseline)
+    assert read_baseline(path).sessions == {
+        "lint": 2.1,
+        "sql": 0.0,
+        "tests-3.13(package='app')": 312.4,
+    }
+    assert list(json.loads(path.read_text())["sessions"]) == [
+        "lint",
+        "sql",
+        "tests-3.13(package='app')",
+    ]
+    assert baseline_of(SCOPES, created_at=NOW).sessions == {}  # a file written before them
+
+
 def test_a_recorded_run_gives_its_union_scopes_only() -> None:
     run = RunSummary(
         run_id="r9",
@@ -90,6 +111,10 @@ def test_a_recorded_run_gives_its_union_scopes_only() -> None:
                 ' "combined": {"statements": 1, "covered": 2}}'
             ),
             "not a valid baseline file: combined: covered=2 exceeds statements=1",
+        ),
+        (
+            '{"schema_version": 1, "created_at": "2026-01-01T00:00:00Z", "sessions": {"lint": -1}}',
+            "not a valid baseline file: sessions.lint: Input should be greater than or equal to 0",
         ),
         (
             "[]",

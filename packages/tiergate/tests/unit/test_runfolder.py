@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -10,6 +10,7 @@ import pytest
 
 from tiergate.errors import ArtifactError
 from tiergate.runfolder import (
+    Reused,
     SessionManifest,
     current_run_id,
     manifest_json_schema,
@@ -109,6 +110,21 @@ def test_a_manifest_of_another_version_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(ArtifactError, match="schema_version"):
         read_manifest(path)
+
+
+@pytest.mark.req("FR-222")
+def test_a_session_took_what_it_took_where_it_ran() -> None:
+    ran = _manifest(finished_at=MOMENT + timedelta(seconds=95.5))
+    assert ran.seconds == 95.5
+    earlier = MOMENT - timedelta(days=1)
+    reused = Reused(
+        digest="0" * 64,
+        run_id="r0",
+        started_at=earlier,
+        finished_at=earlier + timedelta(minutes=5),
+    )
+    assert _manifest(finished_at=MOMENT + timedelta(seconds=1), reused=reused).seconds == 300.0
+    assert _manifest(finished_at=MOMENT - timedelta(seconds=3)).seconds == 0.0  # clock stepped
 
 
 def test_sessions_are_read_by_name(tmp_path: Path) -> None:

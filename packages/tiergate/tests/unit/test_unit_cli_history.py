@@ -354,6 +354,7 @@ def test_baseline_save_writes_the_configured_file_and_shows_its_counts(
         "integration": {"statements": 10, "covered": 8},
         "unit": {"statements": 10, "covered": 6},
     }
+    assert document["sessions"] == {"tests-3.11(package='alpha')": 30.0}  # FR-222
 
 
 @pytest.mark.req("FR-065")

@@ -1,7 +1,8 @@
 """``tiergate baseline``: save the ratchet's baseline file from a run, or show the baseline in use.
 
 ``save`` writes per-tier, per-package and combined coverage counts of a
-complete run (every expected tier left its coverage data) atomically into
+complete run (every expected tier left its coverage data), and how long each of
+its sessions took (what orders a check with no run of its own), atomically into
 ``[tool.tiergate.ratchet] baseline-file``; commit it to ratchet without a
 shared history store. ``show`` prints the baseline the ratchet would use now.
 """
@@ -76,6 +77,7 @@ def _save(args: argparse.Namespace) -> int:
         run_id=stable_run_id(context),
         commit=head_commit(root),
         branch=branch_name(root),
+        sessions={name: manifest.seconds for name, (_, manifest) in context.sessions.items()},
     )
     target = args.output or root / config.baseline_file
     write_baseline(target, baseline)

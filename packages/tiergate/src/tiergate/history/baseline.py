@@ -2,14 +2,16 @@
 
 The baseline file (``tiergate-baseline.json`` by default, written by
 ``tiergate baseline save``) holds whole-number counts per tier, per package and
-combined, never percentages, so that the ratchet compares exactly. Its JSON
+combined, never percentages, so that the ratchet compares exactly, and how long
+each session of that run took, so that a check with no earlier run of its own
+(a fresh clone, a CI machine) starts the longest sessions first. Its JSON
 Schema is published as ``schemas/baseline.schema.json``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,6 +23,7 @@ from tiergate.history.url import resolve_url
 from tiergate.reading import UtcDatetime, absent, read_model
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
     from pathlib import Path
 
@@ -50,6 +53,13 @@ class Baseline(BaseModel):
     packages: dict[str, ScopeCounts] = Field(
         default_factory=dict, description="Member -> its counts over all its tiers."
     )
+    sessions: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        default_factory=dict,
+        description=(
+            "Session -> seconds it took in that run (a reused one: where it ran). "
+            "invoke check expects a session it has no earlier run of to take as long."
+        ),
+    )
 
     def scopes(self) -> dict[Scope, Counts]:
         """``(package, tier)`` (``*``: all) -> counts, tiers first, then packages, combined."""
@@ -60,15 +70,19 @@ class Baseline(BaseModel):
         return found
 
 
-def baseline_of(
+def baseline_of(  # noqa: PLR0913 - the counts, and each field of the run they come from
     scopes: dict[Scope, Counts],
     *,
     created_at: datetime,
     run_id: str | None = None,
     commit: str | None = None,
     branch: str | None = None,
+    sessions: Mapping[str, float] | None = None,
 ) -> Baseline:
-    """A baseline from a run's tier, package and combined counts (other scopes are ignored)."""
+    """A baseline from a run's tier, package and combined counts (other scopes are ignored).
+
+    ``sessions``: how long each session of the run took, kept to a tenth of a second.
+    """
     tiers = {tier: ScopeCounts.of(c) for (p, tier), c in scopes.items() if p == STAR != tier}
     packages = {p: ScopeCounts.of(c) for (p, tier), c in scopes.items() if tier == STAR != p}
     combined = scopes.get((STAR, STAR))
@@ -81,6 +95,7 @@ def baseline_of(
         combined=ScopeCounts.of(combined) if combined is not None else None,
         tiers=dict(sorted(tiers.items())),
         packages=dict(sorted(packages.items())),
+        sessions={name: round(seconds, 1) for name, seconds in sorted((sessions or {}).items())},
     )
 
 
