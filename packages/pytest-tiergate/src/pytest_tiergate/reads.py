@@ -118,7 +118,8 @@ class Places:
     is left out even inside the root (a virtualenv in the repository);
     ``outputs`` are the session's own files, left out too, as is any coverage
     data file (``.coverage``, ``.coverage.*``); ``temporary`` (the system's
-    temporary folder) is left out unless inside the root.
+    temporary folder, and any of pytest's folders that holds the root) is left
+    out unless inside the root.
     """
 
     root: str
@@ -200,13 +201,18 @@ def places(config: pytest.Config, target: Path) -> Places:
     outputs: list[str | Path | None] = [target, target.with_name(f".{target.name}.partial")]
     outputs += [config.getoption(name, default=None) for name in ("xmlpath", "tiergate_records")]
     outputs.append(os.environ.get("COVERAGE_FILE"))
-    excluded = environment(root) | _cache_folder(config) | set(SYSTEM)
-    excluded |= {_real(invoked / p) for p in state if p}
+    folders = {_real(invoked / p) for p in state if p}
+    # A folder of pytest's state that holds the workspace (the repository of an outer
+    # suite's test, under that suite's PYTEST_DEBUG_TEMPROOT) is left out outside the
+    # workspace only, as the temporary folder is: else no read of the workspace counts.
+    around = {folder for folder in folders if _under(root, (folder,))}
+    excluded = environment(root) | _cache_folder(config) | set(SYSTEM) | (folders - around)
+    temporary = {tempfile.gettempdir(), _real(tempfile.gettempdir()), *around}
     return Places(
         root=root,
         excluded=tuple(sorted(excluded)),
         outputs=frozenset(_real(invoked / p) for p in outputs if p),
-        temporary=tuple(sorted({tempfile.gettempdir(), _real(tempfile.gettempdir())})),
+        temporary=tuple(sorted(temporary)),
     )
 
 

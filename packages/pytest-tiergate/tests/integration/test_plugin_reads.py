@@ -132,6 +132,27 @@ def test_reads_inside_the_root_are_relative_with_their_hash(
 
 
 @pytest.mark.req("FR-210")
+def test_a_workspace_inside_pytests_temporary_root_still_records_its_reads(
+    pytester: pytest.Pytester, write: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repository an outer suite's test made, under that suite's temporary root."""
+    _suite(write)
+    monkeypatch.setenv("PYTEST_DEBUG_TEMPROOT", str(pytester.path.parent))
+    target = pytester.path / "out" / "reads.json"
+    result = pytester.runpytest_subprocess(
+        "-p", "pytest_tiergate.reads", f"--tiergate-reads={target}"
+    )
+    result.assert_outcomes(passed=7)
+    reads = _reads(target)
+    assert reads["data/one.txt"] == _sha(pytester.path / "data" / "one.txt")
+    assert reads["helper.py"] == _sha(pytester.path / "helper.py")
+    assert reads["tests/test_reading.py"] == _sha(pytester.path / "tests" / "test_reading.py")
+    # Its own tmp_path folders, beside the workspace under that root, are still left out.
+    assert not any("scratch.txt" in key for key in reads)
+    assert _outside(target) == []
+
+
+@pytest.mark.req("FR-210")
 def test_an_import_from_the_bytecode_cache_is_recorded_as_its_source(
     pytester: pytest.Pytester, write: Callable[[str, str], Path]
 ) -> None:
