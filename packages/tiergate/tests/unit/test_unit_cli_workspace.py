@@ -66,6 +66,48 @@ def test_the_table_lists_members_in_order_with_pythons_and_both_directions(
     assert lines[border + 1 :] == table + looked
 
 
+@pytest.mark.req("FR-015")
+def test_the_matrix_has_one_entry_per_member_and_python_with_the_sessions_it_runs(
+    ws_root: Path, add_member: AddMember, write_file: WriteFile, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tier on one Python, a member without tests, one without source or tests."""
+    write_file(
+        "pyproject.toml",
+        '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+        '[tool.tiergate.tiers]\ne2e = { paths = ["tests/e2e"], pythons = ["3.13"] }\n',
+    )
+    add_member("app", requires_python=">=3.12", package="app")
+    write_file("packages/app/tests/e2e/test_app.py", "def test_app():\n    pass\n")
+    # Source, no tests: type sessions, and a tests session where the fallback tier (here
+    # e2e) runs, which finds no test and is red until the member says why.
+    add_member("lib", package="lib")
+    add_member("docs")  # neither source nor tests: no type session, the same tests session
+
+    assert _workspace(ws_root, "--matrix") == 0
+
+    out = capsys.readouterr().out
+    assert out.endswith("}\n")
+    assert out.count("\n") == 1  # one line, for $GITHUB_OUTPUT
+    assert json.loads(out) == {
+        "include": [
+            {"package": "app", "python": "3.12", "sessions": ["type-3.12(package='app')"]},
+            {
+                "package": "app",
+                "python": "3.13",
+                "sessions": ["tests-3.13(package='app')", "type-3.13(package='app')"],
+            },
+            {"package": "docs", "python": "3.13", "sessions": ["tests-3.13(package='docs')"]},
+            {"package": "lib", "python": "3.11", "sessions": ["type-3.11(package='lib')"]},
+            {"package": "lib", "python": "3.12", "sessions": ["type-3.12(package='lib')"]},
+            {
+                "package": "lib",
+                "python": "3.13",
+                "sessions": ["tests-3.13(package='lib')", "type-3.13(package='lib')"],
+            },
+        ]
+    }
+
+
 @pytest.mark.req("FR-005", "NFR-004")
 def test_json_is_the_model_with_relative_paths_and_the_same_bytes_twice(
     app_and_core: Path, capsys: pytest.CaptureFixture[str]
