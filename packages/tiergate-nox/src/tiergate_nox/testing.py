@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,13 +312,23 @@ def pytest_temp_root(root: Path, session: str, environ: Mapping[str, str]) -> di
     (pytest keeps the newest three of its own runs there); the tiers of a session
     run one after another. Its name is short (``tg-`` and ten hex digits of the
     user, workspace and session), so that ``tmp_path`` grows by 14 characters only.
+    A name found taken by anything but a folder of this user's that no one else
+    may write into (a link, a file, another user's folder) is not used: pytest
+    then keeps its default root.
     """
     if environ.get(TEMP_ROOT_ENV):
         return {}
     owner = str(os.getuid()) if hasattr(os, "getuid") else ""
     identity = "\0".join((owner, str(root), session)).encode()
     folder = Path(tempfile.gettempdir()) / f"tg-{hashlib.sha256(identity).hexdigest()[:10]}"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:
+        return {}
+    ours = not owner or found.st_uid == int(owner)
+    if not stat.S_ISDIR(found.st_mode) or not ours or found.st_mode & 0o022:
+        return {}
     return {TEMP_ROOT_ENV: str(folder)}
 
 

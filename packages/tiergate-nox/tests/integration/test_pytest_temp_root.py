@@ -61,3 +61,28 @@ def test_pytest_makes_tmp_path_in_the_session_root_unless_the_user_chose_one(
     env = pytest_temp_root(tmp_path / "ws", "tests-3.13(package='a')", {})
     assert _tmp_path_of(tmp_path / "ws", env).is_relative_to(Path(env[TEMP_ROOT_ENV]).resolve())
     assert pytest_temp_root(tmp_path / "ws", "tests-3.13(package='a')", {TEMP_ROOT_ENV: "/x"}) == {}
+
+
+@pytest.mark.req("FR-221")
+@pytest.mark.parametrize("taken_by", ["a link", "a file", "a folder others may write into"])
+def test_a_name_taken_by_anything_but_a_private_folder_is_not_used(
+    tmp_path: Path, taken_by: str
+) -> None:
+    workspace = tmp_path / "ws"
+    folder = Path(pytest_temp_root(workspace, "tests-3.13(package='a')", {})[TEMP_ROOT_ENV])
+    folder.rmdir()
+    try:
+        if taken_by == "a link":
+            (tmp_path / "elsewhere").mkdir()
+            folder.symlink_to(tmp_path / "elsewhere")
+        elif taken_by == "a file":
+            folder.write_text("", encoding="utf-8")
+        else:
+            folder.mkdir(mode=0o700)
+            folder.chmod(0o777)
+        assert pytest_temp_root(workspace, "tests-3.13(package='a')", {}) == {}
+    finally:
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+        else:
+            folder.rmdir()
