@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,13 +35,68 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def ws_root(tmp_path: Path) -> Path:
-    """A workspace root: members "packages/*", Pythons 3.11, 3.12, 3.13, no member yet."""
-    root = tmp_path / "ws"
+def _new_workspace(root: Path) -> Path:
     _write(root / "pyproject.toml", ROOT_PYPROJECT)
     _write(root / ".python-version", "3.11\n3.12\n3.13\n")
     return root
+
+
+@pytest.fixture
+def ws_root(tmp_path: Path) -> Path:
+    """A workspace root: members "packages/*", Pythons 3.11, 3.12, 3.13, no member yet."""
+    return _new_workspace(tmp_path / "ws")
+
+
+def _module_folder(request: pytest.FixtureRequest, factory: pytest.TempPathFactory) -> Path:
+    """This process's folder for the requesting test module (each xdist worker has its own)."""
+    module: str = request.module.__name__
+    return factory.getbasetemp() / "per-module" / module
+
+
+@pytest.fixture
+def stable_ws_root(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """``ws_root`` at one path for every test of the module in this process, new for each test.
+
+    A module whose tests start from the same expensive workspace (real pytest runs
+    under coverage) overrides ``ws_root`` with it and builds that workspace once,
+    through :class:`Snapshot`: coverage data and run folders name absolute paths,
+    so the copy must lie where the original was built.
+    """
+    root = _module_folder(request, tmp_path_factory) / "ws"
+    if root.exists():
+        shutil.rmtree(root)
+    return _new_workspace(root)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A copy of a workspace as one fixture built it, put back for each test that asks again."""
+
+    root: Path
+    folder: Path
+
+    def restore(self) -> bool:
+        """Put the copy back in place of ``root``; ``False`` when there is none yet."""
+        if not self.folder.is_dir():
+            return False
+        shutil.rmtree(self.root)
+        shutil.copytree(self.folder, self.root, symlinks=True)
+        return True
+
+    def save(self) -> None:
+        """Keep ``root`` as built, for the next tests of the module in this process."""
+        shutil.copytree(self.root, self.folder, symlinks=True)
+
+
+@pytest.fixture
+def snapshots(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, stable_ws_root: Path
+) -> Callable[[str], Snapshot]:
+    """``snapshots(name)``: the module's snapshot ``name`` of the stable workspace."""
+    folder = _module_folder(request, tmp_path_factory)
+    return lambda name: Snapshot(stable_ws_root, folder / f"snapshot-{name}")
 
 
 @pytest.fixture(scope="session")

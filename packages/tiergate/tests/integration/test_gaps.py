@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import Snapshot
+
 SHAPES = """\
 class Square:
     def __init__(self, side: int) -> None:
@@ -44,12 +46,22 @@ TODAY = date(2026, 1, 20)  # the 90-day window starts on 2025-10-22
 
 
 @pytest.fixture
+def ws_root(stable_ws_root: Path) -> Path:
+    """One path for the module's workspace: ``gamma`` is built once (conftest's Snapshot)."""
+    return stable_ws_root
+
+
+@pytest.fixture
 def gamma(
     ws_root: Path,
+    snapshots: Callable[[str], Snapshot],
     add_member: Callable[..., Path],
     write_file: Callable[[str, str], Path],
     run_tier: Callable[..., Path],
 ) -> Path:
+    snapshot = snapshots("gamma")
+    if snapshot.restore():
+        return ws_root
     (ws_root / ".python-version").write_text("3.11\n")
     add_member("gamma", package="gamma", tests=True)
     write_file("packages/gamma/src/gamma/shapes.py", SHAPES)
@@ -58,6 +70,7 @@ def gamma(
     write_file("packages/gamma/tests/unit/test_gamma.py", TEST)
     write_file(".gitignore", ".tiergate/\n__pycache__/\n.coverage*\n")
     run_tier("gamma", "unit")
+    snapshot.save()
     return ws_root
 
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import Snapshot
     from tiergate.gates.base import GateResult
 
 CALC_BASE = """\
@@ -63,8 +64,15 @@ TEST_BETA = "from beta import greet\n\n\ndef test_greet() -> None:\n    assert g
 
 
 @pytest.fixture
+def ws_root(stable_ws_root: Path) -> Path:
+    """One path for the module's workspace: ``changed`` is built once (conftest's Snapshot)."""
+    return stable_ws_root
+
+
+@pytest.fixture
 def changed(  # noqa: PLR0913, PLR0917 - each fixture is one real part of the scenario
     ws_root: Path,
+    snapshots: Callable[[str], Snapshot],
     add_member: Callable[..., Path],
     write_file: Callable[[str, str], Path],
     git_init: Callable[[Path], Path],
@@ -72,6 +80,9 @@ def changed(  # noqa: PLR0913, PLR0917 - each fixture is one real part of the sc
     run_tier: Callable[..., Path],
 ) -> Path:
     """Two members on a feature branch off ``base``, their unit tiers run after the change."""
+    snapshot = snapshots("changed")
+    if snapshot.restore():
+        return ws_root
     (ws_root / ".python-version").write_text("3.11\n")
     pyproject = ws_root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.coverage.report]\nprecision = 2\n")
@@ -96,6 +107,7 @@ def changed(  # noqa: PLR0913, PLR0917 - each fixture is one real part of the sc
     git(ws_root, "commit", "--quiet", "-m", "the change")
     run_tier("alpha", "unit")
     run_tier("beta", "unit")
+    snapshot.save()
     return ws_root
 
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import Snapshot
+
 SPEC_HEAD = """\
 # Requirements of alpha
 
@@ -106,8 +108,22 @@ def test_in_a_child_process() -> None:
 
 
 @pytest.fixture
-def monorepo(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., Path]) -> Path:
+def ws_root(stable_ws_root: Path) -> Path:
+    """One path for the module's workspace: ``monorepo`` is built once (conftest's Snapshot)."""
+    return stable_ws_root
+
+
+@pytest.fixture
+def monorepo(
+    ws_root: Path,
+    snapshots: Callable[[str], Snapshot],
+    add_member: Callable[..., Path],
+    run_tier: Callable[..., Path],
+) -> Path:
     """35 requirements, tests for 31 (one only skipped, one only failing), FR-099 unknown."""
+    snapshot = snapshots("monorepo")
+    if snapshot.restore():
+        return ws_root / ".tiergate/runs/r1"
     (ws_root / ".python-version").write_text("3.11\n")
     pyproject = ws_root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.tiergate.requirements]\nmin-share = 80\n")
@@ -119,6 +135,7 @@ def monorepo(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[
         (member / f"tests/{tier}").mkdir()
         (member / f"tests/{tier}/test_{tier}.py").write_text(text)
         run_tier("alpha", tier)
+    snapshot.save()
     return ws_root / ".tiergate/runs/r1"
 
 
