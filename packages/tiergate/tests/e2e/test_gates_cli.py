@@ -9,12 +9,15 @@ import jsonschema
 import pytest
 
 from run_cli import tiergate
+from tiergate.runfolder import session_dir, session_name
 from tiergate.schemas import FOLDER
 
 if TYPE_CHECKING:
     import subprocess
     from collections.abc import Callable
     from pathlib import Path
+
+    from conftest import Snapshot
 
 ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
 
@@ -24,8 +27,23 @@ def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture
-def ran(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., Path]) -> Path:
-    """A workspace with one member whose unit tier ran (run id r1)."""
+def ws_root(stable_ws_root: Path) -> Path:
+    """One path for the module's workspace: ``ran`` is built once (conftest's Snapshot)."""
+    return stable_ws_root
+
+
+@pytest.fixture
+def ran(
+    ws_root: Path,
+    snapshots: Callable[[str], Snapshot],
+    add_member: Callable[..., Path],
+    run_tier: Callable[..., Path],
+) -> Path:
+    """A workspace with one member whose unit tier ran (run id r1); its session folder."""
+    folder = session_dir(ws_root / ".tiergate/runs/r1", session_name("tests", "3.11", "alpha"))
+    snapshot = snapshots("ran")
+    if snapshot.restore():
+        return folder
     (ws_root / ".python-version").write_text("3.11\n")
     member = add_member("alpha", package="alpha", tests=True)
     (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
@@ -33,7 +51,9 @@ def ran(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., 
     (member / "tests/unit/test_alpha.py").write_text(
         "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
     )
-    return run_tier("alpha", "unit")
+    assert run_tier("alpha", "unit") == folder
+    snapshot.save()
+    return folder
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], path: Path) -> None:
