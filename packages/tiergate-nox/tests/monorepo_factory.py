@@ -122,11 +122,21 @@ class Monorepo:
         _write(self.root / relative, text)
 
 
+_LOCKS: dict[tuple[str, tuple[str, ...], str], str] = {}
+"""``uv.lock`` as uv wrote it for a monorepo of these arguments, in this process."""
+
+
 def make_monorepo(root: Path, pythons: tuple[str, ...], extra: str = "") -> Monorepo:
-    """Write the monorepo (``extra``: more root configuration) and lock it with uv."""
+    """Write the monorepo (``extra``: more root configuration) and lock it with uv.
+
+    A monorepo of the same arguments was locked before in this process: its lock
+    file is written first, and ``uv lock`` checks it against the files (0.25 s)
+    instead of resolving from nothing (about 2 s).
+    """
     if shutil.which("uv") is None:
         pytest.fail("uv is not on PATH: it is a test dependency of tiergate-nox")
     mono = Monorepo(root)
+    key = (str(root.name), pythons, extra)
     mono.write(".python-version", "\n".join(pythons) + "\n")
     mono.write(
         "pyproject.toml", ROOT_PYPROJECT.format(advisory_db=ADVISORY_DB, repo=REPO, extra=extra)
@@ -140,5 +150,9 @@ def make_monorepo(root: Path, pythons: tuple[str, ...], extra: str = "") -> Mono
         mono.write(f"packages/{name}/pyproject.toml", MEMBER_PYPROJECT.format(name=name, deps=deps))
         mono.write(f"packages/{name}/src/{name}/__init__.py", SOURCE.format(name=name))
         mono.write(f"packages/{name}/tests/unit/test_{name}.py", TEST.format(name=name))
+    lock = root / "uv.lock"
+    if key in _LOCKS:
+        lock.write_text(_LOCKS[key], encoding="utf-8")
     mono.lock()
+    _LOCKS[key] = lock.read_text(encoding="utf-8")
     return mono
