@@ -6,7 +6,6 @@ import json
 import shutil
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,9 @@ if TYPE_CHECKING:
 
     import psycopg
     from pytest_postgresql.executors import NoopExecutor
+
+    BuiltOnce = Callable[[Callable[[], object]], None]
+    """The ``built_once`` fixture: ``built_once(build)``."""
 
 sys.path.insert(0, str(Path(__file__).parent))  # run_cli: the CLI in a child process
 
@@ -42,9 +44,20 @@ def _new_workspace(root: Path) -> Path:
 
 
 @pytest.fixture
-def ws_root(tmp_path: Path) -> Path:
-    """A workspace root: members "packages/*", Pythons 3.11, 3.12, 3.13, no member yet."""
-    return _new_workspace(tmp_path / "ws")
+def ws_root(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A workspace root: members "packages/*", Pythons 3.11, 3.12, 3.13, no member yet.
+
+    For a test that uses ``built_once``, at one path for every such test of its
+    module in this process (see there); else in the test's own ``tmp_path``.
+    """
+    if "built_once" not in request.fixturenames:
+        return _new_workspace(tmp_path / "ws")
+    root = _module_folder(request, tmp_path_factory) / "ws"
+    if root.exists():
+        shutil.rmtree(root)
+    return _new_workspace(root)
 
 
 def _module_folder(request: pytest.FixtureRequest, factory: pytest.TempPathFactory) -> Path:
@@ -54,49 +67,27 @@ def _module_folder(request: pytest.FixtureRequest, factory: pytest.TempPathFacto
 
 
 @pytest.fixture
-def stable_ws_root(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """``ws_root`` at one path for every test of the module in this process, new for each test.
+def built_once(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, ws_root: Path
+) -> BuiltOnce:
+    """``built_once(build)``: ``build`` fills ``ws_root`` once per module and process.
 
-    A module whose tests start from the same expensive workspace (real pytest runs
-    under coverage) overrides ``ws_root`` with it and builds that workspace once,
-    through :class:`Snapshot`: coverage data and run folders name absolute paths,
-    so the copy must lie where the original was built.
+    The first test of the module to ask runs it and keeps a copy of the workspace
+    it made; each later one gets that copy back instead, byte for byte and at the
+    same path (coverage data and run folders name absolute paths). For modules
+    whose tests start from the same workspace of real pytest runs under coverage.
     """
-    root = _module_folder(request, tmp_path_factory) / "ws"
-    if root.exists():
-        shutil.rmtree(root)
-    return _new_workspace(root)
+    copy = _module_folder(request, tmp_path_factory) / "built"
 
+    def once(build: Callable[[], object]) -> None:
+        if copy.is_dir():
+            shutil.rmtree(ws_root)
+            shutil.copytree(copy, ws_root, symlinks=True)
+        else:
+            build()
+            shutil.copytree(ws_root, copy, symlinks=True)
 
-@dataclass(frozen=True)
-class Snapshot:
-    """A copy of a workspace as one fixture built it, put back for each test that asks again."""
-
-    root: Path
-    folder: Path
-
-    def restore(self) -> bool:
-        """Put the copy back in place of ``root``; ``False`` when there is none yet."""
-        if not self.folder.is_dir():
-            return False
-        shutil.rmtree(self.root)
-        shutil.copytree(self.folder, self.root, symlinks=True)
-        return True
-
-    def save(self) -> None:
-        """Keep ``root`` as built, for the next tests of the module in this process."""
-        shutil.copytree(self.root, self.folder, symlinks=True)
-
-
-@pytest.fixture
-def snapshots(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, stable_ws_root: Path
-) -> Callable[[str], Snapshot]:
-    """``snapshots(name)``: the module's snapshot ``name`` of the stable workspace."""
-    folder = _module_folder(request, tmp_path_factory)
-    return lambda name: Snapshot(stable_ws_root, folder / f"snapshot-{name}")
+    return once
 
 
 @pytest.fixture(scope="session")

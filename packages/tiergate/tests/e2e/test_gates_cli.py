@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from conftest import Snapshot
+    from conftest import BuiltOnce
+
 
 ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
 
@@ -27,32 +28,26 @@ def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture
-def ws_root(stable_ws_root: Path) -> Path:
-    """One path for the module's workspace: ``ran`` is built once (conftest's Snapshot)."""
-    return stable_ws_root
-
-
-@pytest.fixture
 def ran(
     ws_root: Path,
-    snapshots: Callable[[str], Snapshot],
+    built_once: BuiltOnce,
     add_member: Callable[..., Path],
     run_tier: Callable[..., Path],
 ) -> Path:
     """A workspace with one member whose unit tier ran (run id r1); its session folder."""
     folder = session_dir(ws_root / ".tiergate/runs/r1", session_name("tests", "3.11", "alpha"))
-    snapshot = snapshots("ran")
-    if snapshot.restore():
-        return folder
-    (ws_root / ".python-version").write_text("3.11\n")
-    member = add_member("alpha", package="alpha", tests=True)
-    (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
-    (member / "tests/unit").mkdir()
-    (member / "tests/unit/test_alpha.py").write_text(
-        "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
-    )
-    assert run_tier("alpha", "unit") == folder
-    snapshot.save()
+
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        member = add_member("alpha", package="alpha", tests=True)
+        (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
+        (member / "tests/unit").mkdir()
+        (member / "tests/unit/test_alpha.py").write_text(
+            "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
+        )
+        assert run_tier("alpha", "unit") == folder
+
+    built_once(build)
     return folder
 
 

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from conftest import Snapshot
+    from conftest import BuiltOnce
+
 
 SOURCE = "def one() -> int:\n    return 1\n\n\ndef two() -> int:\n    return 2\n"
 TEST = "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
@@ -25,30 +26,24 @@ def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 
 
 @pytest.fixture
-def ws_root(stable_ws_root: Path) -> Path:
-    """One path for the module's workspace: ``ran`` is built once (conftest's Snapshot)."""
-    return stable_ws_root
-
-
-@pytest.fixture
 def ran(
     ws_root: Path,
-    snapshots: Callable[[str], Snapshot],
+    built_once: BuiltOnce,
     add_member: Callable[..., Path],
     run_tier: Callable[..., Path],
 ) -> Path:
     """One member, ``two()`` untested, its unit tier run (run id r1)."""
-    snapshot = snapshots("ran")
-    if snapshot.restore():
-        return ws_root
-    (ws_root / ".python-version").write_text("3.11\n")
-    member = add_member("alpha", package="alpha", tests=True)
-    (member / "src/alpha/__init__.py").write_text(SOURCE)
-    (member / "tests/unit").mkdir()
-    (member / "tests/unit/test_alpha.py").write_text(TEST)
-    (ws_root / ".gitignore").write_text(".tiergate/\n__pycache__/\n.coverage*\n")
-    run_tier("alpha", "unit")
-    snapshot.save()
+
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        member = add_member("alpha", package="alpha", tests=True)
+        (member / "src/alpha/__init__.py").write_text(SOURCE)
+        (member / "tests/unit").mkdir()
+        (member / "tests/unit/test_alpha.py").write_text(TEST)
+        (ws_root / ".gitignore").write_text(".tiergate/\n__pycache__/\n.coverage*\n")
+        run_tier("alpha", "unit")
+
+    built_once(build)
     return ws_root
 
 

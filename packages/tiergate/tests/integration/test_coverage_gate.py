@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from conftest import Snapshot
+    from conftest import BuiltOnce
     from tiergate.gates.base import GateResult
 
 SOURCE = "def half(x: int) -> int:\n    return x // 2\n\n\ndef never() -> int:\n    return 0\n"
@@ -20,30 +20,23 @@ TEST = "from beta import half\n\n\ndef test_half() -> None:\n    assert half(4) 
 
 
 @pytest.fixture
-def ws_root(stable_ws_root: Path) -> Path:
-    """One path for the module's workspace: ``beta`` is built once (conftest's Snapshot)."""
-    return stable_ws_root
-
-
-@pytest.fixture
 def beta(
     ws_root: Path,
-    snapshots: Callable[[str], Snapshot],
+    built_once: BuiltOnce,
     add_member: Callable[..., Path],
     run_tier: Callable[..., Path],
 ) -> Path:
-    snapshot = snapshots("beta")
-    if snapshot.restore():
-        return ws_root / "packages/beta"
-    (ws_root / ".python-version").write_text("3.11\n")
-    member = add_member("beta", package="beta", tests=True)
-    (member / "src/beta/__init__.py").write_text(SOURCE)
-    (member / "src/beta/unused.py").write_text("VALUE = 1\n")
-    (member / "tests/unit").mkdir()
-    (member / "tests/unit/test_beta.py").write_text(TEST)
-    run_tier("beta", "unit")
-    snapshot.save()
-    return member
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        member = add_member("beta", package="beta", tests=True)
+        (member / "src/beta/__init__.py").write_text(SOURCE)
+        (member / "src/beta/unused.py").write_text("VALUE = 1\n")
+        (member / "tests/unit").mkdir()
+        (member / "tests/unit/test_beta.py").write_text(TEST)
+        run_tier("beta", "unit")
+
+    built_once(build)
+    return ws_root / "packages/beta"
 
 
 def _coverage(root: Path, root_config: str, member_config: str = "") -> dict[str, GateResult]:

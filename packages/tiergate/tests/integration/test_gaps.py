@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from conftest import Snapshot
+    from conftest import BuiltOnce
+
 
 SHAPES = """\
 class Square:
@@ -46,31 +47,24 @@ TODAY = date(2026, 1, 20)  # the 90-day window starts on 2025-10-22
 
 
 @pytest.fixture
-def ws_root(stable_ws_root: Path) -> Path:
-    """One path for the module's workspace: ``gamma`` is built once (conftest's Snapshot)."""
-    return stable_ws_root
-
-
-@pytest.fixture
 def gamma(
     ws_root: Path,
-    snapshots: Callable[[str], Snapshot],
+    built_once: BuiltOnce,
     add_member: Callable[..., Path],
     write_file: Callable[[str, str], Path],
     run_tier: Callable[..., Path],
 ) -> Path:
-    snapshot = snapshots("gamma")
-    if snapshot.restore():
-        return ws_root
-    (ws_root / ".python-version").write_text("3.11\n")
-    add_member("gamma", package="gamma", tests=True)
-    write_file("packages/gamma/src/gamma/shapes.py", SHAPES)
-    write_file("packages/gamma/src/gamma/cold.py", COLD)
-    write_file("packages/gamma/src/gamma/hot.py", HOT)
-    write_file("packages/gamma/tests/unit/test_gamma.py", TEST)
-    write_file(".gitignore", ".tiergate/\n__pycache__/\n.coverage*\n")
-    run_tier("gamma", "unit")
-    snapshot.save()
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        add_member("gamma", package="gamma", tests=True)
+        write_file("packages/gamma/src/gamma/shapes.py", SHAPES)
+        write_file("packages/gamma/src/gamma/cold.py", COLD)
+        write_file("packages/gamma/src/gamma/hot.py", HOT)
+        write_file("packages/gamma/tests/unit/test_gamma.py", TEST)
+        write_file(".gitignore", ".tiergate/\n__pycache__/\n.coverage*\n")
+        run_tier("gamma", "unit")
+
+    built_once(build)
     return ws_root
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from conftest import Snapshot
+    from conftest import BuiltOnce
     from tiergate.gates.base import GateResult
 
 CALC_BASE = """\
@@ -64,15 +64,9 @@ TEST_BETA = "from beta import greet\n\n\ndef test_greet() -> None:\n    assert g
 
 
 @pytest.fixture
-def ws_root(stable_ws_root: Path) -> Path:
-    """One path for the module's workspace: ``changed`` is built once (conftest's Snapshot)."""
-    return stable_ws_root
-
-
-@pytest.fixture
 def changed(  # noqa: PLR0913, PLR0917 - each fixture is one real part of the scenario
     ws_root: Path,
-    snapshots: Callable[[str], Snapshot],
+    built_once: BuiltOnce,
     add_member: Callable[..., Path],
     write_file: Callable[[str, str], Path],
     git_init: Callable[[Path], Path],
@@ -80,34 +74,36 @@ def changed(  # noqa: PLR0913, PLR0917 - each fixture is one real part of the sc
     run_tier: Callable[..., Path],
 ) -> Path:
     """Two members on a feature branch off ``base``, their unit tiers run after the change."""
-    snapshot = snapshots("changed")
-    if snapshot.restore():
-        return ws_root
-    (ws_root / ".python-version").write_text("3.11\n")
-    pyproject = ws_root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.coverage.report]\nprecision = 2\n")
-    add_member("alpha", package="alpha", tests=True)
-    add_member("beta", package="beta", tests=True)
-    write_file("packages/alpha/src/alpha/calc.py", CALC_BASE)
-    write_file("packages/alpha/tests/unit/test_calc.py", TEST_CALC)
-    write_file("packages/beta/src/beta/__init__.py", BETA_BASE)
-    write_file("packages/beta/tests/unit/test_beta.py", TEST_BETA)
-    write_file("README.md", "# workspace\n")
-    write_file(".gitignore", ".tiergate/\n__pycache__/\n.coverage*\n")
-    git_init(ws_root)
-    git(ws_root, "add", "-A")
-    git(ws_root, "commit", "--quiet", "-m", "base")
-    git(ws_root, "switch", "--quiet", "--create", "feature")
-    write_file("packages/alpha/src/alpha/calc.py", CALC_CHANGED)
-    write_file("packages/alpha/src/alpha/fresh.py", FRESH)
-    write_file("packages/beta/src/beta/__init__.py", BETA_CHANGED)
-    write_file("packages/alpha/tests/unit/test_calc.py", TEST_CALC + "    assert double(0) == 0\n")
-    write_file("README.md", "# workspace\n\nNow with a fresh module.\n")
-    git(ws_root, "add", "-A")
-    git(ws_root, "commit", "--quiet", "-m", "the change")
-    run_tier("alpha", "unit")
-    run_tier("beta", "unit")
-    snapshot.save()
+
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        pyproject = ws_root / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text() + "\n[tool.coverage.report]\nprecision = 2\n")
+        add_member("alpha", package="alpha", tests=True)
+        add_member("beta", package="beta", tests=True)
+        write_file("packages/alpha/src/alpha/calc.py", CALC_BASE)
+        write_file("packages/alpha/tests/unit/test_calc.py", TEST_CALC)
+        write_file("packages/beta/src/beta/__init__.py", BETA_BASE)
+        write_file("packages/beta/tests/unit/test_beta.py", TEST_BETA)
+        write_file("README.md", "# workspace\n")
+        write_file(".gitignore", ".tiergate/\n__pycache__/\n.coverage*\n")
+        git_init(ws_root)
+        git(ws_root, "add", "-A")
+        git(ws_root, "commit", "--quiet", "-m", "base")
+        git(ws_root, "switch", "--quiet", "--create", "feature")
+        write_file("packages/alpha/src/alpha/calc.py", CALC_CHANGED)
+        write_file("packages/alpha/src/alpha/fresh.py", FRESH)
+        write_file("packages/beta/src/beta/__init__.py", BETA_CHANGED)
+        write_file(
+            "packages/alpha/tests/unit/test_calc.py", TEST_CALC + "    assert double(0) == 0\n"
+        )
+        write_file("README.md", "# workspace\n\nNow with a fresh module.\n")
+        git(ws_root, "add", "-A")
+        git(ws_root, "commit", "--quiet", "-m", "the change")
+        run_tier("alpha", "unit")
+        run_tier("beta", "unit")
+
+    built_once(build)
     return ws_root
 
 

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from conftest import Snapshot
+    from conftest import BuiltOnce
+
 
 SPEC_HEAD = """\
 # Requirements of alpha
@@ -108,34 +109,32 @@ def test_in_a_child_process() -> None:
 
 
 @pytest.fixture
-def ws_root(stable_ws_root: Path) -> Path:
-    """One path for the module's workspace: ``monorepo`` is built once (conftest's Snapshot)."""
-    return stable_ws_root
-
-
-@pytest.fixture
 def monorepo(
     ws_root: Path,
-    snapshots: Callable[[str], Snapshot],
+    built_once: BuiltOnce,
     add_member: Callable[..., Path],
     run_tier: Callable[..., Path],
 ) -> Path:
     """35 requirements, tests for 31 (one only skipped, one only failing), FR-099 unknown."""
-    snapshot = snapshots("monorepo")
-    if snapshot.restore():
-        return ws_root / ".tiergate/runs/r1"
-    (ws_root / ".python-version").write_text("3.11\n")
-    pyproject = ws_root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.tiergate.requirements]\nmin-share = 80\n")
-    (ws_root / "docs/requirements").mkdir(parents=True)
-    (ws_root / "docs/requirements/alpha.md").write_text(_spec())
-    member = add_member("alpha", package="alpha", tests=True)
-    (member / "src/alpha/__init__.py").write_text("def double(x: int) -> int:\n    return 2 * x\n")
-    for tier, text in (("unit", _unit_tests()), ("integration", INTEGRATION_TEST)):
-        (member / f"tests/{tier}").mkdir()
-        (member / f"tests/{tier}/test_{tier}.py").write_text(text)
-        run_tier("alpha", tier)
-    snapshot.save()
+
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        pyproject = ws_root / "pyproject.toml"
+        pyproject.write_text(
+            pyproject.read_text() + "\n[tool.tiergate.requirements]\nmin-share = 80\n"
+        )
+        (ws_root / "docs/requirements").mkdir(parents=True)
+        (ws_root / "docs/requirements/alpha.md").write_text(_spec())
+        member = add_member("alpha", package="alpha", tests=True)
+        (member / "src/alpha/__init__.py").write_text(
+            "def double(x: int) -> int:\n    return 2 * x\n"
+        )
+        for tier, text in (("unit", _unit_tests()), ("integration", INTEGRATION_TEST)):
+            (member / f"tests/{tier}").mkdir()
+            (member / f"tests/{tier}/test_{tier}.py").write_text(text)
+            run_tier("alpha", tier)
+
+    built_once(build)
     return ws_root / ".tiergate/runs/r1"
 
 
