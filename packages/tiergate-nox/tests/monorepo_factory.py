@@ -122,7 +122,7 @@ class Monorepo:
         _write(self.root / relative, text)
 
 
-_LOCKS: dict[tuple[str, tuple[str, ...], str], str] = {}
+_LOCKS: dict[tuple[tuple[str, ...], str], str] = {}
 """``uv.lock`` as uv wrote it for a monorepo of these arguments, in this process."""
 
 
@@ -136,7 +136,6 @@ def make_monorepo(root: Path, pythons: tuple[str, ...], extra: str = "") -> Mono
     if shutil.which("uv") is None:
         pytest.fail("uv is not on PATH: it is a test dependency of tiergate-nox")
     mono = Monorepo(root)
-    key = (str(root.name), pythons, extra)
     mono.write(".python-version", "\n".join(pythons) + "\n")
     mono.write(
         "pyproject.toml", ROOT_PYPROJECT.format(advisory_db=ADVISORY_DB, repo=REPO, extra=extra)
@@ -151,8 +150,8 @@ def make_monorepo(root: Path, pythons: tuple[str, ...], extra: str = "") -> Mono
         mono.write(f"packages/{name}/src/{name}/__init__.py", SOURCE.format(name=name))
         mono.write(f"packages/{name}/tests/unit/test_{name}.py", TEST.format(name=name))
     lock = root / "uv.lock"
-    if key in _LOCKS:
-        lock.write_text(_LOCKS[key], encoding="utf-8")
+    if (pythons, extra) in _LOCKS:
+        lock.write_text(_LOCKS[pythons, extra], encoding="utf-8")
     mono.lock()
-    _LOCKS[key] = lock.read_text(encoding="utf-8")
+    _LOCKS[pythons, extra] = lock.read_text(encoding="utf-8")
     return mono

@@ -318,15 +318,15 @@ def pytest_temp_root(root: Path, session: str, environ: Mapping[str, str]) -> di
     """
     if environ.get(TEMP_ROOT_ENV):
         return {}
-    owner = str(os.getuid()) if hasattr(os, "getuid") else ""
-    identity = "\0".join((owner, str(root), session)).encode()
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    identity = "\0".join((str(uid), str(root), session)).encode()
     folder = Path(tempfile.gettempdir()) / f"tg-{hashlib.sha256(identity).hexdigest()[:10]}"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         found = folder.lstat()
     except OSError:
         return {}
-    ours = not owner or found.st_uid == int(owner)
+    ours = uid is None or found.st_uid == uid
     if not stat.S_ISDIR(found.st_mode) or not ours or found.st_mode & 0o022:
         return {}
     return {TEMP_ROOT_ENV: str(folder)}
