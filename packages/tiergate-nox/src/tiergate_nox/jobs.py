@@ -20,7 +20,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from tiergate.errors import TiergateError
-from tiergate.history.baseline import read_baseline
 from tiergate.reading import absent
 from tiergate.runfolder import earlier_runs, read_sessions, slugify
 from tiergate_nox.schedule import Job
@@ -52,6 +51,10 @@ def baseline_durations(baseline_file: Path) -> dict[str, float]:
     """Session name -> seconds it took in the baseline's run; empty without a readable file."""
     if absent(baseline_file):
         return {}
+    # Imported here: tiergate.history is the whole store (SQLite, PostgreSQL, summaries),
+    # about 0.1 s that every invoke task would pay at start-up, for one small file.
+    from tiergate.history.baseline import read_baseline  # noqa: PLC0415
+
     try:
         return read_baseline(baseline_file).sessions
     except TiergateError:
