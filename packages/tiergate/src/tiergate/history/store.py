@@ -205,7 +205,9 @@ def pause_before_commit(run_id: str) -> None:
     """The test hook of :data:`PAUSE_ENV` (does nothing when it is not set)."""
     signal = os.environ.get(PAUSE_ENV)
     if signal:
-        Path(signal).write_text(run_id, encoding="utf-8")
+        written = Path(f"{signal}.part")  # whole or absent: a watcher polls for the name
+        written.write_text(run_id, encoding="utf-8")
+        written.replace(signal)
         time.sleep(_PAUSE_SECONDS)
 
 
