@@ -85,14 +85,14 @@ def reformat_paths(output: str) -> list[str]:
 def sql(ctx: SessionContext, session: nox.Session) -> None:
     """``sql``: sqlfluff on every ``.sql`` file of the repository."""
     with ctx.record("sql") as rec:
-        provide(ctx, session, ("sqlfluff",), group="sql")
         files = [str(p.relative_to(ctx.root)) for p in find_files(ctx.root, "*.sql")]
         findings = rec.artifact("findings", "sqlfluff.json")
-        if not files:
+        if not files:  # nothing to lint: sqlfluff is not even installed
             findings.write_text("[]\n", encoding="utf-8")
             session.log("sql: no .sql files in the repository; nothing to lint")
             rec.finish("passed", 0, "no .sql files")
             return
+        provide(ctx, session, ("sqlfluff",), group="sql")
         rec.command = ["sqlfluff", "lint", "--format=json", f"--write-output={findings}", *files]
         code, out, errors = capture(session, rec.command)
         message = f"sqlfluff: {first_error('sqlfluff', errors, out)}"
