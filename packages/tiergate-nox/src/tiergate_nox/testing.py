@@ -78,6 +78,8 @@ if TYPE_CHECKING:
 
 AUTO_SERIAL_BELOW = 5.0
 """Seconds of tests below which ``workers = "auto"`` runs a tier in one process."""
+AUTO_WORKERS_FILES = 4
+"""Test files a member needs for ``workers = "auto"`` to start workers for a never-timed tier."""
 LAST_RUNS = 20
 """How many earlier run folders are looked in for a tier's last test time."""
 _SHOWN = 10
@@ -119,6 +121,8 @@ class TierOptions:
     """pytest-cov's options."""
     workers: int | Literal["auto"]
     """The ``workers`` setting (see :func:`worker_options`)."""
+    test_files: int
+    """How many test files the member has (see :func:`worker_options`)."""
     measured: bool
     """Whether the run is measured (the member's tests test some source)."""
 
@@ -157,6 +161,7 @@ def tests(ctx: SessionContext, session: nox.Session, package: str) -> None:
             runner=tuple(coverage_runner(sources, omit)),
             options=tuple(coverage_options(sources, config)),
             workers=workers,
+            test_files=len(member.tests.files),
             measured=bool(sources),
         )
         for tier in tiers:
@@ -220,15 +225,24 @@ def workers_of(ctx: SessionContext, member: Member) -> int | Literal["auto"]:
     return ctx.config.workers if own is None else own
 
 
-def worker_options(workers: int | Literal["auto"], last: float | None = None) -> list[str]:
+def worker_options(
+    workers: int | Literal["auto"], last: float | None = None, *, files: int | None = None
+) -> list[str]:
     """pytest-xdist's ``-n`` for ``workers``; none for 0 (one process, no xdist).
 
-    ``"auto"`` is one worker per processor, unless the tier's tests took less
-    than :data:`AUTO_SERIAL_BELOW` seconds the last time they ran (``last``):
-    starting the workers would cost more than it saves. Never timed, it starts them.
+    ``"auto"`` is one worker per processor, unless starting the workers (about a
+    second of a processor each) would cost more than it saves: the tier's tests
+    took less than :data:`AUTO_SERIAL_BELOW` seconds the last time they ran
+    (``last``), or, never timed, the member has fewer than
+    :data:`AUTO_WORKERS_FILES` test files (``files``; ``None``: not known).
     """
-    if workers == 0 or (workers == "auto" and last is not None and last < AUTO_SERIAL_BELOW):
+    if workers == 0:
         return []
+    if workers == "auto":
+        quick = last < AUTO_SERIAL_BELOW if last is not None else None
+        few = files is not None and files < AUTO_WORKERS_FILES
+        if quick or (quick is None and few):
+            return []
     return ["-n", str(workers)]
 
 
@@ -361,7 +375,9 @@ def _tier(
         "pytest_tiergate.reads",
         f"--tiergate-reads={rec.folder / artifacts[READS]}",
         f"--tiergate-reads-exclude={rec.folder}",
-        *worker_options(options.workers, last_tier_seconds(rec.folder, tier)),
+        *worker_options(
+            options.workers, last_tier_seconds(rec.folder, tier), files=options.test_files
+        ),
         *options.options,
         *session.posargs,
     ]

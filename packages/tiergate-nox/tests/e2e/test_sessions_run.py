@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from monorepo_factory import OTHER_PYTHON, PYTHON
+from tiergate_nox.testing import AUTO_WORKERS_FILES
 
 ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
 
@@ -13,15 +14,19 @@ if TYPE_CHECKING:
     from monorepo_factory import Monorepo
 
 
-@pytest.mark.req("FR-011")
+@pytest.mark.req("FR-011", "FR-180")
 def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo) -> None:
+    for n in range(AUTO_WORKERS_FILES - 1):  # calc has enough test files to start workers
+        monorepo.write(f"packages/calc/tests/unit/test_more_{n}.py", "def test_more(): ...\n")
     env = monorepo.env(TIERGATE_RUN_ID="r1")
     result = monorepo.run("nox", "--session", f"tests-{PYTHON}", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    for package in ("calc", "report"):
+    for package, tests, workers in (("calc", AUTO_WORKERS_FILES, True), ("report", 1, False)):
         folder = monorepo.root / ".tiergate/runs/r1/sessions" / f"tests-{PYTHON}-{package}"
         manifest = json.loads((folder / "manifest.json").read_text())
         assert manifest["outcome"] == "passed"
+        # workers = "auto", never timed: workers for enough test files, one process for fewer
+        assert ("-n" in manifest["command"]) is workers, manifest["command"]
         assert manifest["tiers"]["unit"]["artifacts"] == {
             "junit": "unit/junit.xml",
             "records": "unit/tests.jsonl",
@@ -32,10 +37,11 @@ def test_tests_sessions_fill_the_run_folder_and_pass_the_gate(monorepo: Monorepo
         for read in (f"packages/{package}/src/{package}/__init__.py", "pyproject.toml"):
             assert len(reads[read]) == 64, read
         assert not any(name.startswith(".tiergate/") for name in reads), reads
-        assert 'tests="1"' in (folder / "unit/junit.xml").read_text()
+        assert f'tests="{tests}"' in (folder / "unit/junit.xml").read_text()
         assert (folder / "unit/coverage.db").stat().st_size > 0
-        record = json.loads((folder / "unit/tests.jsonl").read_text())
-        assert (record["tier"], record["outcome"]) == ("unit", "passed")
+        lines = (folder / "unit/tests.jsonl").read_text().splitlines()
+        records = [json.loads(line) for line in lines]
+        assert [(r["tier"], r["outcome"]) for r in records] == [("unit", "passed")] * tests
     gates = monorepo.run("tiergate", "gates", *ONLY, env=env)
     assert gates.returncode == 0, gates.stdout
     assert "PASSED" in gates.stdout

@@ -21,6 +21,7 @@ from tiergate.workspace import load_workspace
 from tiergate_nox.base import SessionContext
 from tiergate_nox.covconfig import coverage_config
 from tiergate_nox.testing import (
+    AUTO_WORKERS_FILES,
     coverage_options,
     coverage_runner,
     last_tier_seconds,
@@ -317,6 +318,13 @@ def test_auto_runs_one_process_for_a_tier_that_was_quick_last_time(tmp_path: Pat
     assert worker_options("auto", 3.5) == []
     assert worker_options("auto", 5.0) == ["-n", "auto"]
     assert worker_options(2, 3.5) == ["-n", "2"]  # a count is taken as given
+    # Never timed: as many test files as AUTO_WORKERS_FILES start them, fewer do not.
+    assert worker_options("auto", None, files=AUTO_WORKERS_FILES) == ["-n", "auto"]
+    assert worker_options("auto", None, files=AUTO_WORKERS_FILES - 1) == []
+    assert worker_options("auto", 5.0, files=1) == ["-n", "auto"]  # timed: the time decides
+    assert worker_options("auto", 3.5, files=100) == []
+    assert worker_options(2, None, files=1) == ["-n", "2"]
+    assert worker_options(0, None, files=100) == []
     assert last_tier_seconds(current, "e2e") is None
 
     (runs / "newer" / "sessions" / "tests-3.12-core" / "unit" / "tests.jsonl").write_text("{")
