@@ -399,7 +399,11 @@ def read_xml(
     No entities, no external references, no DTD tricks; parsing the bytes in
     one piece keeps a huge attribute linear (expat fed in chunks is quadratic).
     """
-    data = read_bytes(path, what, error, limit=limit)
+    return parse_xml(read_bytes(path, what, error, limit=limit), path, what, error)
+
+
+def parse_xml(data: bytes, path: Path, what: str, error: type[TiergateError]) -> Element:
+    """``data`` (the content of ``path``) parsed whole by defusedxml (see :func:`read_xml`)."""
     try:
         root: Element = SafeET.fromstring(data)
     except SafeET.ParseError as failure:
@@ -474,18 +478,21 @@ def _check_nesting(
     data: object, path: Path, line: int | None, what: str, error: type[TiergateError]
 ) -> None:
     """Refuse ``data`` nested deeper than :data:`MAX_NESTING` (walked without recursion)."""
-    stack: list[tuple[object, int]] = [(data, 1)]
-    seen: set[int] = set()  # YAML aliases share containers: each is walked once
+    if not isinstance(data, dict | list):
+        return
+    stack: list[tuple[dict[object, object] | list[object], int]] = [(data, 1)]
+    seen = {id(data)}  # YAML aliases share containers: each is walked once
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict | list) and value and id(value) not in seen:
-            seen.add(id(value))
-            if depth > MAX_NESTING:
-                raise error(
-                    f"not a {what}: nested deeper than {MAX_NESTING} levels", path=path, line=line
-                )
-            children = value.values() if isinstance(value, dict) else value
-            stack.extend((child, depth + 1) for child in children)
+        if depth > MAX_NESTING:
+            raise error(
+                f"not a {what}: nested deeper than {MAX_NESTING} levels", path=path, line=line
+            )
+        for child in value.values() if isinstance(value, dict) else value:
+            # Only non-empty containers go on the stack: scalars, most of a document, never do.
+            if isinstance(child, dict | list) and child and id(child) not in seen:
+                seen.add(id(child))
+                stack.append((child, depth + 1))
 
 
 def _toml_line(message: str) -> int | None:
