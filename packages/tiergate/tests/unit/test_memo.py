@@ -16,12 +16,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from pydantic import JsonValue, TypeAdapter
 
-from tiergate import covdata, memo, reading, testast
-from tiergate.config import read_toml
+from tiergate import covdata, junit, memo, reading, testast
+from tiergate.config import RequirementsConfig, read_toml
 from tiergate.covdata import SourceIndex
+from tiergate.errors import SpecError
+from tiergate.junit import JunitTotals, read_junit_totals
 from tiergate.memo import Memo
 from tiergate.reading import source_salt
 from tiergate.testast import marked_tiers
+from tiergate.trace import specs
+from tiergate.trace.specs import Specs, read_specs
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -184,7 +188,7 @@ def _never(*_: object) -> Any:  # noqa: ANN401 - stands for any parser
 def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the memo gives equals what parsing gives: tier marks, statements, a lock file."""
+    """What the memo gives equals what parsing gives: marks, statements, lock, specs, JUnit."""
     workspace = tmp_path / "ws"
     (workspace / "pkg").mkdir(parents=True)
     (workspace / "pyproject.toml").write_text("[tool.coverage.report]\nexclude_also = ['never']\n")
@@ -197,8 +201,19 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     lock = workspace / "uv.lock"
     packages = "".join(f'[[package]]\nname = "p{n}"\nversion = "1.{n}"\n\n' for n in range(3000))
     lock.write_text(f"version = 1\n\n{packages}")
+    (workspace / "spec.md").write_text(
+        "# Spec\n\n- FR-001: Totals add up. [tier: unit]\n\n| ID | Text |\n|---|---|\n"
+        "| FR-002 | Needs FR-001 |\n\n```\nFR-003 in code is nothing\n```\n"
+    )
+    requirements = RequirementsConfig(specs=("spec.md",), id_patterns=(r"FR-\d{3}",))
+    (workspace / "junit.xml").write_text(
+        '<testsuites><testsuite><testcase name="a"/><testcase name="b"><failure/></testcase>'
+        '<testcase name="c"><skipped/></testcase></testsuite></testsuites>'
+    )
 
-    def read() -> tuple[frozenset[str], frozenset[int], frozenset[int], dict[str, Any], object]:
+    def read() -> tuple[
+        frozenset[str], frozenset[int], frozenset[int], dict[str, Any], object, Specs, JunitTotals
+    ]:
         index = SourceIndex(workspace)
         return (
             marked_tiers(test),
@@ -206,6 +221,8 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
             index.executed("pkg/m.py", [7]),
             read_toml(lock),
             index.functions("pkg/m.py"),
+            read_specs(workspace, requirements, ("unit", "e2e"), workspace / "pyproject.toml"),
+            read_junit_totals(workspace / "junit.xml"),
         )
 
     parsed = read()
@@ -216,6 +233,8 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
         "coverage-analyses.json",
         "function-regions.json",
         "toml-files.json",
+        "spec-files.json",
+        "junit-totals.json",
     } <= memo_files
     # A new process: nothing parsed in this one is kept, and nothing may be parsed again.
     testast._summarize.cache_clear()
@@ -224,8 +243,31 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     monkeypatch.setattr(SourceIndex, "_analyse", _never)
     monkeypatch.setattr(covdata, "_functions", _never)
     monkeypatch.setattr(reading, "parse_toml", _never)
+    monkeypatch.setattr(specs, "parse_spec", _never)
+    monkeypatch.setattr(junit, "parse_xml", _never)
     assert read() == parsed
     assert parsed[0] == {"e2e"}
     assert 4 not in parsed[1]  # excluded by the workspace's coverage configuration
     assert parsed[2] == {6}  # line 7 belongs to the statement on line 6
     assert parsed[4] == (("f", 1, frozenset(range(4, 8))),)  # its body: the def runs on import
+    assert list(parsed[5].requirements) == ["FR-001", "FR-002"]
+    assert parsed[5].requirements["FR-001"].tiers == ("unit",)
+    assert [str(where) for where in parsed[5].mentions["FR-001"]] == ["spec.md:7"]
+    assert parsed[6] == JunitTotals(tests=3, failures=1, errors=0, skipped=1)
+
+
+@pytest.mark.req("FR-216")
+def test_a_spec_read_again_with_other_tiers_or_patterns_is_parsed_again(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The tiers and the ID patterns decide what a spec defines: they are in the salt."""
+    (tmp_path / "spec.md").write_text("- FR-001: Slow path. [tier: e2e]\n- REQ-7: Other.\n")
+    pyproject = tmp_path / "pyproject.toml"
+    first = RequirementsConfig(specs=("spec.md",), id_patterns=(r"FR-\d{3}",))
+    assert list(read_specs(tmp_path, first, ("unit", "e2e"), pyproject).requirements) == ["FR-001"]
+    _new_process(folder)
+    with pytest.raises(SpecError, match="unknown tier 'e2e'"):
+        read_specs(tmp_path, first, ("unit",), pyproject)
+    both = RequirementsConfig(specs=("spec.md",), id_patterns=(r"FR-\d{3}", r"REQ-\d+"))
+    found = read_specs(tmp_path, both, ("unit", "e2e"), pyproject)
+    assert list(found.requirements) == ["FR-001", "REQ-7"]

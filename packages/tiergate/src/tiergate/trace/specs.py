@@ -10,6 +10,8 @@ requirement must be proven in are written on its defining line as
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import re
 import time
 import warnings
@@ -17,16 +19,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
 
 import regex  # type: ignore[import-untyped]  # regex ships no type information
-from markdown_it import MarkdownIt
+from pydantic import TypeAdapter
 
 from tiergate.errors import ConfigError, SpecError
 from tiergate.files import line_of, quoted_line_of, relative
-from tiergate.reading import exists, read_text
+from tiergate.memo import Memo
+from tiergate.reading import exists, read_text, source_salt
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
     from pathlib import Path
 
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
     from tiergate.config import RequirementsConfig
@@ -88,8 +92,19 @@ _LIST = re.compile(r"[\s,]+")
 _TIER_COLUMN = re.compile(r"\btiers?\b", re.IGNORECASE)
 """A header naming the tier column: ``Tier``, ``**Tiers**``, ``Tier(s)``, ``Required tier``."""
 _NO_TIER = {"", "-", "\u2013", "\u2014"}
-_MARKDOWN = MarkdownIt("commonmark").enable("table")
 _T = TypeVar("_T")
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """The Markdown parser (imported by the first spec not read before)."""
+    # pygal's import hook (once a chart was drawn in this process) has no find_spec: on
+    # Python 3.11 each optional module markdown-it-py looks for and lacks is an ImportWarning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImportWarning)
+        from markdown_it import MarkdownIt  # noqa: PLC0415 - a warm check reads specs from the memo
+
+    return MarkdownIt("commonmark").enable("table")
 
 
 @dataclass(frozen=True)
@@ -293,9 +308,12 @@ def read_specs(
     files = spec_files(root, config, pyproject)
     requirements: dict[str, Requirement] = {}
     mentions: dict[str, list[Location]] = {}
+    salt = "\0".join((_salt(), *ids.patterns, "\0", *tiers))
     for path in files:
         text = read_text(path, "spec file", SpecError)
-        defined, mentioned = parse_spec(text, path, relative(path, root), ids, tiers)
+        name = relative(path, root)
+        parse = functools.partial(_parsed, text, path, name, ids, tiers)
+        defined, mentioned = _PARSED.get(f"{salt}\0{name}", text.encode(), parse)
         for requirement in defined:
             first = requirements.get(requirement.id)
             if first is not None:
@@ -312,6 +330,22 @@ def read_specs(
         requirements={key: requirements[key] for key in sorted(requirements, key=id_key)},
         mentions={key: tuple(sorted(mentions[key])) for key in sorted(mentions, key=id_key)},
     )
+
+
+_Parsed = tuple[tuple[Requirement, ...], tuple[tuple[str, Location], ...]]
+_PARSED: Memo[_Parsed] = Memo("spec-files", TypeAdapter(_Parsed), limit=2_000)
+"""What each spec file defines and mentions, per content, ID patterns, tiers and name."""
+
+
+@functools.cache
+def _salt() -> str:
+    """What reads a spec: this module, this Python and markdown-it-py's version."""
+    return source_salt(__file__, importlib.metadata.version("markdown-it-py"))
+
+
+def _parsed(text: str, path: Path, name: str, ids: IdPattern, tiers: Sequence[str]) -> _Parsed:
+    defined, mentioned = parse_spec(text, path, name, ids, tiers)
+    return tuple(defined), tuple(mentioned)
 
 
 @dataclass(frozen=True)
@@ -337,7 +371,7 @@ def parse_spec(
     clock = _Clock(path, ids)
     defined: list[Requirement] = []
     mentioned: list[tuple[str, Location]] = []
-    for piece in _texts(_MARKDOWN.parse(text)):
+    for piece in _texts(_markdown().parse(text)):
         lead = clock.match(_LEAD, piece.content, 0, piece.line)
         start = (
             clock.match(
