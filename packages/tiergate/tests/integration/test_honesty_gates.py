@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import BuiltOnce
+
 ONLY = ("sessions", "tests", "coverage")
 SOURCE = "def double(x: int) -> int:\n    return 2 * x\n"
 PASSING = "from alpha import double\n\n\ndef test_double() -> None:\n    assert double(2) == 4\n"
@@ -29,6 +31,16 @@ def alpha(ws_root: Path, add_member: Callable[..., Path]) -> Path:
     return member
 
 
+@pytest.fixture
+def ran_unit(
+    ws_root: Path, alpha: Path, run_tier: Callable[..., Path], built_once: BuiltOnce
+) -> Path:
+    """alpha's unit tier run once for the module (each test gets it back as it was); its folder."""
+    del alpha
+    built_once(lambda: run_tier("alpha", "unit"))
+    return ws_root / ".tiergate/runs/r1/sessions/tests-3.11-alpha"
+
+
 def _verdict(root: Path, *, strict: bool = True) -> Verdict:
     return evaluate(root, [root / ".tiergate/runs/r1"], strict=strict, only=ONLY)
 
@@ -37,9 +49,8 @@ def _failed(verdict: Verdict) -> dict[str, str]:
     return {r.gate: r.measured for r in verdict.results if r.status == "failed"}
 
 
-def test_a_complete_run_passes(ws_root: Path, alpha: Path, run_tier: Callable[..., Path]) -> None:
-    del alpha
-    run_tier("alpha", "unit")
+def test_a_complete_run_passes(ws_root: Path, ran_unit: Path) -> None:
+    assert (ran_unit / "manifest.json").is_file()
     verdict = _verdict(ws_root)
     assert _failed(verdict) == {}
     assert verdict.exit_code == 0
@@ -154,12 +165,8 @@ def _session_problems(root: Path) -> tuple[str, ...]:
 
 
 @pytest.mark.req("FR-036", "FR-047")
-def test_a_crashed_session_is_red_and_exits_3(
-    ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
-) -> None:
-    del alpha
-    folder = run_tier("alpha", "unit")
-    _rewrite_manifest(folder, outcome="crashed", message="uv sync failed")
+def test_a_crashed_session_is_red_and_exits_3(ws_root: Path, ran_unit: Path) -> None:
+    _rewrite_manifest(ran_unit, outcome="crashed", message="uv sync failed")
     assert _session_problems(ws_root) == ("crashed: uv sync failed",)
     assert _verdict(ws_root).exit_code == 3
 
@@ -175,12 +182,10 @@ def test_a_tier_missing_from_the_manifest_is_not_run(
 
 
 @pytest.mark.req("FR-047")
-def test_a_crashed_tier_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..., Path]) -> None:
-    del alpha
-    folder = run_tier("alpha", "unit")
-    tier = read_manifest(folder / "manifest.json").tiers["unit"]
+def test_a_crashed_tier_is_red(ws_root: Path, ran_unit: Path) -> None:
+    tier = read_manifest(ran_unit / "manifest.json").tiers["unit"]
     crashed = tier.model_copy(update={"outcome": "crashed", "message": "pytest exited with 3"})
-    _rewrite_manifest(folder, tiers={"unit": crashed})
+    _rewrite_manifest(ran_unit, tiers={"unit": crashed})
     assert _session_problems(ws_root) == ("tier unit: crashed: pytest exited with 3",)
 
 
@@ -194,22 +199,16 @@ def test_a_crashed_tier_is_red(ws_root: Path, alpha: Path, run_tier: Callable[..
 )
 @pytest.mark.req("FR-042")
 def test_a_tier_without_an_artifact_is_red(
-    ws_root: Path, alpha: Path, run_tier: Callable[..., Path], removed: str, problem: str
+    ws_root: Path, ran_unit: Path, removed: str, problem: str
 ) -> None:
-    del alpha
-    folder = run_tier("alpha", "unit")
-    tier = read_manifest(folder / "manifest.json").tiers["unit"]
+    tier = read_manifest(ran_unit / "manifest.json").tiers["unit"]
     artifacts = {role: name for role, name in tier.artifacts.items() if role != removed}
-    _rewrite_manifest(folder, tiers={"unit": tier.model_copy(update={"artifacts": artifacts})})
+    _rewrite_manifest(ran_unit, tiers={"unit": tier.model_copy(update={"artifacts": artifacts})})
     assert problem in _session_problems(ws_root)
 
 
 @pytest.mark.req("FR-047")
-def test_records_that_disagree_with_junit_are_red(
-    ws_root: Path, alpha: Path, run_tier: Callable[..., Path]
-) -> None:
-    del alpha
-    folder = run_tier("alpha", "unit")
-    records = folder / "unit/tests.jsonl"
+def test_records_that_disagree_with_junit_are_red(ws_root: Path, ran_unit: Path) -> None:
+    records = ran_unit / "unit/tests.jsonl"
     records.write_text(records.read_text() * 2)
     assert _session_problems(ws_root) == ("tier unit: 2 test records but 1 tests in JUnit XML",)

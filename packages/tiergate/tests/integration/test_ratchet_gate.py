@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import BuiltOnce
     from tiergate.gates.base import GateResult
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -50,6 +51,22 @@ def _run(run_tier: Callable[..., Path], app: Path, run_id: str, *functions: int)
     run_tier("app", "e2e", run_id=run_id)
 
 
+@pytest.fixture
+def good(ws_root: Path, app: Path, run_tier: Callable[..., Path], built_once: BuiltOnce) -> Path:
+    """Run ``good`` (unit 90%) once for the module, and the baseline file saved from it."""
+
+    def build() -> None:
+        _run(run_tier, app, "good", 0, 1, 2, 3)  # 5 defs + 4 returns: 90%
+        context = _ratchet(ws_root, "good").context
+        write_baseline(
+            ws_root / "tiergate-baseline.json",
+            baseline_of(scope_counts(context.coverage)[0], created_at=NOW),
+        )
+
+    built_once(build)
+    return ws_root / "tiergate-baseline.json"
+
+
 def _ratchet(root: Path, run_id: str, *, strict: bool = False) -> Verdict:
     return evaluate(root, [root / ".tiergate/runs" / run_id], strict=strict, only=("ratchet",))
 
@@ -60,14 +77,9 @@ def _results(verdict: Verdict) -> dict[str, GateResult]:
 
 @pytest.mark.req("FR-065")
 def test_a_committed_baseline_file_ratchets_every_scope(
-    ws_root: Path, app: Path, run_tier: Callable[..., Path]
+    ws_root: Path, app: Path, run_tier: Callable[..., Path], good: Path
 ) -> None:
-    _run(run_tier, app, "good", 0, 1, 2, 3)  # 5 defs + 4 returns: 90%
-    context = _ratchet(ws_root, "good").context
-    write_baseline(
-        ws_root / "tiergate-baseline.json",
-        baseline_of(scope_counts(context.coverage)[0], created_at=NOW),
-    )
+    assert good.is_file()
     same = _results(_ratchet(ws_root, "good"))
     assert sorted(same) == [
         "ratchet/combined",
@@ -92,14 +104,9 @@ def test_a_committed_baseline_file_ratchets_every_scope(
 
 @pytest.mark.req("FR-065")
 def test_a_tier_missing_from_the_run_is_not_run(
-    ws_root: Path, app: Path, run_tier: Callable[..., Path]
+    ws_root: Path, run_tier: Callable[..., Path], good: Path
 ) -> None:
-    _run(run_tier, app, "good", 0, 1, 2, 3)
-    context = _ratchet(ws_root, "good").context
-    write_baseline(
-        ws_root / "tiergate-baseline.json",
-        baseline_of(scope_counts(context.coverage)[0], created_at=NOW),
-    )
+    assert good.is_file()
     run_tier("app", "unit", run_id="half")  # e2e did not run
     half = _results(_ratchet(ws_root, "half", strict=True))
     assert half["ratchet/tier/unit"].status == "passed"
