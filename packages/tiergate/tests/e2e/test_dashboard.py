@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import BuiltOnce
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE_ID = "<script>console.error('executed')</script>"
 TESTS = f"""import pytest
@@ -63,23 +65,31 @@ def _chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedPro
 
 @pytest.fixture
 def dashboard(
-    ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., Path], tmp_path: Path
+    ws_root: Path,
+    add_member: Callable[..., Path],
+    run_tier: Callable[..., Path],
+    built_once: BuiltOnce,
 ) -> Path:
-    (ws_root / ".python-version").write_text("3.11\n")
-    member = add_member("alpha", package="alpha", tests=True)
-    (member / "src/alpha/__init__.py").write_text(
-        "def double(x: int) -> int:\n    return 2 * x\n\n\ndef never() -> int:\n    return 0\n"
-    )
-    (member / "tests/unit").mkdir()
-    (member / "tests/unit/test_alpha.py").write_text(TESTS)
-    for run_id in ("r1", "r2"):
-        run_tier("alpha", "unit", run_id=run_id)
-        recorded = tiergate(ws_root, "gates", "--run", f".tiergate/runs/{run_id}")
-        assert recorded.returncode == 1, recorded.stdout + recorded.stderr
-        assert f"history: recorded run {run_id}" in recorded.stderr
-    page = tmp_path / "dashboard.html"
-    report = tiergate(ws_root, "report", "--html", str(page), "--run", ".tiergate/runs/r2")
-    assert report.returncode == 1, report.stderr  # the verdict's exit code: a test failed
+    """Two recorded runs of alpha and the dashboard of the second, built once per module."""
+    page = ws_root / "dashboard.html"
+
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        member = add_member("alpha", package="alpha", tests=True)
+        (member / "src/alpha/__init__.py").write_text(
+            "def double(x: int) -> int:\n    return 2 * x\n\n\ndef never() -> int:\n    return 0\n"
+        )
+        (member / "tests/unit").mkdir()
+        (member / "tests/unit/test_alpha.py").write_text(TESTS)
+        for run_id in ("r1", "r2"):
+            run_tier("alpha", "unit", run_id=run_id)
+            recorded = tiergate(ws_root, "gates", "--run", f".tiergate/runs/{run_id}")
+            assert recorded.returncode == 1, recorded.stdout + recorded.stderr
+            assert f"history: recorded run {run_id}" in recorded.stderr
+        report = tiergate(ws_root, "report", "--html", str(page), "--run", ".tiergate/runs/r2")
+        assert report.returncode == 1, report.stderr  # the verdict's exit code: a test failed
+
+    built_once(build)
     return page
 
 
