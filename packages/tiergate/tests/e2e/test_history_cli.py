@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from conftest import BuiltOnce
+
 SECRET = "s3cret-Pa55"  # noqa: S105 - the password that must never be shown
 
 
@@ -35,18 +37,28 @@ def _schema(name: str) -> dict[str, object]:
 
 
 @pytest.fixture
-def ran(ws_root: Path, add_member: Callable[..., Path], run_tier: Callable[..., Path]) -> Path:
-    """Member ``alpha`` whose unit tier ran into run r1; the ratchet is configured."""
-    (ws_root / ".python-version").write_text("3.11\n")
-    pyproject = ws_root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "\n[tool.tiergate.ratchet]\ntolerance = 0.1\n")
-    member = add_member("alpha", package="alpha", tests=True)
-    (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
-    (member / "tests/unit").mkdir()
-    (member / "tests/unit/test_alpha.py").write_text(
-        "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
-    )
-    return run_tier("alpha", "unit")
+def ran(
+    ws_root: Path,
+    add_member: Callable[..., Path],
+    run_tier: Callable[..., Path],
+    built_once: BuiltOnce,
+) -> Path:
+    """Member ``alpha`` whose unit tier ran into run r1 (once per module); the ratchet is on."""
+
+    def build() -> None:
+        (ws_root / ".python-version").write_text("3.11\n")
+        pyproject = ws_root / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text() + "\n[tool.tiergate.ratchet]\ntolerance = 0.1\n")
+        member = add_member("alpha", package="alpha", tests=True)
+        (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
+        (member / "tests/unit").mkdir()
+        (member / "tests/unit/test_alpha.py").write_text(
+            "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
+        )
+        run_tier("alpha", "unit")
+
+    built_once(build)
+    return ws_root / ".tiergate/runs/r1/sessions/tests-3.11-alpha"
 
 
 @pytest.mark.req("FR-060", "FR-066")
