@@ -406,6 +406,25 @@ def test_an_entry_there_already_is_kept(cache: ResultCache, passed: Path) -> Non
     assert third.saved_at == LATER + timedelta(hours=2)
 
 
+@pytest.mark.req("FR-202")
+def test_an_entry_whose_read_set_no_longer_holds_is_replaced_by_the_new_run(
+    workspace: Path, cache: ResultCache, passed: Path
+) -> None:
+    """The same declared inputs, another file read: the new run's entry, not a rerun forever."""
+    data = workspace / "data.csv"
+    data.write_bytes(b"1\n")
+    old = _saved(cache.save(passed, KEY, read_set={"data.csv": _sha("1\n")}, now=LATER))
+    data.write_bytes(b"2\n")
+    assert _miss(cache.lookup(ALPHA, KEY)).changed == ("data.csv",)
+
+    later = LATER + timedelta(hours=1)
+    new = _saved(cache.save(passed, KEY, read_set={"data.csv": _sha("2\n")}, now=later))
+    assert (new.saved_at, new.read_set) == (later, {"data.csv": _sha("2\n")})
+    assert _hit(cache.lookup(ALPHA, KEY)).entry == new
+    assert [entry.saved_at for entry in cache.entries()] == [later]
+    assert old.saved_at == LATER
+
+
 @pytest.mark.req("FR-200")
 def test_a_folder_whose_manifest_does_not_read_is_not_stored(
     cache: ResultCache, passed: Path

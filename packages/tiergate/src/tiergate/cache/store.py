@@ -116,8 +116,11 @@ class ResultCache:
         """Store a passed session's folder under ``key``; anything else is :class:`Refused`.
 
         The entry is written in a temporary folder of the cache, then renamed into
-        place: it is whole or absent. When the entry is there already (another
-        process stored it first), that entry is returned.
+        place: it is whole or absent. When the entry is there already and its read
+        set still holds (another process stored it first), that entry is returned;
+        one whose read set no longer holds (the same declared inputs, but a file its
+        tests read changed) is replaced: kept, it would send the session to run again
+        at every check.
         """
         if isinstance(key, NoKey):
             return Refused(f"no input key: {key.reason}")
@@ -131,7 +134,9 @@ class ResultCache:
         target = self.entry_folder(manifest.session, key.digest)
         existing = self._valid(target, manifest.session, key.digest)
         if existing is not None:
-            return existing
+            if first_change(existing.read_set, self.root) is None:
+                return existing
+            remove(target, self.folder)
         try:
             entry = self._write(session_folder, manifest, key, read_set or {}, now)
         except (TiergateError, TreeError, OSError, ValueError) as failure:
