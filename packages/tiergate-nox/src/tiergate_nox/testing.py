@@ -236,14 +236,13 @@ def worker_options(
     (``last``), or, never timed, the member has fewer than
     :data:`AUTO_WORKERS_FILES` test files (``files``; ``None``: not known).
     """
-    if workers == 0:
-        return []
     if workers == "auto":
-        quick = last < AUTO_SERIAL_BELOW if last is not None else None
-        few = files is not None and files < AUTO_WORKERS_FILES
-        if quick or (quick is None and few):
-            return []
-    return ["-n", str(workers)]
+        if last is not None:
+            serial = last < AUTO_SERIAL_BELOW
+        else:
+            serial = files is not None and files < AUTO_WORKERS_FILES
+        return [] if serial else ["-n", "auto"]
+    return ["-n", str(workers)] if workers else []
 
 
 def last_tier_seconds(folder: Path, tier: str, *, runs: int = LAST_RUNS) -> float | None:

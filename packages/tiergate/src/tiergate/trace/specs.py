@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import json
 import re
 import time
 import warnings
@@ -308,7 +309,7 @@ def read_specs(
     files = spec_files(root, config, pyproject)
     requirements: dict[str, Requirement] = {}
     mentions: dict[str, list[Location]] = {}
-    salt = "\0".join((_salt(), *ids.patterns, "\0", *tiers))
+    salt = json.dumps([_salt(), ids.patterns, list(tiers)])
     for path in files:
         text = read_text(path, "spec file", SpecError)
         name = relative(path, root)
