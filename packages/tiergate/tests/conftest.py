@@ -112,7 +112,7 @@ def add_member(ws_root: Path) -> Callable[..., Path]:
 
     Keywords: ``folder`` (relative to the root), ``requires_python``, ``groups``
     (name -> requirement strings), ``package`` (an import package under src/),
-    ``tests`` (create tests/).
+    ``tests`` (create tests/), ``files`` (path relative to the member -> text).
     """
 
     def add(  # noqa: PLR0913 - one keyword per optional part of a member
@@ -123,6 +123,7 @@ def add_member(ws_root: Path) -> Callable[..., Path]:
         groups: Mapping[str, Sequence[str]] | None = None,
         package: str | None = None,
         tests: bool = False,
+        files: Mapping[str, str] | None = None,
     ) -> Path:
         path = ws_root / (folder or f"packages/{name}")
         lines = ["[project]", f'name = "{name}"', 'version = "1.0"']
@@ -137,6 +138,8 @@ def add_member(ws_root: Path) -> Callable[..., Path]:
             _write(path / "src" / package / "__init__.py", "")
         if tests:
             (path / "tests").mkdir()
+        for relative, text in (files or {}).items():
+            _write(path / relative, text)
         return path
 
     return add

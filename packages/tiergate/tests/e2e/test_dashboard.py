@@ -75,12 +75,11 @@ def dashboard(
 
     def build() -> None:
         (ws_root / ".python-version").write_text("3.11\n")
-        member = add_member("alpha", package="alpha", tests=True)
-        (member / "src/alpha/__init__.py").write_text(
+        source = (
             "def double(x: int) -> int:\n    return 2 * x\n\n\ndef never() -> int:\n    return 0\n"
         )
-        (member / "tests/unit").mkdir()
-        (member / "tests/unit/test_alpha.py").write_text(TESTS)
+        files = {"src/alpha/__init__.py": source, "tests/unit/test_alpha.py": TESTS}
+        add_member("alpha", package="alpha", tests=True, files=files)
         for run_id in ("r1", "r2"):
             run_tier("alpha", "unit", run_id=run_id)
             recorded = tiergate(ws_root, "gates", "--run", f".tiergate/runs/{run_id}")

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 
 ONLY = ("--only", "sessions", "--only", "tests", "--only", "coverage")
+ONE = {
+    "src/alpha/__init__.py": "def one() -> int:\n    return 1\n",
+    "tests/unit/test_alpha.py": (
+        "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
+    ),
+}
 
 
 def _tiergate(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -39,12 +45,7 @@ def ran(
 
     def build() -> None:
         (ws_root / ".python-version").write_text("3.11\n")
-        member = add_member("alpha", package="alpha", tests=True)
-        (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
-        (member / "tests/unit").mkdir()
-        (member / "tests/unit/test_alpha.py").write_text(
-            "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
-        )
+        add_member("alpha", package="alpha", tests=True, files=ONE)
         assert run_tier("alpha", "unit") == folder
 
     built_once(build)

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from conftest import BuiltOnce
 
 SECRET = "s3cret-Pa55"  # noqa: S105 - the password that must never be shown
+ONE = {
+    "src/alpha/__init__.py": "def one() -> int:\n    return 1\n",
+    "tests/unit/test_alpha.py": (
+        "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
+    ),
+}
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], code: int, start: str) -> None:
@@ -49,12 +55,7 @@ def ran(
         (ws_root / ".python-version").write_text("3.11\n")
         pyproject = ws_root / "pyproject.toml"
         pyproject.write_text(pyproject.read_text() + "\n[tool.tiergate.ratchet]\ntolerance = 0.1\n")
-        member = add_member("alpha", package="alpha", tests=True)
-        (member / "src/alpha/__init__.py").write_text("def one() -> int:\n    return 1\n")
-        (member / "tests/unit").mkdir()
-        (member / "tests/unit/test_alpha.py").write_text(
-            "from alpha import one\n\n\ndef test_one() -> None:\n    assert one() == 1\n"
-        )
+        add_member("alpha", package="alpha", tests=True, files=ONE)
         run_tier("alpha", "unit")
 
     built_once(build)

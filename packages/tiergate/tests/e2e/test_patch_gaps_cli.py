@@ -36,10 +36,8 @@ def ran(
 
     def build() -> None:
         (ws_root / ".python-version").write_text("3.11\n")
-        member = add_member("alpha", package="alpha", tests=True)
-        (member / "src/alpha/__init__.py").write_text(SOURCE)
-        (member / "tests/unit").mkdir()
-        (member / "tests/unit/test_alpha.py").write_text(TEST)
+        files = {"src/alpha/__init__.py": SOURCE, "tests/unit/test_alpha.py": TEST}
+        add_member("alpha", package="alpha", tests=True, files=files)
         (ws_root / ".gitignore").write_text(".tiergate/\n__pycache__/\n.coverage*\n")
         run_tier("alpha", "unit")
 

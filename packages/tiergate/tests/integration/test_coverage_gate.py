@@ -28,11 +28,12 @@ def beta(
 ) -> Path:
     def build() -> None:
         (ws_root / ".python-version").write_text("3.11\n")
-        member = add_member("beta", package="beta", tests=True)
-        (member / "src/beta/__init__.py").write_text(SOURCE)
-        (member / "src/beta/unused.py").write_text("VALUE = 1\n")
-        (member / "tests/unit").mkdir()
-        (member / "tests/unit/test_beta.py").write_text(TEST)
+        files = {
+            "src/beta/__init__.py": SOURCE,
+            "src/beta/unused.py": "VALUE = 1\n",
+            "tests/unit/test_beta.py": TEST,
+        }
+        add_member("beta", package="beta", tests=True, files=files)
         run_tier("beta", "unit")
 
     built_once(build)

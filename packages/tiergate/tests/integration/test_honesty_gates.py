@@ -24,11 +24,8 @@ PASSING = "from alpha import double\n\n\ndef test_double() -> None:\n    assert 
 @pytest.fixture
 def alpha(ws_root: Path, add_member: Callable[..., Path]) -> Path:
     (ws_root / ".python-version").write_text("3.11\n")
-    member = add_member("alpha", package="alpha", tests=True)
-    (member / "src/alpha/__init__.py").write_text(SOURCE)
-    (member / "tests/unit").mkdir()
-    (member / "tests/unit/test_alpha.py").write_text(PASSING)
-    return member
+    files = {"src/alpha/__init__.py": SOURCE, "tests/unit/test_alpha.py": PASSING}
+    return add_member("alpha", package="alpha", tests=True, files=files)
 
 
 @pytest.fixture
