@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from tiergate import memo
 from tiergate.config import MemberConfig, load_config, load_member_config
 from tiergate.plan import expected_sessions
-from tiergate.pythons import find_interpreter
+from tiergate.pythons import discover
 from tiergate.reading import exists
 from tiergate.records import TestRecord, read_records
 from tiergate.runfolder import merge_runs
@@ -87,7 +87,7 @@ class Context:
     def interpreters(self) -> dict[str, bool]:
         """Python version -> found on this machine, for the Pythons of sessions that did not run."""
         missing = {e.python for e in self.expected if e.name not in self.sessions}
-        return {python: find_interpreter(python) is not None for python in sorted(missing)}
+        return {python: discover(python, self.root) is not None for python in sorted(missing)}
 
     @cached_property
     def artifacts(self) -> list[TierArtifacts]:

@@ -1,18 +1,33 @@
-"""The Python versions a workspace is tested with: read from ``.python-version``.
+"""The Python versions a workspace is tested with, and the interpreter nox finds for each.
 
 ``.python-version`` is the single place the supported interpreters are listed
 (pyenv and uv both read it); everything else derives from it.
+
+A session's interpreter is the one nox picks: nox asks python-discovery for
+``X.Y`` (the interpreter running nox when it is that version, then ``PATH`` left
+to right, a pyenv, mise or asdf shim resolved to the binary it stands for, then
+uv's own Pythons). :func:`discover` asks the same question the same way, from the
+workspace root as nox does (a shim's version comes from ``.python-version``), so
+that the interpreter an input key names is the one the session runs on, and a
+Python reported missing is one nox cannot find.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-import shutil
-import subprocess
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from python_discovery import DiskCache, get_interpreter
 
 from tiergate.errors import ConfigError, clip
 from tiergate.reading import read_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
 
 PYTHON_VERSION_FILE = ".python-version"
 _VERSION = re.compile(r"^(?:(?:cpython|python)-?)?(?P<version>3\.\d+)(?:\.\d+)?$")
@@ -50,25 +65,77 @@ def read_python_versions(root: Path) -> tuple[str, ...]:
     return tuple(versions)
 
 
-def find_interpreter(version: str) -> Path | None:
-    """Return the ``pythonX.Y`` executable on ``PATH`` that really runs, or ``None``.
+@dataclass(frozen=True)
+class Found:
+    """The interpreter of a version, as nox finds it."""
 
-    A pyenv shim for a version that is installed but not selected exists on
-    ``PATH`` and fails when run; it counts as missing.
+    executable: str
+    """What nox would run (a virtual environment's ``python`` when nox runs from one)."""
+    system_executable: str
+    """The binary that runs, links resolved."""
+    description: str
+    """What it says it is: implementation, ``sys.version``, platform, free-threaded."""
+
+    @property
+    def launcher(self) -> bool:
+        """It starts another program (a version manager's shim): what it runs can change.
+
+        A virtual environment's ``python`` is no launcher: it is a link to (or a
+        copy of) the interpreter it names.
+        """
+        if os.path.realpath(self.executable) == self.system_executable:
+            return False
+        return not (Path(self.executable).parent.parent / "pyvenv.cfg").is_file()
+
+
+def discover(
+    version: str,
+    root: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    cache_folder: Path | None = None,
+) -> Found | None:
+    """The interpreter nox would run for Python ``version`` from ``root``; ``None``: none.
+
+    ``cache_folder``: where python-discovery keeps what each interpreter said of
+    itself, asked again when the interpreter's modification time changes (``None``:
+    asked in every process). A folder that cannot be written is not used.
     """
-    found = shutil.which(f"python{version}")
-    if found is None:
+    env = os.environ if environ is None else environ
+    with at_root(root):
+        try:
+            cache = DiskCache(root=cache_folder) if cache_folder is not None else None
+            info = get_interpreter(version, cache=cache, env=env)
+        except OSError:
+            info = get_interpreter(version, env=env)
+    if info is None or info.executable is None:
         return None
+    binary = info.system_executable or info.executable
+    described = (
+        info.implementation,
+        info.version,
+        info.sysconfig_platform or "",
+        "free-threaded" if info.free_threaded else "",
+    )
+    return Found(
+        executable=info.executable,
+        system_executable=os.path.realpath(binary),
+        description="\x1f".join(described),
+    )
+
+
+@contextlib.contextmanager
+def at_root(root: Path) -> Iterator[None]:
+    """Run from ``root`` (as nox runs from the noxfile's folder) unless already there.
+
+    The working folder is the process's: several discoveries at once share one.
+    """
     try:
-        completed = subprocess.run(
-            [found, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if completed.returncode != 0 or completed.stdout.strip() != version:
-        return None
-    return Path(found)
+        here = Path.cwd()
+    except OSError:
+        here = None
+    if here == root:
+        yield
+        return
+    with contextlib.chdir(root):
+        yield

@@ -31,7 +31,11 @@ if TYPE_CHECKING:
 
     from tiergate.inputs.scan import InputScan
 
-BASE_ENV = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/")}
+BASE_ENV = {
+    "PATH": os.environ.get("PATH", ""),
+    "HOME": os.environ.get("HOME", "/"),
+    **{name: os.environ[name] for name in ("PYENV_ROOT",) if name in os.environ},
+}
 """What a key sees of the environment by default: enough to find git and Python, no more."""
 
 THIRD_PARTY: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -165,7 +165,9 @@ def test_a_missing_interpreter_gives_no_key(repo: KeyRepo, tmp_path: Path) -> No
     empty = tmp_path / "bin"
     empty.mkdir()
     environ = {**BASE_ENV, "PATH": str(empty)}
-    assert _reason(repo.key(APP_TESTS, environ=environ)) == "python3.11 not found on PATH"
+    assert _reason(repo.key("tests-3.99(package='app')", environ=environ)) == (
+        "no Python 3.99 found as nox looks for it (PATH, pyenv, uv)"
+    )
 
 
 @pytest.mark.req("FR-197")

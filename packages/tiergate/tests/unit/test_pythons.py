@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
 from tiergate.errors import ConfigError
-from tiergate.pythons import find_interpreter, read_python_versions
+from tiergate.pythons import read_python_versions
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,14 +43,3 @@ def test_bad_lines_name_file_and_line(tmp_path: Path, text: str, message: str) -
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="missing"):
         read_python_versions(tmp_path)
-
-
-def test_the_running_interpreter_is_found() -> None:
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    found = find_interpreter(version)
-    assert found is not None
-    assert found.name == f"python{version}"
-
-
-def test_an_absent_interpreter_is_none() -> None:
-    assert find_interpreter("3.99") is None

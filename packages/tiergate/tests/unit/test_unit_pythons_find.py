@@ -1,23 +1,23 @@
-"""Interpreter discovery: a ``pythonX.Y`` on PATH counts only if it really runs as X.Y."""
+"""Interpreter discovery as nox does it: a ``pythonX.Y`` on PATH counts only if it runs as X.Y."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import sys
+from pathlib import Path
 
 import pytest
 
-from tiergate.pythons import find_interpreter
+from tiergate.pythons import discover
 
-if TYPE_CHECKING:
-    from pathlib import Path
+VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 @pytest.fixture
-def path_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty folder that is the whole PATH."""
+def path_dir(tmp_path: Path) -> Path:
+    """An empty folder, to be the whole PATH (no HOME: no uv-managed Python either)."""
     folder = tmp_path / "bin"
     folder.mkdir()
-    monkeypatch.setenv("PATH", str(folder))
     return folder
 
 
@@ -28,26 +28,30 @@ def _executable(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.req("FR-040")
 @pytest.mark.parametrize(
     "script",
     [
-        "#!/bin/sh\necho 3.97\n",  # another Python behind the name
+        "#!/bin/sh\necho 3.98\n",  # prints a version, but is no Python
         "#!/bin/sh\necho 'pyenv: python3.98: command not found' >&2\nexit 127\n",  # a shim
+        "not a program and no #! line\x00\x01",
     ],
 )
 def test_a_name_on_path_that_does_not_run_as_that_version_is_missing(
-    path_dir: Path, script: str
+    path_dir: Path, tmp_path: Path, script: str
 ) -> None:
     _executable(path_dir, "python3.98", script)
-    assert find_interpreter("3.98") is None
+    assert discover("3.98", tmp_path, environ={"PATH": str(path_dir)}) is None
 
 
-def test_a_file_that_cannot_be_executed_is_missing(path_dir: Path) -> None:
-    _executable(path_dir, "python3.98", "not a program and no #! line\x00\x01")
-    assert find_interpreter("3.98") is None
+@pytest.mark.req("FR-040")
+def test_the_running_interpreter_is_found_and_says_what_it_is(
+    path_dir: Path, tmp_path: Path
+) -> None:
+    found = discover(VERSION, tmp_path, environ={"PATH": str(path_dir)})
 
-
-def test_a_name_that_runs_as_its_version_is_found(path_dir: Path) -> None:
-    found = _executable(path_dir, "python3.98", "#!/bin/sh\necho 3.98\n")
-    assert find_interpreter("3.98") == found
-    assert find_interpreter("3.97") is None  # nothing of that name
+    assert found is not None
+    assert Path(found.executable).is_file()
+    assert found.system_executable == os.path.realpath(found.system_executable)
+    assert sys.version in found.description
+    assert discover("3.97", tmp_path, environ={"PATH": str(path_dir)}) is None

@@ -20,7 +20,7 @@ from tiergate.config import read_toml
 from tiergate.errors import TiergateError, first_line
 from tiergate.git import listed_files
 from tiergate.inputs.hashing import Unreadable, file_digest
-from tiergate.inputs.interpreters import Asked, Missing, ask
+from tiergate.inputs.interpreters import FOLDER, Missing, interpreter_digests
 from tiergate.inputs.lock import Environment, Lock, LockProblem
 from tiergate.pins import Pin, read_pins
 from tiergate.reading import exists
@@ -58,7 +58,7 @@ class InputScan:
         self.hashed = 0
         """How many repository paths were looked at on disk so far (each at most once)."""
         self._digests: dict[str, str] = {}
-        self._interpreters: dict[str, str | Missing | Asked] = {}
+        self._interpreters: dict[str, str | Missing] = {}
         self._tables: dict[str, dict[str, Any]] = {}
         self._environments: dict[tuple[str | None, tuple[str, ...]], Environment] = {}
         self._outside: dict[Path, list[str]] = {}
@@ -231,17 +231,17 @@ class InputScan:
             raise Incomplete(first_line(error)) from None
 
     def interpreter(self, version: str) -> str:
-        """The digest of the interpreter ``python<version>`` on ``PATH``: what it says it is."""
+        """The digest of the interpreter nox would run for ``version`` (asked once per scan)."""
         self.prefetch((version,))
         found = self._interpreters[version]
-        if isinstance(found, Asked):
-            found = self._interpreters[version] = found.answer()
         if isinstance(found, Missing):
             raise Incomplete(found.reason)
         return found
 
     def prefetch(self, versions: Iterable[str]) -> None:
-        """Start asking every interpreter of ``versions`` not asked yet who it is, all at once."""
+        """Ask every interpreter of ``versions`` not asked yet who it is, all at once."""
         wanted = [v for v in dict.fromkeys(versions) if v not in self._interpreters]
         if wanted:
-            self._interpreters.update(ask(wanted, self.root, self.environ))
+            memo = self.config.memo_folder(self.root)
+            cache = memo / FOLDER if memo is not None else None
+            self._interpreters.update(interpreter_digests(wanted, self.root, self.environ, cache))
