@@ -553,8 +553,12 @@ class MemberConfig(_Section):
         return self
 
 
-_LARGE_TOML: Memo[dict[str, Any]] = Memo("toml-files", TypeAdapter(dict[str, JsonValue]), limit=8)
-"""Lock files, parsed once per content."""
+_LARGE_TOML: Memo[dict[str, Any]] = Memo("toml-files", TypeAdapter(dict[str, JsonValue]), limit=2)
+"""Lock files, parsed once per content: this one and the one before (another branch's).
+
+A lock parses to about 0.6 MB of JSON, read whole by every process that uses the memo:
+older versions are parsed again if they come back.
+"""
 
 
 def read_toml(path: Path, what: str = "TOML file", *, shared: bool = False) -> dict[str, Any]:
