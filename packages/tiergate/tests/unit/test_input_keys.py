@@ -301,6 +301,31 @@ def test_a_flat_layout_root_member_leaves_out_the_members_nested_in_it(tmp_path:
 
 
 @pytest.mark.req("FR-191")
+@pytest.mark.parametrize("run_dir", [None, "build/tiergate/runs"])
+def test_what_a_check_writes_is_no_input_of_a_member_at_the_root(
+    tmp_path: Path, run_dir: str | None
+) -> None:
+    """No ``.gitignore`` names tiergate's folders: its runs, cache and history stay out."""
+    repo = flat_layout(tmp_path / "flat")
+    if run_dir is not None:
+        _append("pyproject.toml", f'\n[tool.tiergate]\nrun-dir = "{run_dir}"\n')(repo)
+    root = "tests-3.11(package='mono')"
+    before_root = repo.must_key(root)
+    runs = run_dir or ".tiergate/runs"
+    for name in (
+        f"{runs}/20261201T101500Z-3f9a/sessions/tests-3.11-mono/manifest.json",
+        f"{Path(runs).parent.as_posix()}/cache/entries/ab/entry.json",
+        ".tiergate/history.db",
+        ".tiergate/crash.log",
+    ):
+        repo.write(name, "written by a check\n")
+
+    assert repo.must_key(root) == before_root
+    repo.write("tests/conftest.py", "# the user's\n")
+    assert changed_inputs(before_root, repo.must_key(root)) == ["tests/conftest.py"]
+
+
+@pytest.mark.req("FR-191")
 @pytest.mark.parametrize("layout", ["src", "flat"])
 def test_a_dependencys_test_files_are_inputs_of_its_own_sessions_only(
     tmp_path: Path, layout: str

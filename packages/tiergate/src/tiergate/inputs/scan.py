@@ -26,12 +26,14 @@ from tiergate.pins import Pin, read_pins
 from tiergate.reading import exists
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
     from tiergate.config import TiergateConfig
     from tiergate.workspace import Member, Workspace
 
 LOCK = "uv.lock"
+STATE_FOLDER = ".tiergate"
+"""tiergate's folder at the root: the default run folders, cache, history store, crash log."""
 
 
 class Incomplete(Exception):  # noqa: N818 - a state: the key cannot be complete
@@ -66,11 +68,32 @@ class InputScan:
 
     @cached_property
     def files(self) -> tuple[str, ...]:
-        """The files git sees: tracked, and untracked but not ignored; sorted."""
+        """The files git sees: tracked, and untracked but not ignored; sorted.
+
+        tiergate's own are left out, ignored by git or not: what is below
+        ``.tiergate/`` (the default run folders, cache, history store and crash
+        log), the configured run folders and the result cache. A check writes
+        them; as inputs of a member at the root, they would change its key at
+        every check.
+        """
         try:
-            return listed_files(self.root)
+            listed = listed_files(self.root)
         except TiergateError as error:
             raise Incomplete(first_line(error)) from None
+        own = tuple(self._own_folders())
+        return tuple(name for name in listed if not name.startswith(own))
+
+    def _own_folders(self) -> Iterator[str]:
+        """The folders tiergate writes below the root, as ``folder/`` prefixes of names."""
+        folders = (
+            self.root / STATE_FOLDER,
+            self.root / self.config.run_dir,
+            self.config.cache_folder(self.root),
+        )
+        for folder in folders:
+            inside = os.path.relpath(os.path.normpath(folder), self.root)
+            if inside != os.curdir and not inside.startswith(os.pardir):
+                yield Path(inside).as_posix() + "/"
 
     @cached_property
     def listed(self) -> frozenset[str]:
