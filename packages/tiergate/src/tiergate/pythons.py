@@ -76,17 +76,6 @@ class Found:
     description: str
     """What it says it is: implementation, ``sys.version``, platform, free-threaded."""
 
-    @property
-    def launcher(self) -> bool:
-        """It starts another program (a version manager's shim): what it runs can change.
-
-        A virtual environment's ``python`` is no launcher: it is a link to (or a
-        copy of) the interpreter it names.
-        """
-        if os.path.realpath(self.executable) == self.system_executable:
-            return False
-        return not (Path(self.executable).parent.parent / "pyvenv.cfg").is_file()
-
 
 def discover(
     version: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,13 +11,19 @@ import nox.virtualenv
 import pytest
 
 from tiergate.inputs import interpreters
-from tiergate.inputs.interpreters import Missing, interpreter_digest
+from tiergate.inputs.interpreters import Missing, interpreter_digests
 from tiergate.pythons import Found, discover
 
 REPOSITORY = Path(__file__).resolve().parents[4]
 """This repository: its ``.python-version`` selects the three Pythons where pyenv installed them."""
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 OTHER = "3.12" if VERSION != "3.12" else "3.13"
+
+
+def interpreter_digest(
+    version: str, root: Path, environ: dict[str, str], cache: Path | None
+) -> str | Missing:
+    return interpreter_digests([version], root, environ, cache)[version]
 
 
 def _real(version: str) -> str:
@@ -77,6 +84,34 @@ def test_a_shim_is_the_version_the_root_selects_from_anywhere(
     assert interpreter_digest(OTHER, root, pyenv, tmp_path / "cache") == Missing(
         f"no Python {OTHER} found as nox looks for it (PATH, pyenv, uv)"
     )
+
+
+@pytest.mark.req("FR-194")
+def test_a_launcher_is_asked_again_by_every_process(tmp_path: Path) -> None:
+    """A command that starts another binary (a shim) is never answered from the disk cache."""
+    launcher = tmp_path / "bin" / f"python{OTHER}"
+    launcher.parent.mkdir()
+    runs = tmp_path / "runs.txt"
+    launcher.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec "{_real(OTHER)}" "$@"\n')
+    launcher.chmod(0o755)
+    code = (
+        "import sys; from pathlib import Path; "
+        "from tiergate.inputs.interpreters import interpreter_digests; "
+        "print(interpreter_digests([sys.argv[1]], Path(sys.argv[2]), "
+        "{'PATH': sys.argv[3]}, Path(sys.argv[4]))[sys.argv[1]])"
+    )
+    answers, seen = [], []
+    for _ in range(2):
+        arguments = [OTHER, str(tmp_path), str(launcher.parent), str(tmp_path / "cache")]
+        done = subprocess.run(
+            [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True
+        )
+        answers.append(done.stdout.strip())
+        seen.append(len(runs.read_text().splitlines()))
+
+    assert answers[0] == answers[1]
+    assert len(answers[0]) == 64
+    assert 0 < seen[0] < seen[1]
 
 
 @pytest.mark.req("FR-194")

@@ -90,10 +90,9 @@ class InputScan:
             self.root / self.config.run_dir,
             self.config.cache_folder(self.root),
         )
-        for folder in folders:
-            inside = os.path.relpath(os.path.normpath(folder), self.root)
-            if inside != os.curdir and not inside.startswith(os.pardir):
-                yield Path(inside).as_posix() + "/"
+        for folder in map(Path, map(os.path.normpath, folders)):
+            if folder != self.root and folder.is_relative_to(self.root):
+                yield folder.relative_to(self.root).as_posix() + "/"
 
     @cached_property
     def listed(self) -> frozenset[str]:
