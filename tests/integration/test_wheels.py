@@ -130,7 +130,7 @@ def test_the_tiergate_wheel_holds_its_data_files_and_the_cli(dist: Path) -> None
         assert groups[group] == expected, group
     assert {"tiergate/history/migrations/sqlite/0001_runs.sql"} <= groups["migrations"]
     assert "tiergate/py.typed" in names
-    assert scripts["tiergate"] == "tiergate.cli:main"
+    assert scripts["tiergate"] == "tiergate.cli:command"
 
 
 @pytest.mark.req("FR-159")

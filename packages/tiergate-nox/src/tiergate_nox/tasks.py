@@ -19,6 +19,7 @@ from rich.console import Console
 from tiergate import memo
 from tiergate.config import load_config
 from tiergate.errors import ExitCode, TiergateError
+from tiergate.lifetime import collect_rarely
 from tiergate.runfolder import RUN_ID_ENV, named_run_id, new_run_id, session_name
 from tiergate.workspace import load_workspace
 from tiergate_nox.check import CheckOptions, run_check
@@ -83,6 +84,7 @@ def check(
 ) -> None:
     """Every session (lint, sql, security, type, tests) at once, cached ones reused, then gates."""
     del ctx
+    collect_rarely()
     root = _root()
     if jobs < 0:
         sys.stderr.write(f"tiergate: error: --jobs must be 0 (the processors) or more: {jobs}\n")

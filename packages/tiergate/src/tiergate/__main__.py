@@ -2,6 +2,6 @@
 
 import sys
 
-from tiergate.cli import main
+from tiergate.cli import command
 
-sys.exit(main())
+sys.exit(command())

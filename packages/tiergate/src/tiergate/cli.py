@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from tiergate.commands import COMMANDS, load_command
 from tiergate.crashlog import write_crash_log
 from tiergate.errors import ExitCode, TiergateError, one_line
+from tiergate.lifetime import collect_rarely
 from tiergate.reading import path_problem
 
 if TYPE_CHECKING:
@@ -100,3 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return int(ExitCode.CRASHED)
+
+
+def command() -> int:
+    """The ``tiergate`` command: :func:`main` in a process that ends when it returns."""
+    collect_rarely()
+    return main()
