@@ -4,6 +4,12 @@ Churn is counted as the commits (merges left out: their changes are already
 counted in the commits they merge) since a date that touched a file under its
 current path. Paths are posix, relative to the root (``--relative``), like
 coverage data's.
+
+The count is a function of the commit ``HEAD`` names (its hash pins the whole
+history behind it), the date and the root, so it is kept in the memo under that
+hash: a warm check does not walk the history again. A shallow clone's history
+grows when it is deepened under the same ``HEAD``: there it is counted each time.
+Replacement refs (``git replace``) are not followed, so the hash pins the count.
 """
 
 from __future__ import annotations
@@ -12,11 +18,17 @@ import shutil
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from tiergate.git import head_commit, is_repository, run_git
+from pydantic import TypeAdapter
+
+from tiergate.git import GitError, run_git
+from tiergate.memo import Memo
+from tiergate.reading import source_salt
 
 if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
+
+_COUNTS: Memo[dict[str, int]] = Memo("churn", TypeAdapter(dict[str, int]), limit=20)
 
 
 def commits_per_file(root: Path, since: date) -> dict[str, int] | None:
@@ -26,12 +38,30 @@ def commits_per_file(root: Path, since: date) -> dict[str, int] | None:
     ``root`` is not in a repository): churn is then unknown, not zero. A
     repository without commits has an empty history: ``{}``.
     """
-    if shutil.which("git") is None or not is_repository(root):
+    if shutil.which("git") is None:
         return None
-    if head_commit(root) is None:
-        return {}
+    try:
+        inside, shallow = run_git(
+            root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository"
+        ).split()
+    except (GitError, ValueError):
+        return None
+    if inside != "true":
+        return None
+    try:
+        head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip()
+    except GitError:
+        return {}  # no commit yet
+    if shallow == "true":
+        return _log(root, since)
+    salt = source_salt(__file__, since.isoformat(), str(root))
+    return _COUNTS.get(salt, head.encode(), lambda: _log(root, since))
+
+
+def _log(root: Path, since: date) -> dict[str, int]:
     names = run_git(
         root,
+        "--no-replace-objects",
         "log",
         "--no-merges",
         f"--since={since.isoformat()} 00:00:00 +0000",

@@ -7,15 +7,35 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tiergate import churn, memo
 from tiergate.churn import commits_per_file
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 OLD = "2020-03-01T12:00:00+00:00"
 RECENT = "2026-01-10T12:00:00+00:00"
 WINDOW = date(2026, 1, 1)
+
+
+@pytest.fixture
+def kept(tmp_path: Path) -> Iterator[Path]:
+    """A memo folder in use for the test, off again after it."""
+    memo.use(tmp_path / "memo")
+    yield tmp_path / "memo"
+    memo.use(None)
+
+
+def _new_process(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The memo as a new process finds it; walking the history now fails the test."""
+    memo.use(None)
+    memo.use(folder)
+
+    def walk(root: Path, since: date) -> dict[str, int]:
+        raise AssertionError(f"git log ran again for {root} since {since}")
+
+    monkeypatch.setattr(churn, "_log", walk)
 
 
 def _commit(git: Callable[..., str], root: Path, files: dict[str, str], when: str) -> None:
@@ -82,3 +102,40 @@ def test_the_window_starts_at_midnight_utc_of_its_first_day(
     first_day = date.fromisoformat(when[:10])  # the commit is at noon UTC that day
     assert commits_per_file(root, first_day) == {"a.py": 1}
     assert commits_per_file(root, first_day + timedelta(days=1)) == {}
+
+
+def test_a_commit_s_counts_are_kept_and_a_new_commit_is_counted(
+    tmp_path: Path,
+    git_init: Callable[[Path], Path],
+    git: Callable[..., str],
+    kept: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = git_init(tmp_path / "repo")
+    _commit(git, root, {"a.py": "1\n"}, RECENT)
+    assert commits_per_file(root, WINDOW) == {"a.py": 1}
+    _new_process(kept, monkeypatch)
+    assert commits_per_file(root, WINDOW) == {"a.py": 1}  # the same HEAD: from the memo
+    with pytest.raises(AssertionError, match="git log ran again"):
+        commits_per_file(root, WINDOW + timedelta(days=1))  # another window: counted again
+    monkeypatch.undo()
+    _commit(git, root, {"a.py": "2\n", "b.py": "1\n"}, RECENT)
+    assert commits_per_file(root, WINDOW) == {"a.py": 2, "b.py": 1}  # a new HEAD
+
+
+def test_a_shallow_clone_is_counted_again_when_it_is_deepened(
+    tmp_path: Path,
+    git_init: Callable[[Path], Path],
+    git: Callable[..., str],
+    kept: Path,
+) -> None:
+    origin = git_init(tmp_path / "origin")
+    for text in ("1\n", "2\n", "3\n"):
+        _commit(git, origin, {"a.py": text}, RECENT)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--depth=1", f"file://{origin}", str(clone))
+    assert commits_per_file(clone, WINDOW) == {"a.py": 1}
+    memo.save_all()
+    git(clone, "fetch", "--quiet", "--deepen=2")
+    assert commits_per_file(clone, WINDOW) == {"a.py": 3}  # the same HEAD, more history
+    assert not (kept / "churn.json").exists()
