@@ -39,7 +39,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ValidationError
 from tiergate.errors import ConfigError, TiergateError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     # A type only: defusedxml parses (read_xml).
     from xml.etree.ElementTree import Element  # nosec B405
@@ -351,14 +351,40 @@ def read_json(
     return parse_json(decode(data, path, what, error), path, what, error)
 
 
-def read_json_lines(
-    path: Path, what: str, error: type[TiergateError], *, limit: int = MAX_ARTIFACT_BYTES
-) -> Iterator[tuple[int, Any]]:
-    """``(line number, value)`` of each non-blank line of the JSON Lines file ``path``."""
+def read_model_lines(  # noqa: PLR0913 - the four of every reader, what a line is, the limit
+    model: type[_M],
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    *,
+    each: str,
+    limit: int = MAX_ARTIFACT_BYTES,
+) -> list[_M]:
+    """Each non-blank line of the JSON Lines file ``path`` (a ``what``) validated into ``model``.
+
+    ``each`` names what one line is, in the error of a line that does not validate.
+
+    A line is parsed and validated in one step by pydantic's JSON parser unless it
+    could hold what :func:`parse_json` refuses (a ``NaN`` or ``Infinity`` token, more
+    than :data:`MAX_NESTING` containers); such a line, and one that does not
+    validate, go the long way (:func:`parse_json`, then :func:`validate`), which
+    gives the error naming the file and the line. Both ways accept the same lines.
+    """
     text = read_text(path, what, error, limit=limit)
+    found: list[_M] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield number, parse_json(line, path, what, error, line=number)
+        if not line.strip():
+            continue
+        if "NaN" not in line and "Infinity" not in line and _openers(line) <= MAX_NESTING:
+            try:
+                found.append(model.model_validate_json(line))
+            except ValidationError:
+                pass
+            else:
+                continue
+        data = parse_json(line, path, what, error, line=number)
+        found.append(validate(model, data, path, each, error, line=number))
+    return found
 
 
 def validate(  # noqa: PLR0913 - the four of every reader, and the line of JSON Lines

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tiergate.errors import ArtifactError
-from tiergate.reading import read_json_lines, validate
+from tiergate.reading import read_model_lines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,7 +52,4 @@ class TestRecord(BaseModel):
 
 def read_records(path: Path) -> list[TestRecord]:
     """Every record of a ``tests.jsonl``; a bad line is an error naming file and line."""
-    return [
-        validate(TestRecord, data, path, "test record", ArtifactError, line=number)
-        for number, data in read_json_lines(path, "test records", ArtifactError)
-    ]
+    return read_model_lines(TestRecord, path, "test records", ArtifactError, each="test record")
