@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from importlib.util import decode_source
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -66,6 +67,10 @@ def _reason(error: Exception) -> str:
     return rest if quote and head.startswith(("Couldn't use data file", "Data file")) else text
 
 
+_Executed = dict[str, frozenset[int]]
+_EXECUTED: Memo[_Executed] = Memo("coverage-lines", TypeAdapter(_Executed), limit=1_000)
+
+
 def read_executed(data_file: Path, root: Path) -> dict[str, frozenset[int]]:
     """The lines executed per file in one coverage data file, as traced (not yet translated).
 
@@ -73,24 +78,37 @@ def read_executed(data_file: Path, root: Path) -> dict[str, frozenset[int]]:
     ``relative_files = true`` already store them so). Files that were measured
     but ran no line are left out, so a data file that measured nothing gives
     ``{}``; a missing, truncated or foreign file is an :class:`ArtifactError`.
+
+    The answer is kept in the memo under the file's bytes: the bytes are read
+    once, and coverage.py reads a copy of those same bytes, never the file again.
     """
     if not exists(data_file):
         raise ArtifactError("coverage data file not found", path=data_file)
-    data = coverage.CoverageData(basename=str(data_file), read_only=True)
-    executed: dict[str, frozenset[int]] = {}
-    try:
-        data.read()
-        with data.keep_db_open():  # one connection, not one per file
-            for stored in sorted(data.measured_files()):
-                if lines := data.lines(stored):
-                    key = _relative(stored, root)
-                    executed[key] = executed.get(key, frozenset()).union(lines)
-    except (CoverageException, sqlite3.Error) as error:
-        raise ArtifactError(
-            f"not a readable coverage data file: {_reason(error)}", path=data_file
-        ) from None
-    finally:
-        data.close()
+    content = read_bytes(data_file, "coverage data file", ArtifactError)
+    salt = source_salt(__file__, coverage.__version__, str(root.resolve()))
+    return _EXECUTED.get(salt, content, lambda: _executed_in(content, data_file, root))
+
+
+def _executed_in(content: bytes, data_file: Path, root: Path) -> _Executed:
+    """:func:`read_executed` of ``content``, the bytes of ``data_file``."""
+    with tempfile.TemporaryDirectory(prefix="tiergate-coverage-") as folder:
+        copy = Path(folder) / data_file.name
+        copy.write_bytes(content)
+        data = coverage.CoverageData(basename=str(copy), read_only=True)
+        executed: _Executed = {}
+        try:
+            data.read()
+            with data.keep_db_open():  # one connection, not one per file
+                for stored in sorted(data.measured_files()):
+                    if lines := data.lines(stored):
+                        key = _relative(stored, root)
+                        executed[key] = executed.get(key, frozenset()).union(lines)
+        except (CoverageException, sqlite3.Error) as error:
+            raise ArtifactError(
+                f"not a readable coverage data file: {_reason(error)}", path=data_file
+            ) from None
+        finally:
+            data.close()
     return executed
 
 

@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import coverage
 import pytest
 from pydantic import JsonValue, TypeAdapter
 
@@ -180,15 +181,16 @@ def test_a_salt_names_the_module_source_and_the_rest(tmp_path: Path) -> None:
     assert source_salt(str(module), "coverage 7") != first
 
 
-@pytest.mark.req("FR-216")
 def _never(*_: object) -> Any:  # noqa: ANN401 - stands for any parser
     pytest.fail("parsed again, although the memo holds it")
 
 
+@pytest.mark.req("FR-216")
 def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the memo gives equals what parsing gives: marks, statements, lock, specs, JUnit."""
+    """What the memo gives equals what parsing gives: marks, statements, lock, specs, JUnit,
+    the lines a coverage data file executed."""
     workspace = tmp_path / "ws"
     (workspace / "pkg").mkdir(parents=True)
     (workspace / "pyproject.toml").write_text("[tool.coverage.report]\nexclude_also = ['never']\n")
@@ -206,13 +208,23 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
         "| FR-002 | Needs FR-001 |\n\n```\nFR-003 in code is nothing\n```\n"
     )
     requirements = RequirementsConfig(specs=("spec.md",), id_patterns=(r"FR-\d{3}",))
+    data = coverage.CoverageData(basename=str(workspace / "coverage.db"))
+    data.add_lines({str(source): [1, 6, 7]})
+    data.write()
     (workspace / "junit.xml").write_text(
         '<testsuites><testsuite><testcase name="a"/><testcase name="b"><failure/></testcase>'
         '<testcase name="c"><skipped/></testcase></testsuite></testsuites>'
     )
 
     def read() -> tuple[
-        frozenset[str], frozenset[int], frozenset[int], dict[str, Any], object, Specs, JunitTotals
+        frozenset[str],
+        frozenset[int],
+        frozenset[int],
+        dict[str, Any],
+        object,
+        Specs,
+        JunitTotals,
+        dict[str, frozenset[int]],
     ]:
         index = SourceIndex(workspace)
         return (
@@ -223,6 +235,7 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
             index.functions("pkg/m.py"),
             read_specs(workspace, requirements, ("unit", "e2e"), workspace / "pyproject.toml"),
             read_junit_totals(workspace / "junit.xml"),
+            covdata.read_executed(workspace / "coverage.db", workspace),
         )
 
     parsed = read()
@@ -235,6 +248,7 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
         "toml-files.json",
         "spec-files.json",
         "junit-totals.json",
+        "coverage-lines.json",
     } <= memo_files
     # A new process: nothing parsed in this one is kept, and nothing may be parsed again.
     testast._summarize.cache_clear()
@@ -245,6 +259,7 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     monkeypatch.setattr(reading, "parse_toml", _never)
     monkeypatch.setattr(specs, "parse_spec", _never)
     monkeypatch.setattr(junit, "parse_xml", _never)
+    monkeypatch.setattr(covdata, "_executed_in", _never)
     assert read() == parsed
     assert parsed[0] == {"e2e"}
     assert 4 not in parsed[1]  # excluded by the workspace's coverage configuration
@@ -254,6 +269,7 @@ def test_test_files_coverage_analyses_and_large_tables_read_back_the_same(
     assert parsed[5].requirements["FR-001"].tiers == ("unit",)
     assert [str(where) for where in parsed[5].mentions["FR-001"]] == ["spec.md:7"]
     assert parsed[6] == JunitTotals(tests=3, failures=1, errors=0, skipped=1)
+    assert parsed[7] == {"pkg/m.py": frozenset({1, 6, 7})}
 
 
 @pytest.mark.req("FR-216")
