@@ -10,6 +10,7 @@ parts, in the file's path below the workspace root.
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePath, PurePosixPath
 from typing import TYPE_CHECKING, TypeGuard
 
@@ -36,5 +37,11 @@ def folder_tiers(path: PurePath, root: PurePath, tiers: Mapping[str, tuple[str, 
     return [
         name
         for name, paths in tiers.items()
-        if any(contains(PurePosixPath(tier_path).parts) for tier_path in paths)
+        if any(contains(_parts(tier_path)) for tier_path in paths)
     ]
+
+
+@functools.lru_cache(maxsize=256)
+def _parts(tier_path: str) -> tuple[str, ...]:
+    """``tests/unit`` -> ``("tests", "unit")``, split once per process."""
+    return PurePosixPath(tier_path).parts

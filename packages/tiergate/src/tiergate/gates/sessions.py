@@ -66,6 +66,7 @@ class SessionsGate:
                 )
         records = _records_by_session(context)
         recorded = _records_by_tier(context)
+        placed: dict[str, dict[Path, frozenset[str]]] = {}  # member -> its test files' tiers
         for expected in context.expected:
             entry = context.sessions.get(expected.name)
             gate, title = f"{NAME}/{expected.name}", f"session {expected.name}"
@@ -78,7 +79,12 @@ class SessionsGate:
             problems = (
                 _no_test_files(member)
                 or list(_problems(context, expected, recorded, *entry))
-                or _uncollected(context, expected, member, records.get(expected.name, ()))
+                or _uncollected(
+                    context,
+                    expected,
+                    _placed(context, member, placed),
+                    records.get(expected.name, ()),
+                )
             )
             if problems:
                 yield GateResult(
@@ -164,20 +170,30 @@ def _no_test_files(member: Member) -> list[str]:
     return [f"no test files found (looked in {member.tests.looked_in})"]
 
 
+def _placed(
+    context: Context, member: Member, placed: dict[str, dict[Path, frozenset[str]]]
+) -> dict[Path, frozenset[str]]:
+    """``member``'s test files and the tiers of each, decided once for all its sessions."""
+    if member.name not in placed:
+        placed[member.name] = {
+            path: file_tiers(path, member.path, context.config) for path in member.test_files
+        }
+    return placed[member.name]
+
+
 def _uncollected(
-    context: Context, expected: ExpectedSession, member: Member, records: Sequence[TestRecord]
+    context: Context,
+    expected: ExpectedSession,
+    placed: Mapping[Path, frozenset[str]],
+    records: Sequence[TestRecord],
 ) -> list[str]:
-    """The member's test files (found as pytest finds them) that no tier ran a test of.
+    """The member's test files (as pytest finds them, ``placed`` in tiers) no tier ran a test of.
 
     A file whose every tier runs on other Pythons (``pythons``) is not this session's.
     """
     ran = {record.nodeid.partition("::")[0] for record in records}
     tiers = set(expected.tiers)
-    files = (
-        relative(path, context.root)
-        for path in member.test_files
-        if file_tiers(path, member.path, context.config) & tiers
-    )
+    files = (relative(path, context.root) for path, found in placed.items() if found & tiers)
     missed = [path for path in files if path not in ran]
     if not missed:
         return []
