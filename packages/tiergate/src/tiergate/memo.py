@@ -13,7 +13,10 @@ The rules:
   result cache is enabled); off, every value is computed;
 - one JSON file per kind (``<folder>/<kind>.json``), read once, through the reading
   layer: a file that does not read back whole is as if absent, an entry that does not
-  validate into the kind's type is computed again; a memo never fails a command;
+  validate into the kind's type is computed again; a memo never fails a command. The
+  file's nesting is not walked (``walk=False``): each entry taken is validated into
+  its kind's type, whose depth pydantic bounds, and a file holds megabytes of entries
+  of which a command takes a few;
 - written at process exit, merged with what is on disk then, in a temporary file renamed
   into place (whole or absent), at most :attr:`Memo.limit` entries, this process's first;
 - a value is only ever kept for bytes that were read and hashed here, never for a path.
@@ -134,7 +137,7 @@ def save_all() -> None:
 def _read(path: Path) -> dict[str, object]:
     """The entries of the memo file ``path``; empty when it is absent or not a memo."""
     try:
-        data = read_json(path, "memo", TiergateError)
+        data = read_json(path, "memo", TiergateError, walk=False)
     except TiergateError:
         return {}
     entries = data.get("entries") if isinstance(data, dict) else None

@@ -310,18 +310,21 @@ def parse_toml(
     return data
 
 
-def parse_json(
+def parse_json(  # noqa: PLR0913 - the four of every reader, the line, the walk
     text: str | bytes,
     path: Path,
     what: str,
     error: type[TiergateError],
     *,
     line: int | None = None,
+    walk: bool = True,
 ) -> Any:  # noqa: ANN401 - JSON is any shape until validated
     """``text`` (from ``path``, at ``line`` for JSON Lines) parsed as strict JSON.
 
     Refused: invalid JSON, ``NaN`` and ``Infinity`` (not JSON), nesting deeper
-    than :data:`MAX_NESTING`.
+    than :data:`MAX_NESTING` (``walk=False``: deeper than the parser itself
+    manages, for a reader that validates every value it takes into a type; the
+    memo, whose files hold megabytes of values of which a command uses a few).
     """
     try:
         data = json.loads(text, parse_constant=_no_constant)
@@ -331,7 +334,7 @@ def parse_json(
     except (RecursionError, ValueError) as failure:
         reason = "nested too deep" if isinstance(failure, RecursionError) else str(failure)
         raise error(f"not a {what}: {reason}", path=path, line=line) from None
-    if _openers(text) > MAX_NESTING:  # fewer containers cannot nest deeper: nothing to walk
+    if walk and _openers(text) > MAX_NESTING:  # fewer containers cannot nest deeper
         _check_nesting(data, path, line, what, error)
     return data
 
@@ -344,11 +347,16 @@ def _openers(text: str | bytes) -> int:
 
 
 def read_json(
-    path: Path, what: str, error: type[TiergateError], *, limit: int = MAX_ARTIFACT_BYTES
+    path: Path,
+    what: str,
+    error: type[TiergateError],
+    *,
+    limit: int = MAX_ARTIFACT_BYTES,
+    walk: bool = True,
 ) -> Any:  # noqa: ANN401 - JSON is any shape until validated
-    """The JSON file ``path`` (a ``what``), parsed with :func:`parse_json`."""
+    """The JSON file ``path`` (a ``what``), parsed with :func:`parse_json` (``walk``: see it)."""
     data = read_bytes(path, what, error, limit=limit)
-    return parse_json(decode(data, path, what, error), path, what, error)
+    return parse_json(decode(data, path, what, error), path, what, error, walk=walk)
 
 
 def read_model_lines(  # noqa: PLR0913 - the four of every reader, what a line is, the limit

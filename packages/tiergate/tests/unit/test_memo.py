@@ -7,6 +7,7 @@ second one knows comes from the file only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -108,6 +109,24 @@ def test_a_broken_memo_file_is_as_if_absent_and_is_rewritten_whole(folder: Path,
     _new_process(folder)
     assert NUMBERS.get("salt", b"one", _counted([2], calls)) == [1]
     assert len(calls) == 1
+
+
+@pytest.mark.req("FR-216")
+@pytest.mark.parametrize("depth", [100, 5_000])
+def test_an_entry_nested_deeper_than_its_type_is_computed_again(folder: Path, depth: int) -> None:
+    """Entries are not walked when the file is read: each is validated when taken."""
+    calls: list[int] = []
+    NUMBERS.get("salt", b"one", _counted([1], calls))
+    NUMBERS.get("salt", b"two", _counted([2], calls))
+    _new_process(folder)
+    path = folder / "numbers-under-test.json"
+    one, two = (hashlib.sha256(b"salt\0" + content).hexdigest() for content in (b"one", b"two"))
+    assert set(json.loads(path.read_text())["entries"]) == {one, two}
+    deep = "[" * depth + "1" + "]" * depth
+    path.write_text(f'{{"entries": {{"{one}": {deep}, "{two}": [2]}}}}')
+    _new_process(folder)
+    assert NUMBERS.get("salt", b"two", _counted([3], calls)) == ([2] if depth < 1_000 else [3])
+    assert NUMBERS.get("salt", b"one", _counted([4], calls)) == [4]
 
 
 @pytest.mark.req("FR-216")
