@@ -130,10 +130,17 @@ class Measurements:
         return any(executed.get(path) for path in self.files[member])
 
     def lines(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[Lines]:
-        """Each file of ``packages`` measured against their ``tiers``' union."""
-        chosen = list(packages)
-        files = [f for p in chosen for f in self.files[p]]
-        return measure(self.index, files, self.union_of(chosen, tiers))
+        """Each file of ``packages`` measured against their ``tiers``' union (once per scope)."""
+        scope = (tuple(packages), None if tiers is None else tuple(tiers))
+        if scope not in self._measured:
+            files = [f for p in scope[0] for f in self.files[p]]
+            self._measured[scope] = measure(self.index, files, self.union_of(*scope))
+        return list(self._measured[scope])
+
+    @cached_property
+    def _measured(self) -> dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[Lines]]:
+        """What :meth:`lines` measured, by scope: the gates and the gap list ask the same."""
+        return {}
 
     def not_run(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[str]:
         """``member (tier)`` for each expected data file of the scope that is missing."""
