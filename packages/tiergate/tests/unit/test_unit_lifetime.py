@@ -44,10 +44,32 @@ def test_the_command_collects_rarely(
     assert gc.get_threshold() == (YOUNGEST, OLDER, OLDER)
 
 
-def test_importing_tiergate_keeps_the_process_thresholds() -> None:
-    code = (
-        "import gc; before = gc.get_threshold(); "
-        "import tiergate.cli, tiergate.verdict, tiergate.lifetime; "
-        "assert gc.get_threshold() == before, gc.get_threshold()"
+_AT_EXIT = (
+    "import atexit, gc, sys\n"
+    "atexit.register(lambda: print(gc.get_freeze_count()))  # runs after what is registered later\n"
+    "before = gc.get_threshold()\n"
+    "import tiergate.cli, tiergate.verdict, tiergate.lifetime\n"
+)
+
+
+def test_importing_tiergate_keeps_the_process_thresholds_and_heap() -> None:
+    code = _AT_EXIT + "assert gc.get_threshold() == before, gc.get_threshold()\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, timeout=60, capture_output=True, text=True
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    assert done.stdout.strip() == "0"
+
+
+def test_the_heap_is_frozen_at_exit_after_the_handlers_registered_later() -> None:
+    """The interpreter's last collection then skips what the command made (0.2 s of a check)."""
+    code = _AT_EXIT + (
+        "tiergate.lifetime.collect_rarely()\n"
+        "tiergate.lifetime.collect_rarely()\n"
+        "atexit.register(lambda: print(gc.get_freeze_count(), flush=True))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, timeout=60, capture_output=True, text=True
+    )
+    before_freeze, after_freeze = done.stdout.split()
+    assert before_freeze == "0"
+    assert int(after_freeze) > 0
