@@ -148,8 +148,10 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
     queued = list(jobs)
     running: dict[str, _Running] = {}
     results: dict[str, JobResult] = {}
-    try:
-        with _sigterm_as_interrupt():
+    # The handler stays while the jobs are stopped: a second SIGTERM (``uv run`` passes on the
+    # one it got, a CI runner sends its own) then kills them at once instead of the check alone.
+    with _sigterm_as_interrupt():
+        try:
             while queued or running:
                 now = time.monotonic()
                 failed = any(r.status == "failed" for r in results.values())
@@ -172,14 +174,14 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
                         reporter.finished(results[name], time.monotonic())
                 reporter.tick({n: e.start for n, e in running.items()}, queued, time.monotonic())
                 time.sleep(POLL)
-    except (KeyboardInterrupt, Interrupted):
-        _stop(running.values(), grace)
-        now = time.monotonic()
-        for name, entry in running.items():
-            code = entry.process.returncode
-            results[name] = JobResult(entry.job, "interrupted", now - entry.start, code)
-            entry.sink.close()
-            reporter.finished(results[name], now)
+        except (KeyboardInterrupt, Interrupted):
+            _stop(running.values(), grace)
+            now = time.monotonic()
+            for name, entry in running.items():
+                code = entry.process.returncode
+                results[name] = JobResult(entry.job, "interrupted", now - entry.start, code)
+                entry.sink.close()
+                reporter.finished(results[name], now)
     return [results.get(job.name) or JobResult(job, "not run", 0.0, None) for job in jobs]
 
 
@@ -229,7 +231,18 @@ def _stop(entries: Iterable[_Running], grace: float) -> None:
         # every process started with SIGINT ignored does) must not outlive the check. Linux
         # reuses no process id while a group of that id has a member, so this reaches only it.
         _signal(entry.process, signal.SIGKILL)
-        entry.process.wait()
+    for entry in alive:
+        _reap(entry.process)
+
+
+def _reap(process: subprocess.Popen[bytes]) -> None:
+    """Wait for ``process``, killed, to end: another Ctrl-C or SIGTERM meanwhile changes nothing."""
+    while True:
+        try:
+            process.wait()
+        except (KeyboardInterrupt, Interrupted):
+            continue
+        return
 
 
 def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:

@@ -232,10 +232,15 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.req("FR-187")
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize(
+    ("stop", "times"),
+    [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGINT, 2), (signal.SIGTERM, 2)],
+    ids=["ctrl-c", "sigterm", "ctrl-c-twice", "sigterm-twice"],
+)
 def test_stopping_the_check_stops_every_job_and_starts_no_other(
-    tmp_path: Path, stop: signal.Signals
+    tmp_path: Path, stop: signal.Signals, times: int
 ) -> None:
+    """Twice: ``uv run`` passes its SIGTERM on while the runner sends its own to the check."""
     driver = subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -248,6 +253,9 @@ def test_stopping_the_check_stops_every_job_and_starts_no_other(
         assert time.monotonic() < deadline, driver.stderr.read() if driver.stderr else ""
         time.sleep(0.05)
     driver.send_signal(stop)
+    if times == 2:  # while the jobs are given their grace (1 s) to end
+        time.sleep(0.3)
+        driver.send_signal(stop)
     out, err = driver.communicate(timeout=WAIT)
     assert driver.returncode == 0, err
     assert json.loads(out) == [
