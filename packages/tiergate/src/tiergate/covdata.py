@@ -68,7 +68,9 @@ def _reason(error: Exception) -> str:
 
 
 _Executed = dict[str, frozenset[int]]
-_EXECUTED: Memo[_Executed] = Memo("coverage-lines", TypeAdapter(_Executed), limit=1_000)
+_EXECUTED: Memo[_Executed] = Memo("coverage-lines", TypeAdapter(_Executed), limit=64)
+"""Every command reads the memo file whole, and an entry holds every line a tier ran (20 KB of
+JSON for this repository's): 64, a few runs of 16 data files; a run of more reads the rest again."""
 
 
 def read_executed(data_file: Path, root: Path) -> dict[str, frozenset[int]]:
