@@ -44,8 +44,10 @@ def test_the_command_collects_rarely(
     assert gc.get_threshold() == (YOUNGEST, OLDER, OLDER)
 
 
+# Coverage's measurement of subprocesses may freeze some objects before this code runs.
 _AT_EXIT = (
     "import atexit, gc, sys\n"
+    "print(gc.get_freeze_count())\n"
     "atexit.register(lambda: print(gc.get_freeze_count()))  # runs after what is registered later\n"
     "before = gc.get_threshold()\n"
     "import tiergate.cli, tiergate.verdict, tiergate.lifetime\n"
@@ -57,7 +59,8 @@ def test_importing_tiergate_keeps_the_process_thresholds_and_heap() -> None:
     done = subprocess.run(
         [sys.executable, "-c", code], check=True, timeout=60, capture_output=True, text=True
     )
-    assert done.stdout.strip() == "0"
+    at_start, at_exit = done.stdout.split()
+    assert at_exit == at_start
 
 
 def test_the_heap_is_frozen_at_exit_after_the_handlers_registered_later() -> None:
@@ -70,6 +73,6 @@ def test_the_heap_is_frozen_at_exit_after_the_handlers_registered_later() -> Non
     done = subprocess.run(
         [sys.executable, "-c", code], check=True, timeout=60, capture_output=True, text=True
     )
-    before_freeze, after_freeze = done.stdout.split()
-    assert before_freeze == "0"
-    assert int(after_freeze) > 0
+    at_start, before_freeze, after_freeze = map(int, done.stdout.split())
+    assert before_freeze == at_start
+    assert after_freeze > at_start + 10_000  # the objects of tiergate's modules, at least
