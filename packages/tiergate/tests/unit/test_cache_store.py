@@ -406,6 +406,28 @@ def test_an_entry_there_already_is_kept(cache: ResultCache, passed: Path) -> Non
     assert third.saved_at == LATER + timedelta(hours=2)
 
 
+@pytest.mark.req("FR-196")
+def test_a_newer_result_of_the_same_key_replaces_the_entry(
+    cache: ResultCache, passed: Path
+) -> None:
+    """An online audit too old to reuse runs again: its result must be stored, not rerun forever."""
+    old = _saved(cache.save(passed, KEY, now=LATER))
+    manifest = passed / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    finished = datetime.fromisoformat(data["finished_at"]) + timedelta(hours=2)
+    data["finished_at"] = finished.isoformat()
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    later = LATER + timedelta(hours=2)
+    new = _saved(cache.save(passed, KEY, now=later))
+    assert (new.finished_at, new.saved_at) == (finished, later)
+    assert _hit(cache.lookup(ALPHA, KEY)).entry == new
+    assert [entry.finished_at for entry in cache.entries()] == [finished]
+    data["finished_at"] = (finished - timedelta(hours=3)).isoformat()  # an older result: kept out
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    assert _saved(cache.save(passed, KEY, now=later + timedelta(hours=1))) == new
+    assert old.finished_at < new.finished_at
+
+
 @pytest.mark.req("FR-202")
 def test_an_entry_whose_read_set_no_longer_holds_is_replaced_by_the_new_run(
     workspace: Path, cache: ResultCache, passed: Path

@@ -134,7 +134,10 @@ class ResultCache:
         target = self.entry_folder(manifest.session, key.digest)
         existing = self._valid(target, manifest.session, key.digest)
         if existing is not None:
-            if first_change(existing.read_set, self.root) is None:
+            # Kept while its read set holds, unless this result is newer: an online audit
+            # too old to reuse is run again, and its new result must replace the old one.
+            newer = _finished(manifest) > existing.finished_at
+            if not newer and first_change(existing.read_set, self.root) is None:
                 return existing
             remove(target, self.folder)
         try:
@@ -166,7 +169,7 @@ class ResultCache:
                 read_set=dict(read_set),
                 run_id=origin.run_id if origin else manifest.run_id,
                 started_at=origin.started_at if origin else manifest.started_at,
-                finished_at=origin.finished_at if origin else manifest.finished_at,
+                finished_at=_finished(manifest),
                 saved_at=moment,
                 last_used=moment,
                 tiergate_version=tiergate_version(),
@@ -381,6 +384,12 @@ def check_entry(folder: Path, session: str, digest: str) -> CacheEntry:
     if problem is not None:
         raise ArtifactError(f"the stored manifest: {problem}", path=path)
     return entry
+
+
+def _finished(manifest: SessionManifest) -> datetime:
+    """When the session's result was made: its own run's end, or the run it was reused from."""
+    origin = manifest.reused
+    return origin.finished_at if origin else manifest.finished_at
 
 
 def _not_passed(manifest: SessionManifest) -> str | None:
