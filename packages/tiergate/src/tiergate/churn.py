@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 
-from tiergate.git import GitError, run_git
+from tiergate.git import GitError, head_commit, run_git
 from tiergate.memo import Memo
 from tiergate.reading import source_salt
 
@@ -48,9 +48,8 @@ def commits_per_file(root: Path, since: date) -> dict[str, int] | None:
         return None
     if inside != "true":
         return None
-    try:
-        head = run_git(root, "rev-parse", "--verify", "--quiet", "HEAD").strip()
-    except GitError:
+    head = head_commit(root)
+    if head is None:
         return {}  # no commit yet
     if shallow == "true":
         return _log(root, since)

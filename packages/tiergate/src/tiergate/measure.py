@@ -9,7 +9,7 @@ of a scope (see :mod:`tiergate.covdata`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,10 @@ class Measurements:
     """Coverage of a run: every member with source, every tier and Python it ran."""
 
     context: Context
+    _measured: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[Lines]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """What :meth:`lines` measured, by scope: the gates and the gap list ask the same."""
 
     @cached_property
     def index(self) -> SourceIndex:
@@ -136,11 +140,6 @@ class Measurements:
             files = [f for p in scope[0] for f in self.files[p]]
             self._measured[scope] = measure(self.index, files, self.union_of(*scope))
         return list(self._measured[scope])
-
-    @cached_property
-    def _measured(self) -> dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[Lines]]:
-        """What :meth:`lines` measured, by scope: the gates and the gap list ask the same."""
-        return {}
 
     def not_run(self, packages: Iterable[str], tiers: Iterable[str] | None = None) -> list[str]:
         """``member (tier)`` for each expected data file of the scope that is missing."""
