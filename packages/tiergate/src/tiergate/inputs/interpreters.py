@@ -10,23 +10,32 @@ modification time): an interpreter rebuilt or replaced in place is another key.
 python-discovery keeps what a binary said of itself in the memo's folder, and
 asks again when the binary's modification time changes. A launcher it cannot
 resolve (a pyenv shim whose ``.python-version`` names ``3.12`` rather than an
-installed ``3.12.1``) it runs every time and keeps nothing of: the answer
-always names the binary the shim starts today. This process keeps each answer
-for the same question while the files it names are unchanged.
+installed ``3.12.1``) it runs every time and keeps nothing of. The memo keeps
+each answer under the question (the version, the environment, every version
+file pyenv could read) and what discovery reads on the machine
+(:func:`tiergate.inputs.launchers.state`): a shim runs again when any of it
+changes, or when the binary the answer names is no longer the same file. While
+``PATH`` holds a launcher that is no version manager's shim, every process asks.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import python_discovery
+from pydantic import TypeAdapter
+
 from tiergate.errors import TiergateError, first_line
+from tiergate.inputs import launchers
 from tiergate.inputs.hashing import text_digest
+from tiergate.memo import Memo
 from tiergate.pythons import Found, at_root, discover
-from tiergate.reading import absent, read_bytes
+from tiergate.reading import absent, read_bytes, source_salt
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -36,6 +45,18 @@ FOLDER = "python-discovery"
 _FOUND: dict[tuple[object, ...], tuple[Found | None, tuple[str, ...]]] = {}
 """What :func:`discover` answered each question, for this process."""
 _VERSION_FILE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What discovery answered, and the files it names as they stood (:func:`_files`)."""
+
+    found: Found | None
+    files: tuple[str, ...]
+
+
+_ANSWERS: Memo[_Answer] = Memo("interpreters", TypeAdapter(_Answer), limit=64)
+_SALT = source_salt(__file__, source_salt(launchers.__file__), python_discovery.__version__)
 
 
 @dataclass(frozen=True)
@@ -75,20 +96,33 @@ def _digest(
 def _discovered(
     version: str, root: Path, environ: Mapping[str, str], cache_folder: Path | None
 ) -> Found | None:
-    """:func:`discover`, once per process for the same question and the same files.
+    """:func:`discover`, once for the same question, machine state and files.
 
     The question is the version, the environment and every version file pyenv
-    could read from the root (the root itself matters only through them); the
-    answer is kept while the executable and the binary it names are unchanged.
+    could read from the root; the answer is kept (in this process, and in the
+    memo under the question and :func:`launchers.state`) while the executable and
+    the binary it names are unchanged.
     """
     question = (version, tuple(sorted(environ.items())), _version_files(root, environ))
     if question in _FOUND:
         found, files = _FOUND[question]
         if found is None or files == _files(found):
             return found
-    found = discover(version, root, environ=environ, cache_folder=cache_folder)
-    _FOUND[question] = (found, _files(found) if found is not None else ())
-    return found
+
+    def ask() -> _Answer:
+        found = discover(version, root, environ=environ, cache_folder=cache_folder)
+        return _Answer(found, _files(found) if found is not None else ())
+
+    machine = launchers.state(version, environ)
+    if machine is None:
+        answer = ask()
+    else:
+        asked = json.dumps([str(root), question]).encode("utf-8", "surrogateescape")
+        answer = _ANSWERS.get(_SALT, asked + b"\0" + machine, ask)
+        if answer.found is not None and answer.files != _files(answer.found):
+            answer = ask()
+    _FOUND[question] = (answer.found, answer.files)
+    return answer.found
 
 
 def _files(found: Found) -> tuple[str, ...]:

@@ -1,0 +1,127 @@
+"""What python-discovery reads to answer ``X.Y``: the state an answer is kept under.
+
+A pyenv shim python-discovery cannot resolve by itself (``.python-version`` says
+``3.12``, pyenv installed ``3.12.1``) it runs, and pyenv's shell scripts take a
+few tenths of a second to answer, in every process. That answer is a function
+of what the shim and python-discovery read, so it can be kept under it:
+
+- every ``PATH`` folder (inode and modification time: a file added, removed or
+  renamed in it changes the folder) and every entry in it python-discovery
+  would try for the version (``python3.12``, ``python3``, ``python``), as a link
+  and as the file it names (inode, size, modification time);
+- the interpreter running this process (python-discovery asks it first);
+- each version manager's root named by the environment (pyenv, mise, asdf): its
+  installed versions (the folder and its names), and pyenv's own scripts,
+  plugins and hooks folders;
+- uv's Python folders;
+- what the caller adds: the environment, every version file, the version asked.
+
+A launcher that is no version manager's shim (a script on ``PATH`` that starts
+another binary) could read anything: when discovery would try one,
+:func:`state` says so (``None``) and the question is asked in every process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from python_discovery import PythonSpec
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Mapping
+
+_MANAGERS = {
+    "PYENV_ROOT": ("versions",),
+    "MISE_DATA_DIR": ("installs", "python"),
+    "ASDF_DATA_DIR": ("installs", "python"),
+}
+"""The version managers python-discovery knows: root variable -> its installed versions."""
+_PYENV_OWN = ("libexec", "plugins", "pyenv.d")
+"""pyenv's scripts, plugins and hooks: an upgrade or a new hook may answer otherwise."""
+_SCRIPT = b"#!"
+
+
+def state(version: str, environ: Mapping[str, str]) -> bytes | None:
+    """What discovery of ``version`` reads here with ``environ``, as bytes; ``None``: not keepable.
+
+    ``None`` when an entry of ``PATH`` discovery would try is a script outside
+    every version manager's ``shims`` folder: a launcher whose answer cannot be
+    predicted.
+    """
+    spec = PythonSpec.from_string_spec(version)
+    pattern = spec.generate_re(windows=False)
+    tried = {spec.str_spec}
+    shims = {str(Path(root, "shims")) for name in _MANAGERS if (root := environ.get(name))}
+    parts: list[object] = [_identity(sys.executable)]
+    for folder in _path_folders(environ):
+        entries = []
+        for entry in _entries(folder, lambda name: name in tried or pattern.fullmatch(name)):
+            if folder not in shims and _is_script(entry):
+                return None
+            entries.append((entry, _identity(entry, follow=False), _identity(entry)))
+        parts.append((folder, _identity(folder), entries))
+    for name, versions in _MANAGERS.items():
+        if root := environ.get(name):
+            installed = str(Path(root, *versions))
+            parts.append((name, installed, _identity(installed), _names(installed)))
+            if name == "PYENV_ROOT":
+                parts.extend(_identity(str(Path(root, own))) for own in _PYENV_OWN)
+    parts.extend((folder, _identity(folder)) for folder in _uv_folders(environ))
+    return json.dumps(parts, separators=(",", ":")).encode("utf-8", "surrogateescape")
+
+
+def _path_folders(environ: Mapping[str, str]) -> Iterator[str]:
+    """``PATH``'s absolute folders, in order (python-discovery skips relative ones)."""
+    for folder in environ.get("PATH", os.defpath).split(os.pathsep):
+        if folder and Path(folder).is_absolute():
+            yield folder
+
+
+def _entries(folder: str, tried: Callable[[str], object]) -> list[str]:
+    """The paths of ``folder``'s entries whose name is ``tried``, sorted; none when unreadable."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(e.path for e in entries if tried(e.name))
+    except OSError:
+        return []
+
+
+def _is_script(path: str) -> bool:
+    """Whether the file at ``path`` starts with ``#!`` (a launcher, not a binary)."""
+    try:
+        with open(path, "rb") as file:  # noqa: PTH123 - a path from a folder listing
+            return file.read(len(_SCRIPT)) == _SCRIPT
+    except OSError:
+        return False
+
+
+def _identity(path: str, *, follow: bool = True) -> list[int] | str:
+    """The file at ``path`` as it stands (inode, size, modification time), or ``absent``."""
+    try:
+        status = os.stat(path, follow_symlinks=follow)  # noqa: PTH116 - a path from a listing
+    except (OSError, ValueError):
+        return "absent"
+    return [status.st_ino, status.st_size, status.st_mtime_ns]
+
+
+def _names(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))  # noqa: PTH208 - names only
+    except OSError:
+        return []
+
+
+def _uv_folders(environ: Mapping[str, str]) -> list[str]:
+    """Where uv keeps the Pythons it installed (python-discovery's last place to look)."""
+    if install := environ.get("UV_PYTHON_INSTALL_DIR"):
+        return [str(Path(install).expanduser())]
+    folders = []
+    if data := environ.get("XDG_DATA_HOME"):
+        folders.append(str(Path(data, "uv", "python")))
+    if home := environ.get("HOME"):
+        folders.append(str(Path(home, ".local", "share", "uv", "python")))
+    return folders
