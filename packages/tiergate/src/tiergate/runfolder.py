@@ -23,6 +23,7 @@ manifest, so that no reader ever follows a manifest out of the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -182,8 +183,11 @@ def read_manifest(path: Path) -> SessionManifest:
     """
     manifest = read_model(path, SessionManifest, "manifest", ArtifactError)
     folder = path.parent
+    base = None
     for key, name in _listed_artifacts(manifest):
-        problem = outside_problem(folder, name)
+        with contextlib.suppress(OSError, RuntimeError, ValueError):  # named for the artifact
+            base = base or folder.resolve()
+        problem = outside_problem(folder, name, base)
         if problem is not None:
             raise ArtifactError(f"{key}: {problem}", path=path)
     return manifest
@@ -198,11 +202,12 @@ def _listed_artifacts(manifest: SessionManifest) -> Iterator[tuple[str, str]]:
             yield f"tiers.{tier}.artifacts.{role}", name
 
 
-def outside_problem(folder: Path, name: str) -> str | None:
+def outside_problem(folder: Path, name: str, base: Path | None = None) -> str | None:
     """Why the artifact path ``name`` is not a file path inside ``folder``; ``None`` when it is.
 
     ``name`` must be relative (on any system), free of ``..``, and resolve, symbolic
-    links followed, strictly below ``folder`` resolved the same way.
+    links followed, strictly below ``folder`` resolved the same way (``base``, when
+    the caller resolved it already).
     """
     posix, windows = PurePosixPath(name), PureWindowsPath(name)
     outside = f"artifact path outside the session folder: {name}"
@@ -211,7 +216,7 @@ def outside_problem(folder: Path, name: str) -> str | None:
     if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in windows.parts:
         return outside
     try:
-        base = folder.resolve()
+        base = base or folder.resolve()
         target = (folder / name).resolve()
     except RuntimeError:  # a loop of symbolic links (Python < 3.13)
         return f"artifact path {name}: too many symbolic links"
