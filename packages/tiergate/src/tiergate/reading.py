@@ -133,6 +133,25 @@ def read_tail(path: Path, what: str, error: type[TiergateError], *, size: int) -
     return data.decode("utf-8", errors="replace")
 
 
+def read_head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of the regular file ``path``, links followed; else ``None``.
+
+    To tell what a file is (a script's ``#!``), never parsed. Opened without
+    blocking: a FIFO in its place never hangs; ``None`` for anything that is not
+    a regular file, or cannot be read.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        return os.read(descriptor, size) if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
 def stream_sha256(path: Path) -> str | None:
     """The SHA-256 (hex) of the regular file ``path``, streamed, never read whole.
 

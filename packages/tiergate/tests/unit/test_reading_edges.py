@@ -18,6 +18,7 @@ from tiergate.reading import (
     is_folder,
     parse_json,
     read_bytes,
+    read_head,
     read_tail,
     read_xml,
     stream_sha256,
@@ -57,6 +58,18 @@ def test_a_fifo_is_never_read_nor_hashed(tmp_path: Path) -> None:
     with pytest.raises(ArtifactError, match="not a regular file"):
         read_bytes(fifo, "artifact", ArtifactError)
     assert stream_sha256(fifo) is None
+    assert read_head(fifo, 2) is None
+
+
+def test_the_head_of_a_file_is_its_first_bytes_through_a_link(tmp_path: Path) -> None:
+    """What a file on ``PATH`` is (``#!``): read through a link, nothing for what is no file."""
+    script = tmp_path / "python3.99"
+    script.write_bytes(b'#!/bin/sh\nexec python3 "$@"\n')
+    (tmp_path / "python3").symlink_to(script)
+    (tmp_path / "folder").mkdir()
+    assert read_head(tmp_path / "python3", 2) == b"#!"
+    assert read_head(tmp_path / "folder", 2) is None
+    assert read_head(tmp_path / "gone", 2) is None
 
 
 def test_a_test_file_that_cannot_be_read_marks_no_tier(tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 from python_discovery import PythonSpec
 
+from tiergate.reading import read_head
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
@@ -92,11 +94,7 @@ def _entries(folder: str, tried: Callable[[str], object]) -> list[str]:
 
 def _is_script(path: str) -> bool:
     """Whether the file at ``path`` starts with ``#!`` (a launcher, not a binary)."""
-    try:
-        with open(path, "rb") as file:  # noqa: PTH123 - a path from a folder listing
-            return file.read(len(_SCRIPT)) == _SCRIPT
-    except OSError:
-        return False
+    return read_head(Path(path), len(_SCRIPT)) == _SCRIPT
 
 
 def _identity(path: str, *, follow: bool = True) -> list[int] | str:
