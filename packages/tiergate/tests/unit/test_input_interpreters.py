@@ -199,13 +199,14 @@ def test_a_version_manager_shim_runs_once_until_what_it_reads_changes(
     tmp_path: Path,
     change: Callable[[Path, dict[str, str]], None],
 ) -> None:
-    """pyenv's shim runs in the first process only; after ``change``, discovery asks again
-    (the shim runs again, unless a binary found before it on ``PATH`` answers)."""
+    """pyenv's shim runs in the first process only (the next check's run id is no change);
+    after ``change``, discovery asks again (the shim runs again, unless a binary found
+    before it on ``PATH`` answers)."""
     root, environ, runs = pyenv_shim
     cache = tmp_path / "cache"
-    first = ask_afresh(root, environ, cache)
+    first = ask_afresh(root, {**environ, "TIERGATE_RUN_ID": "first-run"}, cache)
     ran = runs_of(runs)
-    again = ask_afresh(root, environ, cache)
+    again = ask_afresh(root, {**environ, "TIERGATE_RUN_ID": "next-run"}, cache)
 
     assert len(first) == 64
     assert ran > 0
