@@ -178,6 +178,10 @@ def _add_a_binary_earlier_on_path(_root: Path, environ: dict[str, str]) -> None:
     early.symlink_to(_real(OTHER))
 
 
+def _point_uv_elsewhere(_root: Path, environ: dict[str, str]) -> None:
+    environ["UV_PYTHON_INSTALL_DIR"] = str(Path(environ["HOME"]) / "uv-pythons")
+
+
 def _upgrade_pyenv_itself(_root: Path, environ: dict[str, str]) -> None:
     (Path(environ["PYENV_ROOT"]) / "libexec").mkdir()
 
@@ -191,6 +195,7 @@ def _upgrade_pyenv_itself(_root: Path, environ: dict[str, str]) -> None:
         _select_by_variable,
         _select_in_the_root,
         _add_a_binary_earlier_on_path,
+        _point_uv_elsewhere,
         _upgrade_pyenv_itself,
     ],
 )
@@ -199,14 +204,17 @@ def test_a_version_manager_shim_runs_once_until_what_it_reads_changes(
     tmp_path: Path,
     change: Callable[[Path, dict[str, str]], None],
 ) -> None:
-    """pyenv's shim runs in the first process only (the next check's run id is no change);
+    """pyenv's shim runs in the first process only (the next check's run id, the shell's
+    ``_`` and ``SHLVL`` are no change);
     after ``change``, discovery asks again (the shim runs again, unless a binary found
     before it on ``PATH`` answers)."""
     root, environ, runs = pyenv_shim
     cache = tmp_path / "cache"
-    first = ask_afresh(root, {**environ, "TIERGATE_RUN_ID": "first-run"}, cache)
+    shell = {"TIERGATE_RUN_ID": "first-run", "_": "/usr/bin/time", "SHLVL": "1"}
+    first = ask_afresh(root, {**environ, **shell}, cache)
     ran = runs_of(runs)
-    again = ask_afresh(root, {**environ, "TIERGATE_RUN_ID": "next-run"}, cache)
+    shell = {"TIERGATE_RUN_ID": "next-run", "_": "/usr/bin/strace", "SHLVL": "2"}
+    again = ask_afresh(root, {**environ, **shell}, cache)
 
     assert len(first) == 64
     assert ran > 0

@@ -36,7 +36,6 @@ from tiergate.inputs.hashing import text_digest
 from tiergate.memo import Memo
 from tiergate.pythons import Found, at_root, discover
 from tiergate.reading import absent, read_bytes, source_salt
-from tiergate.runfolder import RUN_ID_ENV
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -99,14 +98,13 @@ def _discovered(
 ) -> Found | None:
     """:func:`discover`, once for the same question, machine state and files.
 
-    The question is the version, the environment (but the run's id, new at every
-    check) and every version file pyenv could read from the root; the answer is
-    kept (in this process, and in the memo under the question and
+    The question is the version, the variables that can change the answer
+    (:func:`launchers.discovery_environ`) and every version file pyenv could read
+    from the root; the answer is kept (in this process, and in the memo under the question and
     :func:`launchers.state`) while the executable and the binary it names are
     unchanged.
     """
-    asked_with = tuple(sorted((k, v) for k, v in environ.items() if k != RUN_ID_ENV))
-    question = (version, asked_with, _version_files(root, environ))
+    question = (version, launchers.discovery_environ(environ), _version_files(root, environ))
     if question in _FOUND:
         found, files = _FOUND[question]
         if found is None or files == _files(found):

@@ -14,7 +14,8 @@ of what the shim and python-discovery read, so it can be kept under it:
   installed versions (the folder and its names), and pyenv's own scripts,
   plugins and hooks folders;
 - uv's Python folders;
-- what the caller adds: the environment, every version file, the version asked.
+- what the caller adds: the variables that can change the answer
+  (:func:`discovery_environ`), every version file, the version asked.
 
 A launcher that is no version manager's shim (a script on ``PATH`` that starts
 another binary) could read anything: when discovery would try one,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +47,22 @@ _MANAGERS = {
 _PYENV_OWN = ("libexec", "plugins", "pyenv.d")
 """pyenv's scripts, plugins and hooks: an upgrade or a new hook may answer otherwise."""
 _SCRIPT = b"#!"
+
+
+_READ = re.compile(
+    r"PATH|PATHEXT|HOME|USERPROFILE|APPDATA|VIRTUAL_ENV|XDG_.*|PYENV.*|MISE_.*|ASDF_.*|UV_.*"
+    r"|PYTHON.*|LD_.*|DYLD_.*|CONDA_.*|_VIRTUALENV_.*"
+)
+"""The variables discovery, a version manager's shim or the interpreter it starts read."""
+
+
+def discovery_environ(environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The variables of ``environ`` that can change which Python is found, sorted.
+
+    The others (the shell's ``_``, ``SHLVL``, ``OLDPWD``, the run's id) differ
+    between two checks of the same machine and find the same Python.
+    """
+    return tuple(sorted((k, v) for k, v in environ.items() if _READ.fullmatch(k)))
 
 
 def state(version: str, environ: Mapping[str, str]) -> bytes | None:
