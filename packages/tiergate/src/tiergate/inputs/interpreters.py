@@ -21,7 +21,6 @@ changes, or when the binary the answer names is no longer the same file. While
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +86,7 @@ def _digest(
         return Missing(f"no Python {version} found as nox looks for it (PATH, pyenv, uv)")
     binary = found.system_executable
     try:
-        identity = _identity(binary)
+        identity = launchers.file_identity(binary)
     except OSError as error:
         return Missing(f"the interpreter {binary} cannot be read: {error}")
     return text_digest(f"{found.description}\x1f{binary}\x1f{identity}")
@@ -100,9 +99,9 @@ def _discovered(
 
     The question is the version, the variables that can change the answer
     (:func:`launchers.discovery_environ`) and every version file pyenv could read
-    from the root; the answer is kept (in this process, and in the memo under the question and
-    :func:`launchers.state`) while the executable and the binary it names are
-    unchanged.
+    from the root; the answer is kept (in this process, and in the memo under the
+    question and :func:`launchers.state`) while the executable and the binary it
+    names are unchanged.
     """
     question = (version, launchers.discovery_environ(environ), _version_files(root, environ))
     if question in _FOUND:
@@ -128,19 +127,7 @@ def _discovered(
 
 def _files(found: Found) -> tuple[str, ...]:
     """The executable and the binary as files (``absent`` for one that is gone)."""
-    states = []
-    for path in (found.executable, found.system_executable):
-        try:
-            states.append(_identity(path))
-        except OSError:
-            states.append("absent")
-    return tuple(states)
-
-
-def _identity(binary: str) -> str:
-    """The binary as a file: what changes when it is rebuilt or replaced."""
-    status = os.stat(binary)  # noqa: PTH116 - a path an interpreter gave
-    return repr((status.st_ino, status.st_size, status.st_mtime_ns))
+    return (launchers.identity(found.executable), launchers.identity(found.system_executable))
 
 
 def _version_files(root: Path, environ: Mapping[str, str]) -> tuple[str, ...]:

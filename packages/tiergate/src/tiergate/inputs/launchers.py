@@ -24,6 +24,7 @@ another binary) could read anything: when discovery would try one,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -36,7 +37,7 @@ from python_discovery import PythonSpec
 from tiergate.reading import read_head
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Iterator, Mapping
 
 _MANAGERS = {
     "PYENV_ROOT": ("versions",),
@@ -47,8 +48,6 @@ _MANAGERS = {
 _PYENV_OWN = ("libexec", "plugins", "pyenv.d")
 """pyenv's scripts, plugins and hooks: an upgrade or a new hook may answer otherwise."""
 _SCRIPT = b"#!"
-
-
 _READ = re.compile(
     r"PATH|PATHEXT|HOME|USERPROFILE|APPDATA|VIRTUAL_ENV|XDG_.*|PYENV.*|MISE_.*|ASDF_.*|UV_.*"
     r"|PYTHON.*|LD_.*|DYLD_.*|CONDA_.*|_VIRTUALENV_.*"
@@ -76,21 +75,25 @@ def state(version: str, environ: Mapping[str, str]) -> bytes | None:
     pattern = spec.generate_re(windows=False)
     tried = {spec.str_spec}
     shims = {str(Path(root, "shims")) for name in _MANAGERS if (root := environ.get(name))}
-    parts: list[object] = [_identity(sys.executable)]
+    parts: list[object] = [identity(sys.executable)]
     for folder in _path_folders(environ):
+        stamp = identity(folder)
         entries = []
-        for entry in _entries(folder, lambda name: name in tried or pattern.fullmatch(name)):
-            if folder not in shims and _is_script(entry):
-                return None
-            entries.append((entry, _identity(entry, follow=False), _identity(entry)))
-        parts.append((folder, _identity(folder), entries))
+        for name in _names(folder, stamp):
+            if name in tried or pattern.fullmatch(name):
+                entry = os.path.join(folder, name)  # noqa: PTH118 - compared as text, as listed
+                if folder not in shims and _is_script(entry):
+                    return None
+                entries.append((entry, identity(entry, follow=False), identity(entry)))
+        parts.append((folder, stamp, entries))
     for name, versions in _MANAGERS.items():
         if root := environ.get(name):
             installed = str(Path(root, *versions))
-            parts.append((name, installed, _identity(installed), _names(installed)))
+            stamp = identity(installed)
+            parts.append((name, installed, stamp, _names(installed, stamp)))
             if name == "PYENV_ROOT":
-                parts.extend(_identity(str(Path(root, own))) for own in _PYENV_OWN)
-    parts.extend((folder, _identity(folder)) for folder in _uv_folders(environ))
+                parts.extend(identity(str(Path(root, own))) for own in _PYENV_OWN)
+    parts.extend((folder, identity(folder)) for folder in _uv_folders(environ))
     return json.dumps(parts, separators=(",", ":")).encode("utf-8", "surrogateescape")
 
 
@@ -101,13 +104,18 @@ def _path_folders(environ: Mapping[str, str]) -> Iterator[str]:
             yield folder
 
 
-def _entries(folder: str, tried: Callable[[str], object]) -> list[str]:
-    """The paths of ``folder``'s entries whose name is ``tried``, sorted; none when unreadable."""
+@functools.lru_cache(maxsize=256)
+def _names(folder: str, stamp: str) -> tuple[str, ...]:
+    """The names in ``folder``, sorted; none when unreadable.
+
+    Listed once while the folder's ``stamp`` (:func:`identity`) holds: a name
+    added, removed or renamed changes it. Every version asked lists ``PATH``.
+    """
+    del stamp  # the cache's key only
     try:
-        with os.scandir(folder) as entries:
-            return sorted(e.path for e in entries if tried(e.name))
+        return tuple(sorted(os.listdir(folder)))  # noqa: PTH208 - names only
     except OSError:
-        return []
+        return ()
 
 
 def _is_script(path: str) -> bool:
@@ -115,20 +123,18 @@ def _is_script(path: str) -> bool:
     return read_head(Path(path), len(_SCRIPT)) == _SCRIPT
 
 
-def _identity(path: str, *, follow: bool = True) -> list[int] | str:
-    """The file at ``path`` as it stands (inode, size, modification time), or ``absent``."""
+def file_identity(path: str, *, follow: bool = True) -> str:
+    """The file at ``path`` as it stands: inode, size, modification time (:class:`OSError`)."""
+    status = os.stat(path, follow_symlinks=follow)  # noqa: PTH116 - a path from a listing
+    return repr((status.st_ino, status.st_size, status.st_mtime_ns))
+
+
+def identity(path: str, *, follow: bool = True) -> str:
+    """:func:`file_identity`, or ``absent`` when there is nothing to stat."""
     try:
-        status = os.stat(path, follow_symlinks=follow)  # noqa: PTH116 - a path from a listing
+        return file_identity(path, follow=follow)
     except (OSError, ValueError):
         return "absent"
-    return [status.st_ino, status.st_size, status.st_mtime_ns]
-
-
-def _names(folder: str) -> list[str]:
-    try:
-        return sorted(os.listdir(folder))  # noqa: PTH208 - names only
-    except OSError:
-        return []
 
 
 def _uv_folders(environ: Mapping[str, str]) -> list[str]:
