@@ -11,6 +11,8 @@ measured by coverage. One ``invoke check`` fills the result cache. Then:
    ``nox -R`` of that member's own sessions, its tests and types), and which
    sessions ran;
 2. ``nox -R --session tests-X.Y(package='h5') type-X.Y(package='h5')``: the plain way;
+   then another file of ``h5`` changes and ``invoke check --no-fork`` runs (each
+   session a new Python process rather than forked from a warm one);
 3. one file of ``c0``, the root of the chain, changes: ``invoke check`` must run
    the sessions of exactly ``c0`` and its dependents ``c1`` .. ``c9`` (and the
    repository-wide lint and security, whose inputs are every member's files),
@@ -138,6 +140,8 @@ def main() -> None:
         own = sorted(_member_sessions(["h5"]))
         nox = [sys.executable, "-m", "nox", "-R", "--session", *own]
         plain, plain_code, _ = timed(root, nox, "plain")
+        _change(root, "h5")
+        spawned, spawned_code, _ = timed(root, [*invoke, "--no-fork"], "no-fork")
 
         _change(root, "c0")
         chain, chain_code, chain_out = timed(root, invoke, "chain")
@@ -157,6 +161,8 @@ def main() -> None:
     ratio = leaf / plain
     verdict = "ok" if ratio <= P2_BOUND else "NOT MET"
     print(f"P2 check / nox -R of the member: {ratio:.2f}x (bound {P2_BOUND}: {verdict})")
+    print(f"the same check with --no-fork:        {spawned:6.1f} s (exit {spawned_code})")
+    print(f"  {spawned / plain:.2f}x nox -R of the member")
     print(f"one file of the chain's root c0 changed: check {chain:6.1f} s (exit {chain_code})")
     ran = _ran(chain_out)
     print(f"  ran {len(ran)} sessions; exactly c0..c9, lint and security: {ran == expected_chain}")

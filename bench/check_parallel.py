@@ -11,6 +11,7 @@ with the result cache off (``--no-cache``: every session runs):
 - ``nox -R --session <every session the check runs>``: one nox process, the sessions
   one after another, no gates (the plain way);
 - ``invoke check --jobs 1``: the same sessions one at a time, then the gates;
+- ``invoke check --jobs 1 --no-fork``: the same, each session a new Python process;
 - ``invoke check --jobs 2``: two at a time, then the gates.
 
 P3 is the orchestration overhead (``--jobs 1`` against plain nox; the gates are
@@ -111,6 +112,7 @@ def main() -> None:
         nox = [sys.executable, "-m", "nox", "-R", "--session", *sessions]
         plain, plain_code = _timed(root, nox, "plain")
         one, one_code = _timed(root, [*invoke, "--jobs", "1"], "jobs-1")
+        spawned, spawned_code = _timed(root, [*invoke, "--jobs", "1", "--no-fork"], "no-fork")
         two, two_code = _timed(root, [*invoke, "--jobs", "2"], "jobs-2")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -119,8 +121,10 @@ def main() -> None:
     print(f"warm-up check (environments built): exit {code}")
     print(f"nox -R, the same sessions one after another:  {plain:6.1f} s (exit {plain_code})")
     print(f"invoke check --jobs 1 (sessions, then gates):  {one:6.1f} s (exit {one_code})")
+    print(f"invoke check --jobs 1 --no-fork:               {spawned:6.1f} s (exit {spawned_code})")
     print(f"invoke check --jobs 2:                         {two:6.1f} s (exit {two_code})")
     print(f"P3 overhead, --jobs 1 / nox -R: {one / plain:.2f}x ({(one / plain - 1) * 100:+.0f} %)")
+    print(f"  with --no-fork: {spawned / plain:.2f}x ({(spawned / plain - 1) * 100:+.0f} %)")
     verdict = "ok" if two / one <= P4_BOUND else "OVER"
     print(f"P4 --jobs 2 / --jobs 1: {two / one:.2f}x (bound {P4_BOUND}: {verdict})")
 

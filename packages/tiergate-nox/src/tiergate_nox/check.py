@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ from tiergate.reuse import plan_sessions
 from tiergate.scope import scope_since
 from tiergate_nox import cached
 from tiergate_nox.board import LiveBoard, LogLines, Progress
-from tiergate_nox.jobs import check_jobs, expected_durations
+from tiergate_nox.jobs import PRELOAD, check_jobs, expected_durations
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
 from tiergate_nox.steps import print_summary, run_here, verdict
 
@@ -58,6 +59,8 @@ class CheckOptions:
     fail_fast: bool = False
     use_cache: bool = True
     changed_since: str | None = None
+    fork: bool = True
+    """Fork the sessions from a warm Python where supported (:mod:`tiergate_nox.forks`)."""
 
 
 def gates_arguments(root: Path, run_dir: Path) -> tuple[str, ...]:
@@ -180,11 +183,14 @@ def _run_sessions(
     ordered = longest_first(sessions)
     progress = Progress(ordered, options.slots)
     slots, fail_fast = options.slots, options.fail_fast
+    preload = PRELOAD if options.fork else None
+    run = functools.partial(
+        run_jobs, ordered, slots=slots, env=env, fail_fast=fail_fast, preload=preload
+    )
     if console.is_terminal and not is_ci():
         with LiveBoard(progress, console) as board:
-            return run_jobs(ordered, slots=slots, reporter=board, env=env, fail_fast=fail_fast)
-    lines = LogLines(progress, sys.stdout, relative_to=run_dir)
-    return run_jobs(ordered, slots=slots, reporter=lines, env=env, fail_fast=fail_fast)
+            return run(reporter=board)
+    return run(reporter=LogLines(progress, sys.stdout, relative_to=run_dir))
 
 
 def _store(  # noqa: PLR0913 - what ran, the cache, and what keys are made of

@@ -32,6 +32,14 @@ if TYPE_CHECKING:
 LOOKBACK = 5
 """Run folders searched for a session's last duration (the newest by modification time)."""
 NOX = (sys.executable, "-m", "nox", "--nocolor")
+PRELOAD = (
+    "nox._cli",
+    "tiergate_nox.sessions",
+    "tiergate_nox.testing",
+    "tiergate_nox.typecheck",
+    "tiergate_nox.tooling",
+)
+"""What the fork server imports once for every session (nox, the noxfile's, each kind's)."""
 
 
 def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, float]:

@@ -6,7 +6,11 @@ last one to finish is a short one), writes each one's output to its own log
 file and tells a :class:`Reporter` what happens, at least once a second.
 
 Each job runs in a process group of its own, so that stopping it reaches the
-tools it started (nox, uv, pytest, and their children). On Ctrl-C (or SIGTERM)
+tools it started (nox, uv, pytest, and their children). Given modules to
+preload, a job that is ``python -m``/``-c`` of this Python is forked from a
+warm server that imported them once (:mod:`tiergate_nox.forks`) rather than
+started anew; the rest, and every job where forking is not supported, start
+as processes of their own. On Ctrl-C (or SIGTERM)
 every running job gets SIGINT, as a terminal would send it, and
 :data:`GRACE` seconds to end on its own: a nox session then writes its
 manifest as ``crashed``, and a session killed before that leaves no manifest,
@@ -23,7 +27,9 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from tiergate_nox import forks
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -122,11 +128,28 @@ def time_left(
     return max(free, default=0.0), known
 
 
+class Process(Protocol):
+    """What the scheduler needs of a started job: a :class:`subprocess.Popen`, or a forked one."""
+
+    @property
+    def pid(self) -> int:
+        """The process id, which is also its process group's."""
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit code once known (negative: the signal that ended it)."""
+
+    def poll(self) -> int | None:
+        """The exit code if it has ended, else ``None``."""
+
+    def wait(self) -> int:
+        """Wait for it to end; the exit code."""
+
+
 @dataclass
 class _Running:
     job: Job
-    process: subprocess.Popen[bytes]
-    sink: IO[bytes]
+    process: Process
     start: float
 
 
@@ -138,19 +161,23 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
     env: Mapping[str, str] | None = None,
     fail_fast: bool = False,
     grace: float = GRACE,
+    preload: Sequence[str] | None = None,
 ) -> list[JobResult]:
     """Run ``jobs`` in their order, ``slots`` at a time; results in the order of ``jobs``.
 
     With ``fail_fast``, no job starts after one has failed (those running end).
     On Ctrl-C or SIGTERM the running jobs are stopped (``interrupted``) and the
     queued ones are ``not run``; the caller learns it from the statuses.
+    ``preload``: fork the jobs that can be from a server that imported these
+    modules (``None``: start every job anew).
     """
     queued = list(jobs)
     running: dict[str, _Running] = {}
     results: dict[str, JobResult] = {}
+    server = forks.ForkServer(env, preload) if preload is not None and forks.supported() else None
     # The handler stays while the jobs are stopped: a second SIGTERM (``uv run`` passes on the
     # one it got, a CI runner sends its own) then kills them at once instead of the check alone.
-    with _sigterm_as_interrupt():
+    with _sigterm_as_interrupt(), _closing(server):
         try:
             while queued or running:
                 now = time.monotonic()
@@ -158,7 +185,7 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
                 while queued and len(running) < max(slots, 1) and not (fail_fast and failed):
                     job = queued.pop(0)
                     reporter.started(job, now)
-                    started = _start(job, env, now)
+                    started = _start(job, env, now, server)
                     if isinstance(started, JobResult):
                         results[job.name] = started
                         reporter.finished(started, now)
@@ -173,40 +200,46 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
                         results[name] = _ended(entry, code, time.monotonic())
                         reporter.finished(results[name], time.monotonic())
                 reporter.tick({n: e.start for n, e in running.items()}, queued, time.monotonic())
-                time.sleep(POLL)
+                if server is not None and any(
+                    isinstance(e.process, forks.Forked) for e in running.values()
+                ):
+                    server.wait_any(POLL)  # a forked job's end wakes the loop at once
+                else:
+                    time.sleep(POLL)
         except (KeyboardInterrupt, Interrupted):
             _stop(running.values(), grace)
             now = time.monotonic()
             for name, entry in running.items():
                 code = entry.process.returncode
                 results[name] = JobResult(entry.job, "interrupted", now - entry.start, code)
-                entry.sink.close()
                 reporter.finished(results[name], now)
     return [results.get(job.name) or JobResult(job, "not run", 0.0, None) for job in jobs]
 
 
-def _start(job: Job, env: Mapping[str, str] | None, now: float) -> _Running | JobResult:
+def _start(
+    job: Job, env: Mapping[str, str] | None, now: float, server: forks.ForkServer | None
+) -> _Running | JobResult:
     """The job, started; a job whose program cannot start has failed (its log says why)."""
     job.log.parent.mkdir(parents=True, exist_ok=True)
-    sink = job.log.open("wb")
-    try:
-        process = subprocess.Popen(
-            job.command,
-            stdin=subprocess.DEVNULL,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=dict(env) if env is not None else None,
-            start_new_session=True,
-        )
-    except OSError as error:
-        sink.write(f"cannot start {job.command[0]}: {error}\n".encode())
-        sink.close()
-        return JobResult(job, "failed", 0.0, None)
-    return _Running(job, process, sink, now)
+    if server is not None and (forked := server.spawn(job.command, job.log)) is not None:
+        return _Running(job, forked, now)
+    with job.log.open("wb") as sink:
+        try:
+            process = subprocess.Popen(
+                job.command,
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env=dict(env) if env is not None else None,
+                start_new_session=True,
+            )
+        except OSError as error:
+            sink.write(f"cannot start {job.command[0]}: {error}\n".encode())
+            return JobResult(job, "failed", 0.0, None)
+    return _Running(job, process, now)
 
 
 def _ended(entry: _Running, code: int, now: float) -> JobResult:
-    entry.sink.close()
     return JobResult(entry.job, "passed" if code == 0 else "failed", now - entry.start, code)
 
 
@@ -235,7 +268,7 @@ def _stop(entries: Iterable[_Running], grace: float) -> None:
         _reap(entry.process)
 
 
-def _reap(process: subprocess.Popen[bytes]) -> None:
+def _reap(process: Process) -> None:
     """Wait for ``process``, killed, to end: another Ctrl-C or SIGTERM meanwhile changes nothing."""
     while True:
         try:
@@ -245,9 +278,19 @@ def _reap(process: subprocess.Popen[bytes]) -> None:
         return
 
 
-def _signal(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+def _signal(process: Process, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
+
+
+@contextlib.contextmanager
+def _closing(server: forks.ForkServer | None) -> Iterator[None]:
+    """Within the block, ``server`` may fork; after it, the server ends."""
+    try:
+        yield
+    finally:
+        if server is not None:
+            server.close()
 
 
 @contextlib.contextmanager

@@ -73,14 +73,16 @@ def _run(ctx: Context, *command: str) -> None:
         "no_cache": "run every session: reuse no stored result and store none",
         "changed_since": "run only the members changed since the merge base with REF and those "
         "they reach; the others must be cached, else the verdict says they did not run",
+        "no_fork": "start each session as a new Python process, not forked from a warm one",
     }
 )
-def check(
+def check(  # noqa: PLR0913, PLR0917 - invoke passes each option of the task by name
     ctx: Context,
     fail_fast: bool = False,
     jobs: int = 0,
     no_cache: bool = False,
     changed_since: str | None = None,
+    no_fork: bool = False,
 ) -> None:
     """Every session (lint, sql, security, type, tests) at once, cached ones reused, then gates."""
     del ctx
@@ -89,7 +91,7 @@ def check(
     if jobs < 0:
         sys.stderr.write(f"tiergate: error: --jobs must be 0 (the processors) or more: {jobs}\n")
         raise SystemExit(int(ExitCode.BAD_INPUT))
-    options = CheckOptions(jobs or cores(), fail_fast, not no_cache, changed_since)
+    options = CheckOptions(jobs or cores(), fail_fast, not no_cache, changed_since, not no_fork)
     try:
         config = load_config(root)
         memo.use(config.memo_folder(root))

@@ -43,6 +43,13 @@ def _touch(path: Path) -> str:
     return f"import pathlib; pathlib.Path({str(path)!r}).touch()\n"
 
 
+@pytest.fixture(params=[None, ()], ids=["spawned", "forked"])
+def preload(request: pytest.FixtureRequest) -> tuple[str, ...] | None:
+    """How the jobs start: each a new process, or forked from one server (no preload)."""
+    value: tuple[str, ...] | None = request.param
+    return value
+
+
 class Recorder:
     """A reporter that keeps what it was told."""
 
@@ -64,14 +71,14 @@ class Recorder:
 
 
 @pytest.mark.req("FR-185")
-def test_two_slots_run_two_jobs_at_once(tmp_path: Path) -> None:
+def test_two_slots_run_two_jobs_at_once(tmp_path: Path, preload: tuple[str, ...] | None) -> None:
     # Each job waits for the other's mark: they can only both pass if they run together.
     a, b = tmp_path / "a", tmp_path / "b"
     jobs = [
         Job("a", _py(_touch(a) + _wait_for(b)), tmp_path / "logs" / "a.log"),
         Job("b", _py(_touch(b) + _wait_for(a)), tmp_path / "logs" / "b.log"),
     ]
-    results = run_jobs(jobs, slots=2, reporter=Recorder())
+    results = run_jobs(jobs, slots=2, reporter=Recorder(), preload=preload)
     assert [(r.job.name, r.status, r.exit_code) for r in results] == [
         ("a", "passed", 0),
         ("b", "passed", 0),
@@ -79,7 +86,9 @@ def test_two_slots_run_two_jobs_at_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.req("FR-185")
-def test_one_slot_runs_one_job_at_a_time_in_order(tmp_path: Path) -> None:
+def test_one_slot_runs_one_job_at_a_time_in_order(
+    tmp_path: Path, preload: tuple[str, ...] | None
+) -> None:
     order = tmp_path / "order.txt"
     code = """
         import pathlib, sys, time
@@ -93,7 +102,7 @@ def test_one_slot_runs_one_job_at_a_time_in_order(tmp_path: Path) -> None:
         for name in ("one", "two", "three")
     ]
     reporter = Recorder()
-    results = run_jobs(jobs, slots=1, reporter=reporter)
+    results = run_jobs(jobs, slots=1, reporter=reporter, preload=preload)
     assert [r.status for r in results] == ["passed"] * 3
     assert order.read_text().split("\n")[:-1] == [
         f"{edge} {name}" for name in ("one", "two", "three") for edge in ("start", "end")
@@ -108,12 +117,14 @@ def test_one_slot_runs_one_job_at_a_time_in_order(tmp_path: Path) -> None:
 
 
 @pytest.mark.req("FR-188")
-def test_fail_fast_starts_nothing_after_a_failure(tmp_path: Path) -> None:
+def test_fail_fast_starts_nothing_after_a_failure(
+    tmp_path: Path, preload: tuple[str, ...] | None
+) -> None:
     jobs = [
         Job("broken", _py("import sys; print('bad'); sys.exit(3)"), tmp_path / "broken.log"),
         Job("later", _py(_touch(tmp_path / "later")), tmp_path / "later.log"),
     ]
-    results = run_jobs(jobs, slots=1, reporter=Recorder(), fail_fast=True)
+    results = run_jobs(jobs, slots=1, reporter=Recorder(), fail_fast=True, preload=preload)
     assert [(r.status, r.exit_code) for r in results] == [("failed", 3), ("not run", None)]
     assert results[1].log is None
     assert not (tmp_path / "later").exists()
@@ -121,19 +132,23 @@ def test_fail_fast_starts_nothing_after_a_failure(tmp_path: Path) -> None:
 
 
 @pytest.mark.req("FR-185")
-def test_every_job_runs_after_a_failure_without_fail_fast(tmp_path: Path) -> None:
+def test_every_job_runs_after_a_failure_without_fail_fast(
+    tmp_path: Path, preload: tuple[str, ...] | None
+) -> None:
     jobs = [
         Job("broken", _py("import sys; sys.exit(1)"), tmp_path / "broken.log"),
         Job("later", _py("print('ran')"), tmp_path / "later.log"),
     ]
-    results = run_jobs(jobs, slots=1, reporter=Recorder())
+    results = run_jobs(jobs, slots=1, reporter=Recorder(), preload=preload)
     assert [r.status for r in results] == ["failed", "passed"]
     assert (tmp_path / "later.log").read_text() == "ran\n"
 
 
-def test_a_program_that_cannot_start_is_a_failed_job_whose_log_says_why(tmp_path: Path) -> None:
+def test_a_program_that_cannot_start_is_a_failed_job_whose_log_says_why(
+    tmp_path: Path, preload: tuple[str, ...] | None
+) -> None:
     job = Job("ghost", (str(tmp_path / "no-such-program"),), tmp_path / "ghost.log")
-    (result,) = run_jobs([job], slots=1, reporter=Recorder())
+    (result,) = run_jobs([job], slots=1, reporter=Recorder(), preload=preload)
     assert (result.status, result.exit_code) == ("failed", None)
     assert "cannot start" in (tmp_path / "ghost.log").read_text()
 
@@ -182,6 +197,7 @@ from tiergate_nox.schedule import Job, run_jobs
 # tests run with SIGINT ignored (a background job of a shell without job control).
 signal.signal(signal.SIGINT, signal.default_int_handler)
 folder = Path(sys.argv[1])
+preload = () if sys.argv[2] == "forked" else None
 
 class Quiet:
     def started(self, job, now): pass
@@ -216,7 +232,7 @@ stubborn = (
     "time.sleep(60)\\n"
 )
 jobs = [job("polite", polite), job("stubborn", stubborn), job("queued", "print('ran')")]
-results = run_jobs(jobs, slots=2, reporter=Quiet(), grace=1.0)
+results = run_jobs(jobs, slots=2, reporter=Quiet(), grace=1.0, preload=preload)
 print(json.dumps([[r.job.name, r.status] for r in results]))
 """
 
@@ -238,11 +254,11 @@ def _alive(pid: int) -> bool:
     ids=["ctrl-c", "sigterm", "ctrl-c-twice", "sigterm-twice"],
 )
 def test_stopping_the_check_stops_every_job_and_starts_no_other(
-    tmp_path: Path, stop: signal.Signals, times: int
+    tmp_path: Path, stop: signal.Signals, times: int, preload: tuple[str, ...] | None
 ) -> None:
     """Twice: ``uv run`` passes its SIGTERM on while the runner sends its own to the check."""
     driver = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(tmp_path)],
+        [sys.executable, "-c", DRIVER, str(tmp_path), "spawned" if preload is None else "forked"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
