@@ -9,7 +9,12 @@ checked once to build every environment. Then, each from a fresh run folder and
 with the result cache off (``--no-cache``: every session runs):
 
 - ``nox -R --session <every session the check runs>``: one nox process, the sessions
-  one after another, no gates (the plain way);
+  one after another, no gates (the plain way); ``--no-install`` skips the export of
+  the lock that the security session audits, so that session ends early without
+  its audit;
+- ``nox -r --session <the same>``: the same, every install step run, so the
+  security session audits as the check's does (an unchanged environment is not
+  synced again in either: FR-218);
 - ``invoke check --jobs 1``: the same sessions one at a time, then the gates;
 - ``invoke check --jobs 1 --no-fork``: the same, each session a new Python process;
 - ``invoke check --jobs 2``: two at a time, then the gates.
@@ -111,6 +116,8 @@ def main() -> None:
         sessions = list(workspace_sessions(load_workspace(root), load_config(root)))
         nox = [sys.executable, "-m", "nox", "-R", "--session", *sessions]
         plain, plain_code = _timed(root, nox, "plain")
+        installing = [arg if arg != "-R" else "-r" for arg in nox]
+        complete, complete_code = _timed(root, installing, "plain-r")
         one, one_code = _timed(root, [*invoke, "--jobs", "1"], "jobs-1")
         spawned, spawned_code = _timed(root, [*invoke, "--jobs", "1", "--no-fork"], "no-fork")
         two, two_code = _timed(root, [*invoke, "--jobs", "2"], "jobs-2")
@@ -120,11 +127,15 @@ def main() -> None:
     print(f"{options.members} members in a chain, {len(sessions)} sessions, {cores} cores")
     print(f"warm-up check (environments built): exit {code}")
     print(f"nox -R, the same sessions one after another:  {plain:6.1f} s (exit {plain_code})")
+    print(f"nox -r, the same, the security audit too:      {complete:6.1f} s", end="")
+    print(f" (exit {complete_code})")
     print(f"invoke check --jobs 1 (sessions, then gates):  {one:6.1f} s (exit {one_code})")
     print(f"invoke check --jobs 1 --no-fork:               {spawned:6.1f} s (exit {spawned_code})")
     print(f"invoke check --jobs 2:                         {two:6.1f} s (exit {two_code})")
     print(f"P3 overhead, --jobs 1 / nox -R: {one / plain:.2f}x ({(one / plain - 1) * 100:+.0f} %)")
     print(f"  with --no-fork: {spawned / plain:.2f}x ({(spawned / plain - 1) * 100:+.0f} %)")
+    overhead = one / complete
+    print(f"P3 overhead, --jobs 1 / nox -r: {overhead:.2f}x ({(overhead - 1) * 100:+.0f} %)")
     verdict = "ok" if two / one <= P4_BOUND else "OVER"
     print(f"P4 --jobs 2 / --jobs 1: {two / one:.2f}x (bound {P4_BOUND}: {verdict})")
 
