@@ -396,7 +396,8 @@ def _run(argv: list[str]) -> int:
             sys.argv = ["-c", *rest]
             main = types.ModuleType("__main__")
             sys.modules["__main__"] = main
-            exec(compile(target, "<string>", "exec"), main.__dict__)  # noqa: S102 - python -c
+            code = compile(target, "<string>", "exec")
+            exec(code, main.__dict__)  # noqa: S102 - what python -c does  # nosec B102
     except SystemExit as exit_:
         return _exit_code(exit_.code)
     except KeyboardInterrupt as error:

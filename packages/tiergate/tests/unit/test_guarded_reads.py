@@ -26,6 +26,14 @@ ALLOWED: dict[str, str] = {
         "a value of another shape names no requirement"
     ),
     "tiergate.history.store:bootstrap_sql": "an SQL file shipped inside the tiergate package",
+    "tiergate_nox.forks:_answer": (
+        "parses a request the check wrote to its own fork server over a pipe, no file; "
+        "one of another shape is refused"
+    ),
+    "tiergate_nox.forks:_answer_of": (
+        "parses its own fork server's answer over a pipe, no file; one of another shape "
+        "is a lost server"
+    ),
     "tiergate.history.store:migrations": "the SQL migration files shipped inside the package",
     "tiergate.scaffold.templates:_file": "a package resource, read with importlib.resources",
 }
