@@ -5,8 +5,9 @@ job. Sessions are independent of one another, so they can run at once; the
 gates read them all afterwards.
 
 A job's estimate is how long the same session took in the newest earlier run
-that holds it (its manifest's start and finish; for a session that run reused
-from the cache, those of the run it came from), looked up in the
+that holds it passed or failed (its manifest's start and finish; for a session
+that run reused from the cache, those of the run it came from; a ``crashed``
+one, which Ctrl-C leaves too, tells nothing of how long it takes), looked up in the
 :data:`LOOKBACK` newest run folders; for a session none of them holds (every
 session of a fresh clone or a CI machine), how long it took in the run the
 committed baseline file was saved from. A run folder or baseline file that
@@ -51,7 +52,8 @@ def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, 
         except TiergateError:
             continue
         for name, (_, manifest) in sessions.items():
-            found.setdefault(name, manifest.seconds)
+            if manifest.outcome != "crashed":  # stopped or broken: not how long it takes
+                found.setdefault(name, manifest.seconds)
     return found
 
 

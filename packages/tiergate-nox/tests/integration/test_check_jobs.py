@@ -14,7 +14,7 @@ from monorepo_factory import REPO
 from tiergate.config import load_config
 from tiergate.history.baseline import baseline_of, write_baseline
 from tiergate.plan import member_tiers, workspace_sessions
-from tiergate.runfolder import Reused, SessionManifest, session_dir, write_manifest
+from tiergate.runfolder import Outcome, Reused, SessionManifest, session_dir, write_manifest
 from tiergate.workspace import load_workspace
 from tiergate_nox.jobs import LOOKBACK, check_jobs, expected_durations, last_durations
 from tiergate_nox.schedule import longest_first
@@ -96,8 +96,14 @@ def test_the_check_runs_every_session_nox_would_run(tmp_path: Path, layout: str)
         assert {"tests-3.12(package='wide')", "type-3.11(package='wide')"} <= set(names)
 
 
-def _manifest(
-    run_dir: Path, session: str, seconds: float, end: datetime, reused: Reused | None = None
+def _manifest(  # noqa: PLR0913 - one parameter per part of the manifest a test sets
+    run_dir: Path,
+    session: str,
+    seconds: float,
+    end: datetime,
+    *,
+    reused: Reused | None = None,
+    outcome: Outcome = "passed",
 ) -> None:
     write_manifest(
         session_dir(run_dir, session),
@@ -112,8 +118,8 @@ def _manifest(
             artifacts={},
             started_at=end - timedelta(seconds=seconds),
             finished_at=end,
-            outcome="passed",
-            exit_code=0,
+            outcome=outcome,
+            exit_code=0 if outcome == "passed" else 1,
             reused=reused,
         ),
     )
@@ -127,6 +133,10 @@ def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ra
     _manifest(runs / "old", "lint", 50.0, now)
     _manifest(runs / "old", "sql", 7.0, now)
     _manifest(runs / "new", "lint", 3.0, now)
+    _manifest(runs / "new", "security", 12.0, now, outcome="failed")  # it ran to its end
+    # Stopped by Ctrl-C after 2 s: how long the whole session takes is not known from it.
+    _manifest(runs / "stopped", "lint", 2.0, now, outcome="crashed")
+    _manifest(runs / "stopped", "type", 1.0, now, outcome="crashed")
     broken = session_dir(runs / "broken", "lint")
     broken.mkdir(parents=True)
     (broken / "manifest.json").write_text("{not json", encoding="utf-8")
@@ -136,11 +146,20 @@ def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ra
         digest="0" * 64, run_id="old", started_at=now - timedelta(seconds=7.5), finished_at=now
     )
     _manifest(runs / "warm", "sql", 0.0, now, reused=took)
-    for minutes, name in ((-60, "old"), (1, "new"), (2, "broken"), (2.5, "warm"), (3, "current")):
+    ages = (
+        (-60, "old"),
+        (1, "new"),
+        (1.5, "stopped"),
+        (2, "broken"),
+        (2.5, "warm"),
+        (3, "current"),
+    )
+    for minutes, name in ages:
         stamp = (now + timedelta(minutes=minutes)).timestamp()
         os.utime(runs / name, (stamp, stamp))
     found = last_durations(runs, exclude=runs / "current")
-    assert found == {"lint": 3.0, "sql": 7.5}  # the broken run passed over, the current left out
+    # The broken run passed over, the current left out, the stopped sessions not taken.
+    assert found == {"lint": 3.0, "sql": 7.5, "security": 12.0}
     expected = expected_durations(runs, tmp_path / "no-baseline.json", exclude=runs / "current")
     jobs = check_jobs(["lint", "sql", "type"], tmp_path / "logs", expected)
     assert [(job.name, job.estimate, job.estimate_from) for job in jobs] == [
