@@ -320,6 +320,9 @@ def _answer(line: bytes, own: tuple[int, int]) -> None:
     except (ValueError, KeyError, TypeError) as error:
         _say({"refused": f"bad request: {error}"})
         return
+    if len(argv) < 2 or argv[0] not in {"-m", "-c"}:
+        _say({"refused": f"not python -m or -c: {argv!r}"})
+        return
     if threading.active_count() != 1:
         _say({"refused": "the server has started a thread"})
         return

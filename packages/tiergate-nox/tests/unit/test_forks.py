@@ -231,12 +231,25 @@ def test_an_answer_the_server_cannot_give_is_refused(line: bytes) -> None:
         forks._answer_of(line)
 
 
-def test_a_bad_request_is_refused_and_the_server_goes_on(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b'{"argv": 3}',
+        b"[]",
+        b"not json",
+        b'{"argv": ["-c"], "log": "x.log"}',
+        b'{"argv": ["-X", "dev"], "log": "x.log"}',
+        b'{"argv": ["-c", "pass"]}',
+    ],
+)
+def test_a_bad_request_is_refused_and_the_server_goes_on(
+    tmp_path: Path, request_line: bytes
+) -> None:
     server = ForkServer(None, [])
     try:
         process = server._server()
         assert process.stdin is not None
-        process.stdin.write(b'{"argv": 3}\n')
+        process.stdin.write(request_line + b"\n")
         process.stdin.flush()
         answer = server._next(block=True)
         assert answer is not None
