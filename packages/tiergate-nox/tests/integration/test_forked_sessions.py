@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from processes import Quiet
 from tiergate.runfolder import read_manifest, session_dir
 from tiergate_nox import forks
 from tiergate_nox.jobs import NOX, PRELOAD
 from tiergate_nox.schedule import Job, JobResult, run_jobs
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Sequence
     from pathlib import Path
 
     from monorepo_factory import Monorepo
@@ -38,19 +39,6 @@ def parent(session: nox.Session) -> None:
     cmdline = Path(f"/proc/{{parent}}/cmdline").read_text()
     Path({out!r}).write_text(json.dumps([parent, cmdline]))
 """
-
-
-class Quiet:
-    """A reporter that says nothing."""
-
-    def started(self, job: Job, now: float) -> None:
-        del job, now
-
-    def finished(self, result: JobResult, now: float) -> None:
-        del result, now
-
-    def tick(self, running: Mapping[str, float], queued: Sequence[Job], now: float) -> None:
-        del running, queued, now
 
 
 def _sessions(mono: Monorepo, run_id: str, preload: Sequence[str] | None) -> list[JobResult]:

@@ -15,28 +15,16 @@ from typing import TYPE_CHECKING
 import pytest
 from rich.console import Console
 
+from processes import Quiet, ended
 from tiergate_nox import forks
 from tiergate_nox.check import CheckOptions, _run_sessions
 from tiergate_nox.forks import Forked, ForkServer
-from tiergate_nox.schedule import Job, JobResult, run_jobs
+from tiergate_nox.schedule import Job, run_jobs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Iterator, Sequence
 
 pytestmark = pytest.mark.skipif(not forks.supported(), reason="the fork server runs on Linux")
-
-
-class Quiet:
-    """A reporter that says nothing."""
-
-    def started(self, job: Job, now: float) -> None:
-        del job, now
-
-    def finished(self, result: JobResult, now: float) -> None:
-        del result, now
-
-    def tick(self, running: Mapping[str, float], queued: Sequence[Job], now: float) -> None:
-        del running, queued, now
 
 
 @pytest.fixture
@@ -180,15 +168,6 @@ def test_where_forking_is_not_supported_every_job_starts_anew(
     assert int((tmp_path / "python.log").read_text()) == os.getpid()
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text(encoding="ascii").split()[2] != "Z"
-
-
 @pytest.mark.req("FR-224")
 def test_a_server_lost_while_jobs_run_fails_them_and_kills_them(
     server: ForkServer, tmp_path: Path
@@ -204,10 +183,7 @@ def test_a_server_lost_while_jobs_run_fails_them_and_kills_them(
     assert process is not None
     process.kill()  # the server dies; the job it forked runs on, unknown to anyone
     assert child.wait() == -signal.SIGKILL  # failed, never passed
-    deadline = time.monotonic() + 5
-    while _alive(child.pid) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not _alive(child.pid)
+    assert ended(child.pid)
     assert server.spawn(_code("pass"), tmp_path / "later.log") is None  # started anew instead
 
 

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from processes import ended
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs, time_left
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
 WAIT = 30.0
 """Seconds a helper process waits for another's mark before it gives up (a failure)."""
@@ -237,16 +237,6 @@ print(json.dumps([[r.job.name, r.status] for r in results]))
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie (ended, not yet reaped by its parent) is not running.
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text(encoding="ascii").split()[2] != "Z"
-
-
 @pytest.mark.req("FR-187")
 @pytest.mark.parametrize(
     ("stop", "times"),
@@ -282,8 +272,4 @@ def test_stopping_the_check_stops_every_job_and_starts_no_other(
     assert (tmp_path / "polite.stopped").exists()  # it was asked, and ended on its own
     assert not (tmp_path / "queued.log").exists()
     for pid_file in ("child.pid", "stubborn.pid"):  # the whole group is gone, grandchildren too
-        pid = int((tmp_path / pid_file).read_text())
-        deadline = time.monotonic() + 5
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _alive(pid), pid_file
+        assert ended(int((tmp_path / pid_file).read_text())), pid_file
