@@ -15,8 +15,9 @@ measured by coverage. One ``invoke check`` fills the result cache. Then:
    session a new Python process rather than forked from a warm one);
 3. one file of ``c0``, the root of the chain, changes: ``invoke check`` must run
    the sessions of exactly ``c0`` and its dependents ``c1`` .. ``c9`` (and the
-   repository-wide lint and security, whose inputs are every member's files),
-   and reuse every other.
+   repository-wide lint and security (bandit), whose inputs are every member's
+   source), and reuse every other, the dependency audit included (its inputs are
+   the lock and the advisory data).
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ with the result cache off (``--no-cache``: every session runs):
 
 - ``nox -R --session <every session the check runs>``: one nox process, the sessions
   one after another, no gates (the plain way); ``--no-install`` skips the export of
-  the lock that the security session audits, so that session ends early without
+  the lock that the audit session audits, so that session ends early without
   its audit;
 - ``nox -r --session <the same>``: the same, every install step run, so the
-  security session audits as the check's does (an unchanged environment is not
+  audit session audits as the check's does (an unchanged environment is not
   synced again in either: FR-218);
 - ``invoke check --jobs 1``: the same sessions one at a time, then the gates;
 - ``invoke check --jobs 1 --no-fork``: the same, each session a new Python process;
@@ -127,7 +127,7 @@ def main() -> None:
     print(f"{options.members} members in a chain, {len(sessions)} sessions, {cores} cores")
     print(f"warm-up check (environments built): exit {code}")
     print(f"nox -R, the same sessions one after another:  {plain:6.1f} s (exit {plain_code})")
-    print(f"nox -r, the same, the security audit too:      {complete:6.1f} s", end="")
+    print(f"nox -r, the same, the dependency audit too:    {complete:6.1f} s", end="")
     print(f" (exit {complete_code})")
     print(f"invoke check --jobs 1 (sessions, then gates):  {one:6.1f} s (exit {one_code})")
     print(f"invoke check --jobs 1 --no-fork:               {spawned:6.1f} s (exit {spawned_code})")

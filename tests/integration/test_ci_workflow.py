@@ -116,6 +116,7 @@ def test_workflow_runs_one_job_per_member_and_python_of_sessions_nox_has(tmp_pat
         "lint",
         "sql",
         "security",
+        "audit",
     ]
     runs = [step.get("run", "") for job in jobs.values() for step in job["steps"]]
     assert any(re.search(r"\btiergate gates\b", r) for r in runs)

@@ -5,7 +5,7 @@
 - ``tests-<python>(package=...)``: the member's tests under coverage, JUnit XML
   and coverage data into the run folder (:mod:`tiergate_nox.testing`);
 - ``type-<python>(package=...)``: mypy (:mod:`tiergate_nox.typecheck`);
-- ``lint``, ``sql``, ``security``: the other tools (:mod:`tiergate_nox.tooling`).
+- ``lint``, ``sql``, ``security``, ``audit``: the other tools (:mod:`tiergate_nox.tooling`).
 
 Each session writes its results and a manifest into ``<run-dir>/<run-id>/``.
 """
@@ -79,14 +79,20 @@ def register_sessions(root: Path | str) -> Workspace:
         tooling.sql(ctx, session)
 
     def security(session: nox.Session) -> None:
-        """Run bandit on every member and audit the locked dependencies."""
+        """Run bandit on every member's source."""
         from tiergate_nox import tooling  # noqa: PLC0415 - each session imports its own kind
 
         tooling.security(ctx, session)
 
+    def audit(session: nox.Session) -> None:
+        """Audit the locked dependencies for known vulnerabilities."""
+        from tiergate_nox import tooling  # noqa: PLC0415 - each session imports its own kind
+
+        tooling.audit(ctx, session)
+
     _register(tests, "tests", pythons, tested)
     _register(type_, "type", pythons, typed)
-    for func, name in ((lint, "lint"), (sql, "sql"), (security, "security")):
+    for func, name in ((lint, "lint"), (sql, "sql"), (security, "security"), (audit, "audit")):
         nox.session(name=name, python=pythons[0])(func)
     return workspace
 

@@ -84,7 +84,7 @@ def check(  # noqa: PLR0913, PLR0917 - invoke passes each option of the task by 
     changed_since: str | None = None,
     no_fork: bool = False,
 ) -> None:
-    """Every session (lint, sql, security, type, tests) at once, cached ones reused, then gates."""
+    """Every session (lint, sql, security, audit, type, tests) at once, then the gates."""
     del ctx
     collect_rarely()
     root = _root()
@@ -143,8 +143,8 @@ def sql(ctx: Context) -> None:
 
 @task
 def security(ctx: Context) -> None:
-    """Run bandit and the dependency audit (nox session ``security``)."""
-    _run(ctx, *_nox("security"))
+    """Run bandit and the dependency audit (nox sessions ``security`` and ``audit``)."""
+    _run(ctx, *_nox("security", "audit"))
 
 
 @task(help={"python": "only this Python (e.g. 3.12)", "package": "only this workspace member"})

@@ -66,12 +66,12 @@ def test_a_second_check_reuses_what_holds_and_reruns_what_changed(monorepo: Mono
     plan = _planned(second)
     # Every session is reused (the online audit too, within online-reuse-hours).
     assert set(plan.values()) == {"cached"}, plan
-    assert len(plan) == 7
+    assert len(plan) == 8
     summary = second[second.rindex("tiergate check") :]
     assert re.search(r"│ lint +│ cached +│ .*from run first", summary), summary
-    assert "PASSED: all 8 steps (7 cached)" in summary
+    assert "PASSED: all 9 steps (8 cached)" in summary
     gates = second[second.index("=== gates:") : second.rindex("tiergate check")]
-    assert "7 of 7 sessions cached" in gates
+    assert "8 of 8 sessions cached" in gates
 
     mono.write("data/table.txt", "2\n")
     code, changed = _check(mono, "table")
@@ -86,6 +86,8 @@ def test_a_second_check_reuses_what_holds_and_reruns_what_changed(monorepo: Mono
     assert code == 0, third
     assert _planned(third)["lint"].startswith("packages/calc/src/calc/__init__.py changed")
     assert _planned(third)["sql"] == "cached"
+    assert _planned(third)["security"].startswith("packages/calc/src/calc/__init__.py changed")
+    assert _planned(third)["audit"] == "cached"  # the lock did not change: nor did the audit
 
     source.write_text(source.read_text(encoding="utf-8") + "x=[ 1 ,2 ]\n", encoding="utf-8")
     for run_id in ("fourth", "fifth"):  # a failed lint is never stored: it runs every time

@@ -160,7 +160,7 @@ def test_bandit_is_not_run_when_no_member_has_source(tmp_path: Path) -> None:
     assert "bandit: no source to scan" in result.stderr
     security = _manifest(mono, "t5", "security")
     assert security["outcome"] != "crashed", security["message"]
-    assert "bandit" not in security["artifacts"]
+    assert "findings" not in security["artifacts"]
     assert _tools_gate(mono, "t5")["tools/security"][0].endswith("(bandit: no source to scan)")
 
 

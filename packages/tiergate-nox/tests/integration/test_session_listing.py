@@ -32,7 +32,7 @@ def test_this_repository_lists_every_session_per_package_and_python() -> None:
         for package in ("tiergate", "pytest-tiergate", "tiergate-nox"):
             assert f"tests-{python}(package='{package}')" in sessions
             assert f"type-{python}(package='{package}')" in sessions
-    assert {"lint", "sql", "security"} <= sessions
+    assert {"lint", "sql", "security", "audit"} <= sessions
 
 
 @pytest.mark.req("FR-010")
@@ -47,6 +47,7 @@ def test_sessions_come_from_the_workspace_model(monorepo: Monorepo) -> None:
         "lint",
         "sql",
         "security",
+        "audit",
     }
 
 

@@ -212,7 +212,7 @@ class SecurityConfig(_Section):
         strict=True,
         allow_inf_nan=False,
         description=(
-            "Hours a passed security session, whose audit asks the online advisory service, "
+            "Hours a passed audit session, which asks the online advisory service, "
             "is reused from the result cache before it runs again for new advisories "
             f"(0: never reused; at most {MAX_REUSE_HOURS})."
         ),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tiergate.runfolder import session_name
+from tiergate.runfolder import TOOL_SESSIONS, session_name
 from tiergate.testfiles import marked_tiers
 from tiergate.tiers import folder_tiers
 
@@ -125,4 +125,4 @@ def workspace_sessions(workspace: Workspace, config: TiergateConfig) -> tuple[st
         if type_checked(m)
         for python in m.pythons
     ]
-    return (*tests, *types, "lint", "sql", "security")
+    return (*tests, *types, *TOOL_SESSIONS)

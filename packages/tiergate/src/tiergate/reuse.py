@@ -7,8 +7,8 @@ first input that changed since the newest entry of that session
 (:func:`tiergate.inputs.why.why_it_runs`: "packages/core/src/core/model.py
 changed; core is a dependency of api"), or a file its tests read that changed.
 A tests session whose result was stored without a read set is never reused:
-what its tests read outside the declared inputs would go unseen. The security
-session's online audit is reused for ``[tool.tiergate.security]
+what its tests read outside the declared inputs would go unseen. The audit
+session's online answer is reused for ``[tool.tiergate.security]
 online-reuse-hours`` only: new advisories must reach the verdict.
 
 ``invoke check`` and ``tiergate plan`` both call :func:`plan_sessions`, so the
@@ -57,7 +57,7 @@ class Planned:
 
 
 def member_of(session: str) -> str | None:
-    """The member a ``tests-*``/``type-*`` session is of (``None`` for lint, sql, security)."""
+    """The member a ``tests-*``/``type-*`` session is of (``None`` for the tool sessions)."""
     found = _MEMBER.match(session)
     return found["package"] if found else None
 
@@ -106,8 +106,8 @@ def plan_sessions(  # noqa: PLR0913 - the workspace, its sessions, and what deci
 
 
 def _stale_audit(entry: CacheEntry, config: TiergateConfig, now: datetime) -> str | None:
-    """Why the stored security session's online audit is too old to reuse; ``None``: it is not."""
-    if entry.session != "security":
+    """Why the stored audit session's online answer is too old to reuse; ``None``: it is not."""
+    if entry.session != "audit":
         return None
     hours = config.security.online_reuse_hours
     age = now - entry.finished_at

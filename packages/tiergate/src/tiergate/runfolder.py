@@ -29,7 +29,7 @@ import re
 import secrets
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,7 +47,9 @@ SESSIONS = "sessions"
 RUN_ID_ENV = "TIERGATE_RUN_ID"
 DEFAULT_RUN_ID = "local"
 
-SessionKind = Literal["tests", "type", "lint", "sql", "security"]
+SessionKind = Literal["tests", "type", "lint", "sql", "security", "audit"]
+TOOL_SESSIONS: Final = ("lint", "sql", "security", "audit")
+"""The sessions of the whole repository, one each: ruff, sqlfluff, bandit, the dependency audit."""
 Outcome = Literal["passed", "failed", "crashed"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

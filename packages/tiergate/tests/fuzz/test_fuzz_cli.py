@@ -97,7 +97,8 @@ def _template() -> Path:
     run.lint(ruff_finding("packages/alpha/src/alpha/calc.py", 1, "F401", "unused import"))
     run.types("alpha", mypy_line("packages/alpha/src/alpha/calc.py", 5, "bad", "arg-type"))
     run.sql(sqlfluff_file("q.sql", (1, "LT01", "spacing")))
-    run.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
+    run.security(bandit_json())
+    run.audit(AuditResult(source="offline", findings=(), packages_audited=1))
     return root
 
 

@@ -106,21 +106,30 @@ def test_mypy_findings(lines: list[str], raw: bytes | None) -> None:
         guarded(lambda: _READERS["type"](folder, manifest), path)
 
 
-@settings(max_examples=examples(300))
-@given(audit=json_contents(AUDIT), bandit=json_contents(BANDIT))
-def test_security_findings(audit: bytes, bandit: bytes) -> None:
+@settings(max_examples=examples(150))
+@given(bandit=json_contents(BANDIT))
+def test_bandit_findings(bandit: bytes) -> None:
     with fresh_folder() as folder:
-        files = [write(folder / "audit.json", audit), write(folder / "bandit.json", bandit)]
-        manifest = _manifest("security", {"findings": "audit.json", "bandit": "bandit.json"})
-        guarded(lambda: _READERS["security"](folder, manifest), *files)
+        path = write(folder / "bandit.json", bandit)
+        manifest = _manifest("security", {"findings": "bandit.json"})
+        guarded(lambda: _READERS["security"](folder, manifest), path)
+
+
+@settings(max_examples=examples(150))
+@given(audit=json_contents(AUDIT))
+def test_audit_findings(audit: bytes) -> None:
+    with fresh_folder() as folder:
+        path = write(folder / "audit.json", audit)
+        manifest = _manifest("audit", {"findings": "audit.json"})
+        guarded(lambda: _READERS["audit"](folder, manifest), path)
 
 
 @settings(max_examples=examples(100))
 @given(
-    kind=st.sampled_from(["lint", "sql", "type", "security"]),
+    kind=st.sampled_from(["lint", "sql", "type", "security", "audit"]),
     name=st.sampled_from(["../../etc/passwd", "/dev/null", ".", "", "missing.json", "a\x00b"]),
 )
 def test_findings_file_named_anywhere(kind: SessionKind, name: str) -> None:
     with fresh_folder() as folder:
-        manifest = _manifest(kind, {"findings": name, "bandit": name, "format": name})
+        manifest = _manifest(kind, {"findings": name, "format": name})
         guarded(lambda: _READERS[kind](folder, manifest), folder, name)

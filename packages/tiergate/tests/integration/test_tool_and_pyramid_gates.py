@@ -79,9 +79,7 @@ def _session(  # noqa: PLR0913 - one keyword per part of a manifest
 
 
 def _roles(kind: str, files: dict[str, str]) -> Iterable[tuple[str, str]]:
-    if kind == "security":
-        yield from (("bandit", "bandit.json"), ("findings", "audit.json"))
-    elif kind != "tests":
+    if kind != "tests":
         yield "findings", next(iter(files))
 
 
@@ -111,6 +109,7 @@ def test_every_tool_session_is_expected_and_missing_ones_are_red(context: Contex
         f"tools/{session_name('type', '3.12', 'alpha')}",
         "tools/sql",
         "tools/security",
+        "tools/audit",
     ]
     assert {r.measured for r in results.values()} == {"not run: no results in the run"}
     assert not any(r.passed for r in results.values())
@@ -123,16 +122,14 @@ def test_findings_are_counted_and_listed(context: Context) -> None:
         context, session_name("type", "3.12", "alpha"), "type", {"mypy.jsonl": "note\n" + MYPY}
     )
     _session(context, "sql", "sql", {"sqlfluff.json": json.dumps(SQL)})
-    files = {"bandit.json": json.dumps(BANDIT), "audit.json": json.dumps(AUDIT)}
-    _session(context, "security", "security", files)
+    _session(context, "security", "security", {"bandit.json": json.dumps(BANDIT)})
+    _session(context, "audit", "audit", {"audit.json": json.dumps(AUDIT)})
     results = _by_gate(tools.GATE.evaluate(context))
     assert results["tools/lint"].details == ("a.py:3: F401 unused",)
     assert results["tools/type-3.12(package='alpha')"].details == ("a.py:2: bad [x]",)
     assert results["tools/sql"].details == ("q.sql:1: LT01 s",)
-    assert results["tools/security"].details == (
-        "a.py:5: B602 sh",
-        "requests==2.19.0: PYSEC-2018-28",
-    )
+    assert results["tools/security"].details == ("a.py:5: B602 sh",)
+    assert results["tools/audit"].details == ("requests==2.19.0: PYSEC-2018-28",)
     assert all(r.status == "failed" for r in results.values())
 
 
@@ -141,13 +138,14 @@ def test_clean_tools_pass_and_crashes_or_silent_failures_do_not(context: Context
     _session(context, "lint", "lint", {"ruff.json": "[]"}, outcome="failed", message="format check")
     _session(context, session_name("type", "3.12", "alpha"), "type", {"mypy.jsonl": ""})
     _session(context, "sql", "sql", {"sqlfluff.json": "[]"}, outcome="crashed", message="boom")
-    not_audited = {"bandit.json": "{}", "audit.json": json.dumps({"status": "not-audited"})}
-    _session(context, "security", "security", not_audited)
+    _session(context, "security", "security", {"bandit.json": "{}"})
+    _session(context, "audit", "audit", {"audit.json": json.dumps({"status": "not-audited"})})
     results = _by_gate(tools.GATE.evaluate(context))
     assert results["tools/type-3.12(package='alpha')"].status == "passed"
     assert results["tools/lint"].details == ("format check",)
     assert results["tools/sql"].measured == "crashed: boom"
-    assert "NOT audited" in results["tools/security"].details[0]
+    assert results["tools/security"].status == "passed"
+    assert "NOT audited" in results["tools/audit"].details[0]
 
 
 def test_a_broken_findings_file_names_file_and_line(context: Context) -> None:

@@ -46,7 +46,8 @@ def _shards(root: Path, tmp_path: Path) -> tuple[RunFolder, RunFolder]:
     tools.lint()
     tools.types("alpha")
     tools.sql()
-    tools.security(bandit_json(), AuditResult(source="offline", findings=(), packages_audited=1))
+    tools.security(bandit_json())
+    tools.audit(AuditResult(source="offline", findings=(), packages_audited=1))
     return tests, tools
 
 

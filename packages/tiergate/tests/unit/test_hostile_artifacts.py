@@ -300,7 +300,7 @@ def test_a_ruff_report_of_another_shape_is_one_line(
         ("sql/sqlfluff.json", '{"a": 1}', "not a valid sqlfluff report: (top level)"),
         ("sql/sqlfluff.json", '[{"violations": []}]', "not a valid sqlfluff report: 0.filepath"),
         ("security/bandit.json", '{"results": {}}', "not a valid bandit report: results"),
-        ("security/audit.json", "[]", "not a valid audit report: (top level)"),
+        ("audit/audit.json", "[]", "not a valid audit report: (top level)"),
         ("type-3.11-alpha/mypy.jsonl", '{"file": "a.py"}', "not a valid mypy report: message"),
     ],
 )

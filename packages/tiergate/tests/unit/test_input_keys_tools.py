@@ -1,4 +1,4 @@
-"""The input keys of the lint, sql and security sessions, and of the tool versions they install."""
+"""The input keys of the lint, sql, security and audit sessions, and of the tools they install."""
 
 from __future__ import annotations
 
@@ -164,44 +164,53 @@ def _offline(repo: KeyRepo, advisories: Path) -> None:
 
 @pytest.mark.req("FR-196")
 def test_an_online_audit_has_a_key_of_its_own(repo: KeyRepo) -> None:
-    online, offline = repo.must_key("security"), repo.must_key("security", audit="offline")
+    online, offline = repo.must_key("audit"), repo.must_key("audit", audit="offline")
     assert changed_inputs(online, offline) == ["audit"]
+    assert repo.must_key("security") == repo.must_key("security", audit="offline")
 
 
 @pytest.mark.req("FR-196")
-def test_security_depends_on_the_sources_the_lock_and_the_advisory_data(
+def test_security_depends_on_the_sources_and_the_audit_on_the_lock_and_the_advisory_data(
     repo: KeyRepo, advisory_db: Path
 ) -> None:
     _offline(repo, advisory_db)
-    before = repo.must_key("security", audit="offline")
+    security, audit = repo.must_key("security"), repo.must_key("audit", audit="offline")
     assert {
         "packages/other/src/other/__init__.py",
-        "uv.lock",
         "pyproject.toml[tool.bandit]",
         "pyproject.toml[tool.tiergate]",
         "tool:bandit",
-        "tool:pip-audit",
-        "advisory-db",
-    } <= set(before.parts)
-    assert "packages/app/tests/unit/test_main.py" not in before.parts  # tests are not source
+    } <= set(security.parts)
+    assert {"uv.lock", "pyproject.toml[tool.tiergate]", "tool:pip-audit", "advisory-db"} <= set(
+        audit.parts
+    )
+    assert not {"uv.lock", "tool:pip-audit", "advisory-db"} & set(security.parts)
+    assert not {"tool:bandit", "pyproject.toml[tool.bandit]"} & set(audit.parts)
+    assert not any(name.startswith("packages/") for name in audit.parts)
+    assert "packages/app/tests/unit/test_main.py" not in security.parts  # tests are not source
 
     _append(repo, "packages/app/tests/unit/test_main.py")
-    assert repo.must_key("security", audit="offline") == before
+    assert repo.must_key("security") == security
 
-    _edit(repo, "uv.lock", 'version = "24.2.0"', 'version = "24.3.0"')  # any distribution
+    # a change to a member's source reruns bandit and reuses the audit, and the other way round
     _append(repo, "packages/core/src/core/model.py")
     _edit(repo, "pyproject.toml", 'skips = ["B101"]', 'skips = ["B101", "B404"]')
-    after = repo.must_key("security", audit="offline")
-    assert changed_inputs(before, after) == [
+    after = repo.must_key("security")
+    assert changed_inputs(security, after) == [
         "packages/core/src/core/model.py",
-        "uv.lock",
         "pyproject.toml[tool.bandit]",
     ]
+    assert repo.must_key("audit", audit="offline") == audit
+    _edit(repo, "uv.lock", 'version = "24.2.0"', 'version = "24.3.0"')  # any distribution
+    relocked = repo.must_key("audit", audit="offline")
+    assert changed_inputs(audit, relocked) == ["uv.lock"]
+    assert repo.must_key("security") == after
 
     record = next((repo.root / "advisories" / "vulns").glob("*/*"))
     stamp = record.stat().st_mtime_ns
     os.utime(record, ns=(stamp, stamp + 1_000_000_000))
-    assert changed_inputs(after, repo.must_key("security", audit="offline")) == ["advisory-db"]
+    assert changed_inputs(relocked, repo.must_key("audit", audit="offline")) == ["advisory-db"]
+    assert repo.must_key("security") == after
 
 
 @pytest.mark.req("FR-196")
@@ -209,19 +218,17 @@ def test_the_advisory_database_the_environment_names_is_the_one_in_the_key(
     repo: KeyRepo, advisory_db: Path, tmp_path: Path
 ) -> None:
     _offline(repo, advisory_db)
-    configured = repo.must_key("security", audit="offline")
+    configured = repo.must_key("audit", audit="offline")
     shutil.copytree(advisory_db, tmp_path / "elsewhere")
     (tmp_path / "elsewhere" / "vulns" / "newpackage").mkdir()
     (tmp_path / "elsewhere" / "vulns" / "newpackage" / "PYSEC-0000-1.yaml").write_text("id: x\n")
     env = {**BASE_ENV, "TIERGATE_ADVISORY_DB": str(tmp_path / "elsewhere")}
 
-    assert changed_inputs(configured, repo.must_key("security", audit="offline", environ=env)) == [
+    assert changed_inputs(configured, repo.must_key("audit", audit="offline", environ=env)) == [
         "advisory-db",
         "env:TIERGATE_ADVISORY_DB",
     ]
-    missing = repo.must_key(
-        "security", audit="offline", environ={**env, "TIERGATE_ADVISORY_DB": ""}
-    )
+    missing = repo.must_key("audit", audit="offline", environ={**env, "TIERGATE_ADVISORY_DB": ""})
     assert missing.parts["advisory-db"] != configured.parts["advisory-db"]
 
 

@@ -54,7 +54,8 @@ def _store(repo: KeyRepo, cache: ResultCache, session: str, read: dict[str, str]
     """A passed session of run ``earlier``, stored under its key as it is now."""
     folder = session_dir(repo.root / "runs" / "earlier", session)
     member = "'" in session
-    kind: SessionKind = "tests" if session.startswith("tests") else "type" if member else "security"
+    kinds: dict[str, SessionKind] = {"security": "security", "audit": "audit"}
+    kind: SessionKind = kinds.get(session) or ("tests" if session.startswith("tests") else "type")
     manifest = SessionManifest(
         schema_version=1,
         run_id="earlier",
@@ -177,11 +178,13 @@ def test_without_a_cache_every_session_runs(repo: KeyRepo) -> None:
 def test_an_online_audit_is_reused_for_its_configured_hours_only(
     repo: KeyRepo, cache: ResultCache
 ) -> None:
-    _store(repo, cache, "security", None)  # finished at WHEN
-    within = _plan(repo, cache, now=WHEN + timedelta(minutes=59))["security"]
+    _store(repo, cache, "audit", None)  # finished at WHEN
+    _store(repo, cache, "security", None)  # bandit's findings do not go stale with time
+    within = _plan(repo, cache, now=WHEN + timedelta(minutes=59))["audit"]
     assert (within.decision, within.why) == ("cached", "from run earlier (2026-11-30 12:00)")
-    late = _plan(repo, cache, now=WHEN + timedelta(hours=2, minutes=5))["security"]
+    late = _plan(repo, cache, now=WHEN + timedelta(hours=2, minutes=5))["audit"]
     assert late.decision == "run"
+    assert _plan(repo, cache, now=WHEN + timedelta(days=40))["security"].decision == "cached"
     assert late.why == (
         "the online audit of run earlier is 2 h 05 min old, more than online-reuse-hours (1 h): "
         "new advisories must reach the verdict"
@@ -192,12 +195,12 @@ def test_an_online_audit_is_reused_for_its_configured_hours_only(
     section = '[tool.tiergate.security]\nadvisory-db = "advisories"\n'
     assert section in text
     pyproject.write_text(text.replace(section, f"{section}online-reuse-hours = 4\n"))
-    _store(repo, cache, "security", None)
-    assert _plan(repo, cache, now=WHEN + timedelta(hours=2))["security"].decision == "cached"
+    _store(repo, cache, "audit", None)
+    assert _plan(repo, cache, now=WHEN + timedelta(hours=2))["audit"].decision == "cached"
 
     pyproject.write_text(text.replace(section, f"{section}online-reuse-hours = 0\n"))
-    _store(repo, cache, "security", None)
-    never = _plan(repo, cache, now=WHEN + timedelta(seconds=1))["security"]
+    _store(repo, cache, "audit", None)
+    never = _plan(repo, cache, now=WHEN + timedelta(seconds=1))["audit"]
     assert (never.decision, never.why) == (
         "run",
         "online audit results go stale with new advisories (online-reuse-hours = 0)",

@@ -151,7 +151,7 @@ def test_a_failing_test_fails_the_verdict_with_exit_1_and_names_it(
     assert lines[start + 1] == (
         "  failed: packages/alpha/tests/unit/test_calc.py::test_bad (alpha, Python 3.11, unit)"
     )
-    assert lines[-1] == "FAILED: 1 of 9 gates"
+    assert lines[-1] == "FAILED: 1 of 10 gates"
 
 
 @pytest.mark.req("FR-036", "FR-047")
@@ -197,6 +197,7 @@ def test_json_follows_the_published_schema_and_is_the_same_bytes_twice(
         "tools/type-3.11(package='alpha')",
         "tools/sql",
         "tools/security",
+        "tools/audit",
     ]
     assert document["gaps"]["top"][0]["function"] == "Box.twice"
 
@@ -290,6 +291,7 @@ def test_only_evaluates_those_kinds_and_never_records(
         "tools/type-3.11(package='alpha')",
         "tools/sql",
         "tools/security",
+        "tools/audit",
     ]
     assert err == "history: not recorded: --only evaluates part of the gates\n"
     assert not (green.root / ".tiergate/history.db").exists()

@@ -68,6 +68,7 @@ def test_a_python_no_tier_runs_on_has_no_tests_session_but_is_type_checked(
         "lint",
         "sql",
         "security",
+        "audit",
     )
 
 

@@ -51,6 +51,7 @@ def test_every_expected_tool_session_that_did_not_run_is_red(
         "tools/type-3.12(package='alpha')",
         "tools/sql",
         "tools/security",
+        "tools/audit",
     ]
     lint = results["tools/lint"]
     assert (lint.title, lint.status, lint.measured, lint.bound) == (
@@ -86,12 +87,13 @@ def test_clean_tools_pass_with_zero_findings(alpha: Path, run: RunFolder) -> Non
     run.lint()
     run.types("alpha", mypy_line("a.py", 1, "Revealed type is int", None, severity="note"))
     run.sql(sqlfluff_file("db/schema.sql"))
-    run.security(bandit_json(), CLEAN_AUDIT)
+    run.security(bandit_json())
+    run.audit(CLEAN_AUDIT)
     results = _results(run)
     assert {(r.status, r.measured, r.details) for r in results.values()} == {
         ("passed", "0 findings", ())
     }
-    assert len(results) == 4
+    assert len(results) == 5
 
 
 @pytest.mark.req("FR-034")
@@ -112,15 +114,15 @@ def test_findings_are_counted_from_each_tool_and_listed(alpha: Path, run: RunFol
         sqlfluff_file("db/q.sql", (1, "LT01", "Expected single whitespace."), (3, "CP01", "Up.")),
     )
     audit = AuditResult(source="offline", findings=(IDNA,), packages_audited=12)
-    run.security(
-        bandit_json((source, 1, "B404", "Consider possible security implications.")), audit
-    )
+    run.security(bandit_json((source, 1, "B404", "Consider possible security implications.")))
+    run.audit(audit)
     results = _results(run)
     assert {gate: r.measured for gate, r in results.items()} == {
         "tools/lint": "2 findings",
         f"tools/{TYPE_ALPHA}": "1 findings",
         "tools/sql": "2 findings",
-        "tools/security": "2 findings",
+        "tools/security": "1 findings",
+        "tools/audit": "1 findings",
     }
     assert all(r.status == "failed" for r in results.values())
     assert results["tools/lint"].details == (
@@ -136,8 +138,8 @@ def test_findings_are_counted_from_each_tool_and_listed(alpha: Path, run: RunFol
     )
     assert results["tools/security"].details == (
         f"{source}:1: B404 Consider possible security implications.",
-        "idna==3.4: PYSEC-2024-60",
     )
+    assert results["tools/audit"].details == ("idna==3.4: PYSEC-2024-60",)
 
 
 def test_a_long_list_of_findings_shows_ten_and_counts_the_rest(alpha: Path, run: RunFolder) -> None:
@@ -161,28 +163,30 @@ def test_dependencies_not_audited_warn_locally_and_fail_when_strict(
     alpha: Path, run: RunFolder, strict: bool, status: str
 ) -> None:
     del alpha
-    run.security(bandit_json(), NOTHING)
+    run.audit(NOTHING)
     gate = {r.gate: r for r in tools.GATE.evaluate(run.context(strict=strict))}
-    security = gate["tools/security"]
-    assert (security.status, security.measured) == (status, "0 findings, dependencies NOT audited")
-    assert security.details == (NOT_AUDITED,)
+    audit = gate["tools/audit"]
+    assert (audit.status, audit.measured) == (status, "0 findings, dependencies NOT audited")
+    assert audit.details == (NOT_AUDITED,)
 
 
 @pytest.mark.req("FR-146")
 @pytest.mark.parametrize("strict", [False, True])
-def test_not_audited_beside_real_findings_is_red_in_both_modes(
+def test_not_audited_beside_bandit_findings_is_its_own_row_in_both_modes(
     alpha: Path, run: RunFolder, strict: bool
 ) -> None:
     del alpha
-    run.security(bandit_json(("a.py", 3, "B602", "shell=True")), NOTHING)
-    security = {r.gate: r for r in tools.GATE.evaluate(run.context(strict=strict))}[
-        "tools/security"
-    ]
-    assert (security.status, security.measured) == (
-        "failed",
-        "1 findings, dependencies NOT audited",
+    run.security(bandit_json(("a.py", 3, "B602", "shell=True")))
+    run.audit(NOTHING)
+    results = {r.gate: r for r in tools.GATE.evaluate(run.context(strict=strict))}
+    security, audit = results["tools/security"], results["tools/audit"]
+    assert (security.status, security.measured) == ("failed", "1 findings")
+    assert security.details == ("a.py:3: B602 shell=True",)
+    assert (audit.status, audit.measured) == (
+        "failed" if strict else "warning",
+        "0 findings, dependencies NOT audited",
     )
-    assert security.details == ("a.py:3: B602 shell=True", NOT_AUDITED)
+    assert audit.details == (NOT_AUDITED,)
 
 
 @pytest.mark.req("FR-144")
@@ -212,7 +216,7 @@ def test_bandit_with_no_source_anywhere_is_said_and_not_a_crash(
 ) -> None:
     del workspace
     add_member("docs-only", tests=True)
-    run.tool("security", {"findings": ("audit.json", CLEAN_AUDIT.to_json())})
+    run.tool("security", {}, message="bandit: no source to scan")
     security = _results(run)["tools/security"]
     assert (security.status, security.measured) == (
         "passed",
@@ -223,13 +227,9 @@ def test_bandit_with_no_source_anywhere_is_said_and_not_a_crash(
 @pytest.mark.req("FR-145")
 def test_bandit_missing_where_there_is_source_is_red(alpha: Path, run: RunFolder) -> None:
     del alpha
-    run.tool(
-        "security",
-        {"findings": ("audit.json", CLEAN_AUDIT.to_json())},
-        message="bandit exit 0, audit exit 0",
-    )
+    run.tool("security", {}, message="bandit exit 0")
     security = _results(run)["tools/security"]
-    assert (security.status, security.measured) == ("failed", "crashed: no bandit findings file")
+    assert (security.status, security.measured) == ("failed", "crashed: no findings file")
 
 
 @pytest.mark.req("FR-141")
@@ -292,12 +292,13 @@ def test_a_crashed_tool_or_one_without_its_findings_file_is_red(
     del alpha
     run.tool("lint", {}, outcome="crashed", message="CommandFailed: ruff not found")
     run.tool("sql", {}, outcome="passed")  # the manifest lists no findings file
-    run.tool("security", {"findings": ("audit.json", CLEAN_AUDIT.to_json())})  # no bandit.json
+    run.tool("security", {})  # no bandit.json
+    run.tool("audit", {"requirements": ("requirements.txt", "idna==3.4\n")})  # no audit.json
     results = _results(run)
     assert results["tools/lint"].measured == "crashed: CommandFailed: ruff not found"
-    assert results["tools/sql"].measured == "crashed: no findings file"
-    assert results["tools/security"].measured == "crashed: no bandit findings file"
-    assert {results[g].status for g in ("tools/lint", "tools/sql", "tools/security")} == {"failed"}
+    tools_run = ("tools/lint", "tools/sql", "tools/security", "tools/audit")
+    assert [results[g].measured for g in tools_run[1:]] == ["crashed: no findings file"] * 3
+    assert {results[g].status for g in tools_run} == {"failed"}
 
 
 def test_a_findings_file_that_is_not_json_names_file_and_line(alpha: Path, run: RunFolder) -> None:
@@ -321,10 +322,10 @@ def test_a_mypy_line_that_is_not_json_names_file_and_line(alpha: Path, run: RunF
 def test_the_audit_json_is_read_as_the_audit_writes_it(alpha: Path, run: RunFolder) -> None:
     del alpha
     audit = AuditResult(source="online", findings=(IDNA,), packages_audited=3)
-    folder = run.security(bandit_json(), audit)
+    folder = run.audit(audit)
     written = json.loads((folder / "audit.json").read_text())
     assert (written["status"], written["findings"][0]["advisory_id"]) == ("failed", "PYSEC-2024-60")
-    assert _results(run)["tools/security"].details == ("idna==3.4: PYSEC-2024-60",)
+    assert _results(run)["tools/audit"].details == ("idna==3.4: PYSEC-2024-60",)
 
 
 def test_a_mypy_finding_without_a_line_names_its_file_alone() -> None:

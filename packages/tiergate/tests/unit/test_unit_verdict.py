@@ -30,7 +30,8 @@ def _clean(run: RunFolder) -> None:
     run.lint()
     run.types("alpha")
     run.sql()
-    run.security(bandit_json(), AUDITED)
+    run.security(bandit_json())
+    run.audit(AUDITED)
 
 
 @pytest.mark.req("FR-036")
@@ -45,7 +46,7 @@ def test_a_run_where_every_gate_passed_exits_0(
         "sessions",
         *["tests"] * 4,
         "coverage",
-        *["tools"] * 4,
+        *["tools"] * 5,
     ]
     assert all(r.status == "passed" for r in verdict.results)
     assert (verdict.passed, verdict.exit_code, verdict.crashed) == (True, ExitCode.OK, ())
@@ -129,6 +130,7 @@ def test_only_runs_the_kinds_asked_for_in_registry_order(alpha: Path, run: RunFo
         "tools/type-3.11(package='alpha')",
         "tools/sql",
         "tools/security",
+        "tools/audit",
     ]
 
 

@@ -1,4 +1,4 @@
-"""Tool findings: lint (ruff), types (mypy), SQL (sqlfluff), security (bandit, audit).
+"""Tool findings: lint (ruff), types (mypy), SQL (sqlfluff), security (bandit), the audit.
 
 Each tool session writes its tool's own JSON into the run; this gate counts the
 findings and lists them. A tool session that should have run and did not, or
@@ -19,7 +19,7 @@ from tiergate.errors import ArtifactError
 from tiergate.gates.base import GateResult, Status, not_run
 from tiergate.plan import type_checked
 from tiergate.reading import MAX_ARTIFACT_BYTES, parse_json, read_text, validate
-from tiergate.runfolder import session_name
+from tiergate.runfolder import TOOL_SESSIONS, session_name
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -206,17 +206,20 @@ def _sqlfluff(folder: Path, manifest: SessionManifest) -> _Found:
     )
 
 
-def _security(folder: Path, manifest: SessionManifest) -> _Found:
-    found = []
-    if "bandit" in manifest.artifacts:  # the gate checks it is there when there is source
-        path = folder / manifest.artifacts["bandit"]
-        bandit = _read_report(path, BanditReport, "bandit report")
-        found += [
-            f"{r.filename}:{r.line_number}: {r.test_id} {r.issue_text}" for r in bandit.results
-        ]
+def _bandit(folder: Path, manifest: SessionManifest) -> _Found:
+    if "findings" not in manifest.artifacts:  # no source: the gate says bandit had none
+        return _Found([])
+    path = folder / manifest.artifacts["findings"]
+    bandit = _read_report(path, BanditReport, "bandit report")
+    return _Found(
+        [f"{r.filename}:{r.line_number}: {r.test_id} {r.issue_text}" for r in bandit.results]
+    )
+
+
+def _audit(folder: Path, manifest: SessionManifest) -> _Found:
     path = folder / manifest.artifacts["findings"]
     audit = _read_report(path, AuditReport, "audit report")
-    found += [f"{f.package}=={f.version}: {f.advisory_id}" for f in audit.findings]
+    found = [f"{f.package}=={f.version}: {f.advisory_id}" for f in audit.findings]
     return _Found(found, not_audited=audit.status == "not-audited")
 
 
@@ -224,19 +227,20 @@ _READERS: dict[str, Callable[[Path, SessionManifest], _Found]] = {
     "lint": _ruff,
     "type": _mypy,
     "sql": _sqlfluff,
-    "security": _security,
+    "security": _bandit,
+    "audit": _audit,
 }
 
 
 def expected_tool_sessions(context: Context) -> list[tuple[str, str | None]]:
-    """lint, sql, security, and type per member and Python: (session, its Python if any)."""
+    """The tool sessions and type per member and Python: (session, its Python if any)."""
     typed = [
         (session_name("type", python, member.name), python)
         for member in context.workspace.members
         if type_checked(member)
         for python in member.pythons
     ]
-    return [("lint", None), *typed, ("sql", None), ("security", None)]
+    return [("lint", None), *typed, *((name, None) for name in TOOL_SESSIONS[1:])]
 
 
 class ToolsGate:
@@ -261,13 +265,9 @@ def _judge(
 ) -> GateResult:
     """The result of one tool session that left its manifest."""
     scanned = manifest.kind != "security" or any(m.source for m in context.workspace.members)
-    roles = {"findings", "bandit"} if manifest.kind == "security" and scanned else {"findings"}
-    missing = sorted(roles - manifest.artifacts.keys())
-    if manifest.outcome == "crashed" or missing:
-        why = " ".join(["no", *(m for m in missing if m != "findings"), "findings file"])
-        if manifest.outcome == "crashed":
-            why = manifest.message or why
-        return GateResult(gate, title, "failed", f"crashed: {why}", _BOUND)
+    if manifest.outcome == "crashed" or (scanned and "findings" not in manifest.artifacts):
+        why = manifest.message if manifest.outcome == "crashed" else None
+        return GateResult(gate, title, "failed", f"crashed: {why or 'no findings file'}", _BOUND)
     try:
         report = _READERS[manifest.kind](folder, manifest)
     except EmptyReportError as error:

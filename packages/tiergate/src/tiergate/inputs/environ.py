@@ -54,7 +54,8 @@ KIND_PREFIXES: Final[Mapping[str, tuple[str, ...]]] = {
     "type": ("MYPY",),
     "lint": ("RUFF_",),
     "sql": ("SQLFLUFF",),
-    "security": ("BANDIT", "PIP_AUDIT_"),
+    "security": ("BANDIT",),
+    "audit": ("PIP_AUDIT_",),
 }
 """The tools each kind of session runs read these."""
 IGNORED: Final = frozenset({"TIERGATE_RUN_ID"})

@@ -8,8 +8,10 @@
   environment; the interpreter.
 - ``lint``: every Python file, ruff's configuration, the ruff version.
 - ``sql``: every ``.sql`` file, sqlfluff's configuration, the sqlfluff version.
-- ``security``: the members' source, bandit's configuration, the bandit and
-  pip-audit versions, the whole ``uv.lock`` and the offline advisory database.
+- ``security``: the members' source, bandit's configuration, the bandit version.
+- ``audit``: the whole ``uv.lock``, the pip-audit version, the offline advisory
+  database and whether the audit asks the online service (whose answer is reused
+  for a while only: :mod:`tiergate.reuse`).
 
 Every session also depends on the code that runs it (the noxfile, tiergate and
 tiergate-nox), on the environment variables :mod:`tiergate.inputs.environ`
@@ -18,10 +20,11 @@ lists, and on its command line.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from importlib import metadata
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from packaging.utils import canonicalize_name
 
@@ -31,6 +34,7 @@ from tiergate.inputs.hashing import text_digest, value_digest
 from tiergate.inputs.key import InputKey, NoKey, Parts
 from tiergate.inputs.scan import Incomplete, InputScan
 from tiergate.inputs.tools import (
+    add_audit,
     add_if_present,
     add_lint,
     add_security,
@@ -39,7 +43,7 @@ from tiergate.inputs.tools import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from pathlib import Path
 
     from tiergate.config import TiergateConfig
@@ -47,6 +51,12 @@ if TYPE_CHECKING:
 
 Audit = Literal["online", "offline"]
 
+_TOOL_INPUTS: Final[Mapping[str, Callable[[InputScan, Parts], None]]] = {
+    "lint": add_lint,
+    "sql": add_sql,
+    "security": add_security,
+    "audit": add_audit,
+}
 _MEMBER_SESSION = re.compile(
     r"^(?P<kind>tests|type)-(?P<python>\d+\.\d+)\(package=(?P<q>['\"]?)(?P<package>[^'\"]+)(?P=q)\)$"
 )
@@ -84,8 +94,8 @@ def session_key(  # noqa: PLR0913 - the workspace, the session and how it runs
 ) -> InputKey | NoKey:
     """The input key of ``session`` (a nox session name), or why there is none.
 
-    ``posargs``: the extra arguments it runs with. ``audit``: whether the security
-    session's dependency audit asks the online service (``tiergate audit`` without
+    ``posargs``: the extra arguments it runs with. ``audit``: whether the audit
+    session asks the online service (``tiergate audit`` without
     ``--offline``: no key) or only the offline database. ``scan``: what an earlier
     key of the same computation read (see :func:`session_keys`).
     """
@@ -135,11 +145,11 @@ def _parts(scan: InputScan, session: str, posargs: Sequence[str], audit: Audit) 
         member = scan.workspace.member(found["package"])
         _add_member_session(scan, parts, kind, member)
         parts.add("python", scan.interpreter(found["python"]))
-    elif session in {"lint", "sql", "security"}:
+    elif session in _TOOL_INPUTS:
         kind = session
-        if session == "security":  # an online audit is reused for a while only: see reuse
+        if session == "audit":  # an online audit is reused for a while only: see reuse
             parts.add("audit", text_digest(audit))
-        {"lint": add_lint, "sql": add_sql, "security": add_security}[session](scan, parts)
+        _TOOL_INPUTS[session](scan, parts)
         if session != "lint":  # ruff is one binary: the interpreter does not run it
             parts.add("python", scan.interpreter(scan.workspace.pythons[0]))
     else:
@@ -237,6 +247,7 @@ def _add_runners(scan: InputScan, parts: Parts, kind: str) -> None:
                 parts.add_file(file, scan.digest(file))
 
 
+@functools.cache
 def _installed_version(name: str) -> str:
     try:
         return metadata.version(name)

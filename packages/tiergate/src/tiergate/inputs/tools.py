@@ -1,4 +1,4 @@
-"""The inputs of the tool sessions (``lint``, ``sql``, ``security``) and of tool versions.
+"""The inputs of the tool sessions (``lint``, ``sql``, ``security``, ``audit``) and tool versions.
 
 A tool's version is the one its session installs: the version pinned in
 ``.pre-commit-config.yaml`` (installed over the synced group), else the one
@@ -102,20 +102,31 @@ def _sql_files(root: Path) -> list[str]:
 
 
 def add_security(scan: InputScan, parts: Parts) -> None:
-    """``security``: the members' source, bandit's configuration, the lock and advisory data."""
+    """``security``: the members' source, bandit's configuration and version."""
     for member in scan.workspace.members:
         for source in member.source:
             name = scan.relative(source)
             for file in [name] if name in scan.listed else scan.under(name):
                 parts.add_file(file, scan.digest(file))
+    _add_root_tables(scan, parts, ("bandit", "tiergate", "uv"))
+    add_if_present(scan, parts, ".bandit")
+    _add_tools(scan, parts, "security", ("bandit",))
+
+
+def add_audit(scan: InputScan, parts: Parts) -> None:
+    """``audit``: the lock, the audit's settings, pip-audit's version and the advisory data."""
+    _add_root_tables(scan, parts, ("tiergate", "uv"))
+    add_if_present(scan, parts, "uv.lock")
+    _add_tools(scan, parts, "security", ("pip-audit",))
+    parts.add("advisory-db", _advisory_db(scan))
+
+
+def _add_root_tables(scan: InputScan, parts: Parts, tables: tuple[str, ...]) -> None:
+    """The root ``pyproject.toml``'s ``[tool.<table>]`` of each of ``tables`` it has."""
     tool = scan.table("pyproject.toml").get("tool", {})
-    for table in ("bandit", "tiergate", "uv"):
+    for table in tables:
         if isinstance(tool, dict) and table in tool:
             parts.add(f"pyproject.toml[tool.{table}]", value_digest(tool[table]))
-    for name in (".bandit", "uv.lock"):
-        add_if_present(scan, parts, name)
-    _add_tools(scan, parts, "security", ("bandit", "pip-audit"))
-    parts.add("advisory-db", _advisory_db(scan))
 
 
 def _advisory_db(scan: InputScan) -> str:
