@@ -7,7 +7,9 @@
    session outside that scope is restored when cached and otherwise left out, so
    that the gates find it "not run": never green.
 2. Cached sessions are copied into the run folder; they do not run.
-3. The others run at once (:mod:`tiergate_nox.schedule`), shown live (:mod:`tiergate_nox.board`).
+3. The others run at once (:mod:`tiergate_nox.schedule`), shown live (:mod:`tiergate_nox.board`),
+   forked from a warm Python (:mod:`tiergate_nox.forks`) started before the plan, so
+   that its imports overlap the planning; it is killed unused when everything is cached.
 4. The sessions that ran and passed are stored (:mod:`tiergate_nox.cached`); the cache
    is pruned to its bound.
 5. The gates run over the whole run folder; the summary lists every session.
@@ -15,8 +17,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
 import sys
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +35,7 @@ from tiergate.files import relative
 from tiergate.plan import workspace_sessions
 from tiergate.reuse import plan_sessions
 from tiergate.scope import scope_since
-from tiergate_nox import cached
+from tiergate_nox import cached, forks
 from tiergate_nox.board import LiveBoard, LogLines, Progress
 from tiergate_nox.jobs import PRELOAD, check_jobs, expected_durations
 from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
@@ -47,6 +52,8 @@ if TYPE_CHECKING:
     from tiergate.workspace import Workspace
 
 DASHBOARD = "report.html"
+GATES_PRELOAD = ("tiergate.commands.gates", "tiergate.report.html", "pygal", "pygal.style")
+"""What the gates import (about 0.3 s), imported while the sessions run: the gates start warm."""
 INTERRUPTED = 130
 """The exit code of a check stopped by Ctrl-C (or SIGTERM), as a shell gives it."""
 
@@ -88,6 +95,40 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
 
     A bad ``--changed-since`` ref is a :class:`~tiergate.errors.TiergateError`.
     """
+    server = fork_server(options, env)
+    with contextlib.closing(server) if server is not None else contextlib.nullcontext():
+        return _check(
+            root,
+            workspace=workspace,
+            config=config,
+            run_dir=run_dir,
+            options=options,
+            env=env,
+            console=console,
+            server=server,
+        )
+
+
+def fork_server(options: CheckOptions, env: Mapping[str, str]) -> forks.ForkServer | None:
+    """The check's fork server, started (``None``: ``--no-fork``, or forking is not safe here)."""
+    if not options.fork or not forks.supported():
+        return None
+    server = forks.ForkServer(env, PRELOAD)
+    server.start()
+    return server
+
+
+def _check(  # noqa: PLR0913 - run_check's, and the fork server
+    root: Path,
+    *,
+    workspace: Workspace,
+    config: TiergateConfig,
+    run_dir: Path,
+    options: CheckOptions,
+    env: Mapping[str, str],
+    console: Console,
+    server: forks.ForkServer | None,
+) -> int:
     names = list(workspace_sessions(workspace, config))
     scope = None
     if options.changed_since is not None:
@@ -96,9 +137,11 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
     enabled = options.use_cache and config.cache.enabled
     cache = ResultCache.of(root, config) if enabled else None
     planned = plan_sessions(workspace, config, names, environ=env, cache=cache, scope=scope)
-    running = any(plan.decision == "run" for plan in planned)
+    running = [plan.session for plan in planned if plan.decision == "run"]
     durations = (
-        expected_durations(root / config.run_dir, root / config.baseline_file, exclude=run_dir)
+        expected_durations(
+            root / config.run_dir, root / config.baseline_file, exclude=run_dir, wanted=running
+        )
         if running
         else {}
     )
@@ -115,7 +158,12 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
         to_run=to_run,
         slots=options.slots,
     )
-    ran = _run_sessions(to_run, options, env, console, run_dir)
+    warm = _importing(GATES_PRELOAD) if to_run else None
+    ran = _run_sessions(to_run, options, env, console, run_dir, server=server)
+    if server is not None:
+        server.stop()  # it ends while the results are stored and gated
+    if warm is not None:
+        warm.join()
     if cache is not None:
         _store(
             ran,
@@ -148,6 +196,19 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
     return 0 if verdict(results) else 1
 
 
+def _importing(modules: tuple[str, ...]) -> threading.Thread:
+    """A thread importing ``modules`` while this one waits on the sessions (started)."""
+
+    def work() -> None:
+        for name in modules:
+            with contextlib.suppress(ImportError):  # the gates then say what is missing
+                importlib.import_module(name)
+
+    thread = threading.Thread(target=work, name="tiergate-gates-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def _announce(  # noqa: PLR0913 - what is said before the sessions start
     console: Console,
     *,
@@ -170,12 +231,14 @@ def _announce(  # noqa: PLR0913 - what is said before the sessions start
         console.print(f"run     {escape(job.name)}: {escape(why[job.name])}", soft_wrap=True)
 
 
-def _run_sessions(
+def _run_sessions(  # noqa: PLR0913 - what to run, how, and where to show it
     sessions: list[Job],
     options: CheckOptions,
     env: Mapping[str, str],
     console: Console,
     run_dir: Path,
+    *,
+    server: forks.ForkServer | None,
 ) -> list[JobResult]:
     """Run the sessions, longest first, under a live board (a terminal) or log lines (CI)."""
     if not sessions:
@@ -183,9 +246,8 @@ def _run_sessions(
     ordered = longest_first(sessions)
     progress = Progress(ordered, options.slots)
     slots, fail_fast = options.slots, options.fail_fast
-    preload = PRELOAD if options.fork else None
     run = functools.partial(
-        run_jobs, ordered, slots=slots, env=env, fail_fast=fail_fast, preload=preload
+        run_jobs, ordered, slots=slots, env=env, fail_fast=fail_fast, server=server
     )
     if console.is_terminal and not is_ci():
         with LiveBoard(progress, console) as board:
@@ -215,7 +277,9 @@ def _store(  # noqa: PLR0913 - what ran, the cache, and what keys are made of
             config=config,
             environ=env,
         )
-        if outcome.stored:  # nothing stored, nothing grew: the cache is within its bound
+        # Nothing stored, nothing grew; within the bound, no entry need be read (a lookup
+        # removes a broken entry it meets; `tiergate cache --prune` removes them all).
+        if outcome.stored and cache.total_bytes() > config.cache.max_bytes:
             cache.prune(config.cache.max_bytes)
     except TiergateError as error:  # a cache that cannot be written never fails the check
         console.print(f"cache: not stored: {escape(str(error))}", soft_wrap=True)

@@ -88,6 +88,17 @@ class ForkServer:
     _news: set[int] = field(default_factory=set)
     """Children whose end was read but not yet asked about (:meth:`returncode`)."""
     _gone: bool = False
+    _forked: bool = False
+    """Whether a child was ever asked for: a server that forked none is killed at close."""
+
+    def start(self) -> None:
+        """Start the server now, so that it imports ``preload`` while the caller works."""
+        if self._gone:
+            return
+        try:
+            self._server()
+        except OSError:
+            self._lost()
 
     def spawn(self, command: Sequence[str], log: Path) -> Forked | None:
         """Start ``command`` in a child writing into ``log``; ``None``: start it yourself."""
@@ -101,6 +112,7 @@ class ForkServer:
             return None
         # Ctrl-C waits until the child's id is known: a child started but not known would run on.
         with _signals_held():
+            self._forked = True
             try:
                 _write_all(server.stdin, request)
             except OSError:
@@ -136,15 +148,27 @@ class ForkServer:
             return
         select.select([stdout.fileno()], [], [], timeout)
 
-    def close(self) -> None:
-        """End the server: it forks nothing more; children still running run on."""
-        process, self._process = self._process, None
+    def stop(self) -> None:
+        """Once its jobs have ended: the server forks nothing more and begins to end.
+
+        Its ending (an interpreter with nox imported takes a few tenths of a second to
+        shut down) then overlaps the caller's work; :meth:`close` waits for it.
+        """
         self._gone = True
+        process = self._process
+        if process is not None and process.stdin is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+
+    def close(self) -> None:
+        """End the server (one that forked nothing is killed); children still running run on."""
+        process = self._process
+        if process is not None and not self._forked:
+            process.kill()  # perhaps still importing: nothing of it is waited for
+        self.stop()
+        self._process = None
         if process is None:
             return
-        with contextlib.suppress(OSError):
-            if process.stdin is not None:
-                process.stdin.close()
         try:
             process.wait(timeout=CLOSE_WAIT)
         except subprocess.TimeoutExpired:

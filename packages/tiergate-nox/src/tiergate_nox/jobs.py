@@ -17,17 +17,27 @@ decide a verdict (the ratchet gate reports a bad baseline file).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING
 
 from tiergate.errors import TiergateError
 from tiergate.reading import absent
-from tiergate.runfolder import earlier_runs, read_sessions, slugify
+from tiergate.runfolder import (
+    MANIFEST,
+    earlier_runs,
+    read_manifest,
+    read_sessions,
+    session_dir,
+    slugify,
+)
 from tiergate_nox.schedule import Job
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
     from pathlib import Path
+
+    from tiergate.runfolder import SessionManifest
 
 
 LOOKBACK = 5
@@ -43,17 +53,37 @@ PRELOAD = (
 """What the fork server imports once for every session (nox, the noxfile's, each kind's)."""
 
 
-def last_durations(run_root: Path, *, exclude: Path | None = None) -> dict[str, float]:
-    """Session name -> seconds it took in the newest of the last :data:`LOOKBACK` runs."""
+def last_durations(
+    run_root: Path, *, exclude: Path | None = None, wanted: Collection[str] | None = None
+) -> dict[str, float]:
+    """Session name -> seconds it took in the newest of the last :data:`LOOKBACK` runs.
+
+    ``wanted``: only these sessions (only their manifests are read); ``None``: every one.
+    """
     found: dict[str, float] = {}
     for folder in earlier_runs(run_root, exclude=exclude, limit=LOOKBACK):
-        try:
-            sessions = read_sessions(folder)
-        except TiergateError:
-            continue
-        for name, (_, manifest) in sessions.items():
+        for manifest in _manifests(folder, None if wanted is None else set(wanted) - set(found)):
             if manifest.outcome != "crashed":  # stopped or broken: not how long it takes
-                found.setdefault(name, manifest.seconds)
+                found.setdefault(manifest.session, manifest.seconds)
+    return found
+
+
+def _manifests(folder: Path, names: set[str] | None) -> list[SessionManifest]:
+    """The manifests of the sessions ``names`` in the run ``folder`` (``None``: all) it can read."""
+    if names is None:
+        try:
+            return [manifest for _, manifest in read_sessions(folder).values()]
+        except TiergateError:
+            return []
+    found = []
+    for name in sorted(names):
+        path = session_dir(folder, name) / MANIFEST
+        if absent(path):
+            continue
+        with contextlib.suppress(TiergateError):
+            manifest = read_manifest(path)
+            if manifest.session == name:
+                found.append(manifest)
     return found
 
 
@@ -76,11 +106,18 @@ Estimate = tuple[float, str]
 
 
 def expected_durations(
-    run_root: Path, baseline_file: Path, *, exclude: Path | None = None
+    run_root: Path,
+    baseline_file: Path,
+    *,
+    exclude: Path | None = None,
+    wanted: Collection[str] | None = None,
 ) -> dict[str, Estimate]:
-    """Session name -> its estimate: from the last runs, else from the baseline's run."""
+    """Session name -> its estimate: from the last runs, else from the baseline's run.
+
+    ``wanted``: the sessions that will run (``None``: every one).
+    """
     found = {name: (s, "baseline run") for name, s in baseline_durations(baseline_file).items()}
-    last = last_durations(run_root, exclude=exclude)
+    last = last_durations(run_root, exclude=exclude, wanted=wanted)
     found.update((name, (seconds, "last run")) for name, seconds in last.items())
     return found
 

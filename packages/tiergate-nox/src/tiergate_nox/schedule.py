@@ -162,6 +162,7 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
     fail_fast: bool = False,
     grace: float = GRACE,
     preload: Sequence[str] | None = None,
+    server: forks.ForkServer | None = None,
 ) -> list[JobResult]:
     """Run ``jobs`` in their order, ``slots`` at a time; results in the order of ``jobs``.
 
@@ -169,15 +170,17 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
     On Ctrl-C or SIGTERM the running jobs are stopped (``interrupted``) and the
     queued ones are ``not run``; the caller learns it from the statuses.
     ``preload``: fork the jobs that can be from a server that imported these
-    modules (``None``: start every job anew).
+    modules (``None``: start every job anew); it ends with the jobs. ``server``:
+    the caller's, started earlier and ended by the caller, instead.
     """
     queued = list(jobs)
     running: dict[str, _Running] = {}
     results: dict[str, JobResult] = {}
-    server = forks.ForkServer(env, preload) if preload is not None and forks.supported() else None
+    own = server is None and preload is not None and forks.supported()
+    server = forks.ForkServer(env, preload or ()) if own else server
     # The handler stays while the jobs are stopped: a second SIGTERM (``uv run`` passes on the
     # one it got, a CI runner sends its own) then kills them at once instead of the check alone.
-    with _sigterm_as_interrupt(), _closing(server):
+    with _sigterm_as_interrupt(), _closing(server if own else None):
         try:
             while queued or running:
                 now = time.monotonic()

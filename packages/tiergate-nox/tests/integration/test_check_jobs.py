@@ -160,6 +160,9 @@ def test_each_session_is_expected_to_take_what_it_took_in_the_newest_run_that_ra
     found = last_durations(runs, exclude=runs / "current")
     # The broken run passed over, the current left out, the stopped sessions not taken.
     assert found == {"lint": 3.0, "sql": 7.5, "security": 12.0}
+    # Only the sessions that will run are looked up: the same answers for them.
+    wanted = {"lint", "type", "audit"}
+    assert last_durations(runs, exclude=runs / "current", wanted=wanted) == {"lint": 3.0}
     expected = expected_durations(runs, tmp_path / "no-baseline.json", exclude=runs / "current")
     jobs = check_jobs(["lint", "sql", "type"], tmp_path / "logs", expected)
     assert [(job.name, job.estimate, job.estimate_from) for job in jobs] == [
@@ -206,9 +209,9 @@ def test_a_first_run_starts_the_tests_sessions_first(tmp_path: Path) -> None:
     names = list(workspace_sessions(load_workspace(REPO), load_config(REPO)))
     ordered = longest_first(check_jobs(names, tmp_path, {}))
     kinds = [job.name.split("-", 1)[0] for job in ordered]
-    assert kinds == sorted(kinds, key=("tests", "type", "lint", "sql", "security").index)
+    assert kinds == sorted(kinds, key=("tests", "type", "lint", "sql", "security", "audit").index)
     assert ordered[0].name == next(name for name in names if name.startswith("tests"))
     # Once seen, the durations decide: a quick tests session goes after a slow type session.
     seen = {name: (1.0 if name.startswith("tests") else 50.0, "last run") for name in names}
     ordered = longest_first(check_jobs(names, tmp_path, seen))
-    assert ordered[0].name.startswith(("type", "lint", "sql", "security"))
+    assert ordered[0].name.startswith(("type", "lint", "sql", "security", "audit"))

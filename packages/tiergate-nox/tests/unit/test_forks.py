@@ -17,7 +17,7 @@ from rich.console import Console
 
 from processes import Quiet, ended
 from tiergate_nox import forks
-from tiergate_nox.check import CheckOptions, _run_sessions
+from tiergate_nox.check import CheckOptions, _run_sessions, fork_server
 from tiergate_nox.forks import Forked, ForkServer
 from tiergate_nox.schedule import Job, run_jobs
 
@@ -241,7 +241,37 @@ def test_the_check_forks_its_sessions_unless_told_not_to(tmp_path: Path, fork: b
     job = Job("session", _code("import os; print(os.getppid())"), tmp_path / "logs/session.log")
     options = CheckOptions(slots=1, fork=fork)
     console = Console(file=io.StringIO())
-    (result,) = _run_sessions([job], options, dict(os.environ), console, tmp_path)
+    server = fork_server(options, dict(os.environ))
+    assert (server is not None) is fork
+    try:
+        (result,) = _run_sessions(
+            [job], options, dict(os.environ), console, tmp_path, server=server
+        )
+    finally:
+        if server is not None:
+            server.close()
     assert result.status == "passed"
     parent = int(job.log.read_text())
     assert (parent != os.getpid()) is fork
+
+
+@pytest.mark.req("FR-224")
+def test_a_server_started_early_and_never_used_is_killed_and_a_used_one_ends_itself(
+    tmp_path: Path,
+) -> None:
+    unused = ForkServer(None, ("json",))
+    unused.start()
+    process = unused._process
+    assert process is not None
+    unused.close()
+    assert process.returncode == -signal.SIGKILL  # not waited for while it imports
+
+    used = ForkServer(None, ())
+    used.start()
+    process = used._process
+    assert process is not None
+    assert _forked(used, _code("pass"), tmp_path / "ok.log").wait() == 0
+    used.stop()  # it ends on its own while the caller goes on
+    assert process.wait(timeout=30) == 0
+    assert used.spawn(_code("pass"), tmp_path / "late.log") is None  # nothing forked after stop
+    used.close()

@@ -65,6 +65,7 @@ class InputScan:
         self._environments: dict[tuple[str | None, tuple[str, ...]], Environment] = {}
         self._outside: dict[Path, list[str]] = {}
         self._own_tests: dict[str, frozenset[str]] = {}
+        self._member_files: dict[Path, tuple[str, ...]] = {}
 
     @cached_property
     def files(self) -> tuple[str, ...]:
@@ -123,14 +124,20 @@ class InputScan:
         return [name for name in files if not name.startswith(skip)] if skip else list(files)
 
     def member_files(self, path: Path) -> list[str]:
-        """The listed files of the folder ``path`` (a member's) less the members nested in it."""
-        folder = self.relative(path)
-        nested = [
-            self.relative(m.path)
-            for m in self.workspace.members
-            if m.path != path and m.path.is_relative_to(path)
-        ]
-        return self.under(folder, nested=nested)
+        """The listed files of the folder ``path`` (a member's) less the members nested in it.
+
+        Found once per scan: every session of a member's dependents asks again.
+        """
+        found = self._member_files.get(path)
+        if found is None:
+            folder = self.relative(path)
+            nested = [
+                self.relative(m.path)
+                for m in self.workspace.members
+                if m.path != path and m.path.is_relative_to(path)
+            ]
+            found = self._member_files[path] = tuple(self.under(folder, nested=nested))
+        return list(found)
 
     def own_tests(self, member: Member) -> frozenset[str]:
         """The test files pytest collects for ``member`` outside its source (repository names).
