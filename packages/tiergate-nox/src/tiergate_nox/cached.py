@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from tiergate.cache import Hit, Refused
 from tiergate.cache.readset import READS, read_set_file
 from tiergate.errors import TiergateError
-from tiergate.inputs import InputKey, session_keys
+from tiergate.inputs import InputKey, changed_inputs, session_keys
 from tiergate.runfolder import read_manifest, session_dir
 from tiergate_nox.schedule import JobResult
 
@@ -79,12 +79,13 @@ def store(  # noqa: PLR0913 - what ran, where, the cache and what keys are made 
     refused: dict[str, str] = {}
     for name in passed:
         key = after[name]
-        if not isinstance(key, InputKey) or key != before[name]:
-            refused[name] = (
-                "its inputs changed while it ran"
-                if isinstance(key, InputKey)
-                else (f"no input key: {key.reason}")
-            )
+        old = before[name]
+        if not isinstance(key, InputKey):
+            refused[name] = f"no input key: {key.reason}"
+            continue
+        if key != old:
+            changed = changed_inputs(old, key) if isinstance(old, InputKey) else []
+            refused[name] = f"{changed[0] if changed else 'an input'} changed while it ran"
             continue
         folder = session_dir(run_dir, name)
         read_set: dict[str, str] | None = None

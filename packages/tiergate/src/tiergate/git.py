@@ -50,12 +50,16 @@ def _git_output(root: Path, args: tuple[str, ...]) -> bytes:
 def listed_files(root: Path) -> tuple[str, ...]:
     """The files git sees below ``root``: tracked ones and untracked ones it does not ignore.
 
-    Paths are relative to ``root``, POSIX, sorted, each once (a file in a merge
-    conflict is listed once); a name that is not UTF-8 keeps its bytes as
-    surrogates (:func:`os.fsdecode`). A tracked file deleted from the working
-    tree is listed: it is still in the index. One ``git ls-files`` call.
+    Untracked ``__pycache__`` folders are left out even where ``.gitignore`` does not
+    name them: Python writes them as it imports (a session writes them while it
+    runs) and never reads one whose source changed. Paths are relative to
+    ``root``, POSIX, sorted, each once (a file in a merge conflict is listed once);
+    a name that is not UTF-8 keeps its bytes as surrogates (:func:`os.fsdecode`).
+    A tracked file deleted from the working tree is listed: it is still in the
+    index. One ``git ls-files`` call.
     """
-    output = _git_output(root, ("ls-files", "-z", "--cached", "--others", "--exclude-standard"))
+    options = ("--cached", "--others", "--exclude-standard", "--exclude=__pycache__/")
+    output = _git_output(root, ("ls-files", "-z", *options))
     return tuple(sorted({os.fsdecode(name) for name in output.split(b"\0") if name}))
 
 

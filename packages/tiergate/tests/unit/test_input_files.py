@@ -150,7 +150,7 @@ def test_names_that_are_not_utf8_or_read_as_other_parts_keep_apart(tmp_path: Pat
 def test_a_folder_that_is_not_a_git_repository_has_no_key(repo: KeyRepo) -> None:
     (repo.root / ".git").rename(repo.root / "not-git")
     reason = _reason(repo.key(APP_TESTS))
-    assert reason.startswith(f"{repo.root}: git ls-files -z --cached --others --exclude-standard:")
+    assert reason.startswith(f"{repo.root}: git ls-files -z --cached --others --exclude-standard ")
     assert "not a git repository" in reason
 
 
@@ -293,12 +293,16 @@ def test_git_lists_tracked_and_untracked_files_but_not_ignored_ones(repo: KeyRep
     repo.write("packages/app/new.py", "")
     repo.write("build/out.py", "")
     (repo.root / "README.md").unlink()
+    # written by Python as it imports, ignored or not: never an input
+    repo.write("packages/app/src/app/__pycache__/main.cpython-311.pyc", "compiled")
+    repo.write("__pycache__/noxfile.cpython-311.pyc", "compiled")
 
     files = listed_files(repo.root)
 
     assert "packages/app/new.py" in files
     assert "README.md" in files  # deleted but tracked: a change to see
     assert not any(name.startswith("build/") for name in files)
+    assert not any("__pycache__" in name for name in files)
     assert list(files) == sorted(set(files))
 
 
