@@ -115,15 +115,16 @@ def metered(tmp_path_factory: pytest.TempPathFactory) -> Monorepo:
 
 
 def _build_metered(folder: Path) -> Monorepo:
+    """Each Python's session run as a shard of its own (``py1``, ``py2``), and both shards'
+    sessions in one run folder (``all``), as a CI job that downloads both would have them."""
     mono = make_monorepo(folder, (PYTHON, OTHER_PYTHON), extra=BOUNDS)
     _only_meter(mono)
-    for run, session in (
-        ("all", "tests"),
-        ("py1", f"tests-{PYTHON}"),
-        ("py2", f"tests-{OTHER_PYTHON}"),
-    ):
+    runs = mono.root / ".tiergate/runs"
+    for run, python in (("py1", PYTHON), ("py2", OTHER_PYTHON)):
+        session = f"tests-{python}"
         result = mono.run("nox", "--session", session, env=mono.env(TIERGATE_RUN_ID=run))
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        shutil.copytree(runs / run / "sessions", runs / "all" / "sessions", dirs_exist_ok=True)
     pyproject = mono.root / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("workers = 2", "workers = 0"))
     result = mono.run("nox", "--session", f"tests-{PYTHON}", env=mono.env(TIERGATE_RUN_ID="serial"))
