@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from tiergate_nox.base import SessionContext
 
 _MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
+MYPY_CACHE = "mypy-cache"
+"""mypy's cache of a type session, in the session's own environment folder."""
 """mypy's own search order within a folder."""
 
 
@@ -59,10 +61,14 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
                 rec.finish("crashed", None, message)
                 session.error(message)
         where = [f"--config-file={config.path}"] if config is not None else []
-        bases, env = _namespace_bases(member, folder), None
+        # The check runs type sessions at once; mypy's cache is not safe to share between
+        # processes ("database is locked"), so each session keeps its own (a cache_dir the
+        # configuration names still wins).
+        env = {"MYPY_CACHE_DIR": str(Path(session.virtualenv.location) / MYPY_CACHE)}
+        bases = _namespace_bases(member, folder)
         if bases:
             where.append("--explicit-package-bases")
-            env = {"MYPYPATH": os.pathsep.join(bases)}
+            env["MYPYPATH"] = os.pathsep.join(bases)
             session.log(f"mypy: namespace packages, MYPYPATH={env['MYPYPATH']}")
         rec.command = ["mypy", *where, "-O", "json", *(relative(t, folder) for t in targets)]
         findings = rec.artifact("findings", "mypy.jsonl")

@@ -68,6 +68,9 @@ def test_mypy_runs_with_the_repository_configuration(tmp_path: Path) -> None:
     assert report["outcome"] == "passed", report["message"]
     config = mono.root / "packages/report/mypy.ini"
     assert report["command"] == ["mypy", f"--config-file={config}", "-O", "json"]
+    # Each session keeps mypy's cache in its own environment: the check runs them at once.
+    assert len(list((mono.root / ".nox").glob("type-*/mypy-cache"))) == 2
+    assert not list(mono.root.rglob(".mypy_cache"))
 
 
 @pytest.mark.req("FR-141")
