@@ -83,9 +83,11 @@ def store(  # noqa: PLR0913 - what ran, where, the cache and what keys are made 
         if not isinstance(key, InputKey):
             refused[name] = f"no input key: {key.reason}"
             continue
+        if not isinstance(old, InputKey):
+            refused[name] = f"no input key when it started: {old.reason}"
+            continue
         if key != old:
-            changed = changed_inputs(old, key) if isinstance(old, InputKey) else []
-            refused[name] = f"{changed[0] if changed else 'an input'} changed while it ran"
+            refused[name] = f"{changed_inputs(old, key)[0]} changed while it ran"
             continue
         folder = session_dir(run_dir, name)
         read_set: dict[str, str] | None = None

@@ -42,7 +42,7 @@ from tiergate_nox.schedule import Job, JobResult, longest_first, run_jobs
 from tiergate_nox.steps import print_summary, run_here, verdict
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
     from pathlib import Path
 
     from rich.console import Console
@@ -95,105 +95,88 @@ def run_check(  # noqa: PLR0913 - the workspace, the run and how to show it
 
     A bad ``--changed-since`` ref is a :class:`~tiergate.errors.TiergateError`.
     """
-    server = fork_server(options, env)
-    with contextlib.closing(server) if server is not None else contextlib.nullcontext():
-        return _check(
-            root,
-            workspace=workspace,
-            config=config,
-            run_dir=run_dir,
-            options=options,
-            env=env,
-            console=console,
-            server=server,
+    with fork_server(options, env) as server:
+        names = list(workspace_sessions(workspace, config))
+        scope = None
+        if options.changed_since is not None:
+            scope = scope_since(root, workspace, options.changed_since)
+            console.print(f"scope: {escape(scope.describe())}", soft_wrap=True)
+        enabled = options.use_cache and config.cache.enabled
+        cache = ResultCache.of(root, config) if enabled else None
+        planned = plan_sessions(workspace, config, names, environ=env, cache=cache, scope=scope)
+        running = [plan.session for plan in planned if plan.decision == "run"]
+        durations = (
+            expected_durations(
+                root / config.run_dir, root / config.baseline_file, exclude=run_dir, wanted=running
+            )
+            if running
+            else {}
         )
+        jobs = check_jobs(names, run_dir / "logs", durations)
+        restored, to_run = cached.restore(planned, jobs, cache, run_dir) if cache else ([], jobs)
+        left_out = {plan.session for plan in planned if plan.decision == "not run"}
+        to_run = [job for job in to_run if job.name not in left_out]
+        _announce(
+            console,
+            root=root,
+            run_dir=run_dir,
+            planned=planned,
+            restored=restored,
+            to_run=to_run,
+            slots=options.slots,
+        )
+        warm = _importing(GATES_PRELOAD) if to_run else None
+        ran = _run_sessions(to_run, options, env, console, run_dir, server=server)
+        if server is not None:
+            server.stop()  # it ends while the results are stored and gated
+        if warm is not None:
+            warm.join()
+        if cache is not None:
+            _store(
+                ran,
+                planned,
+                cache=cache,
+                run_dir=run_dir,
+                workspace=workspace,
+                config=config,
+                env=env,
+                console=console,
+            )
+        by_name = {result.job.name: result for result in (*restored, *ran)}
+        why = {plan.session: plan.why for plan in planned}
+        results = [
+            by_name.get(job.name) or JobResult(job, "not run", 0.0, None, why[job.name])
+            for job in jobs
+        ]
+        stopped = any(r.status == "interrupted" for r in results)
+        if stopped or (options.fail_fast and not verdict(results)):
+            results.append(JobResult(gates_job(root, run_dir), "not run", 0.0, None))
+        else:
+            arguments = gates_arguments(root, run_dir)
+            results.append(run_here(gates_job(root, run_dir), tiergate_main, arguments))
+        console.print()
+        print_summary(results, relative_to=run_dir, console=console)
+        console.print(f"run folder: {escape(relative(run_dir, root))}")
+        if (run_dir / DASHBOARD).is_file():
+            console.print(f"dashboard: {escape(relative(run_dir / DASHBOARD, root))}")
+        if stopped:
+            return INTERRUPTED
+        return 0 if verdict(results) else 1
 
 
-def fork_server(options: CheckOptions, env: Mapping[str, str]) -> forks.ForkServer | None:
-    """The check's fork server, started (``None``: ``--no-fork``, or forking is not safe here)."""
+@contextlib.contextmanager
+def fork_server(options: CheckOptions, env: Mapping[str, str]) -> Iterator[forks.ForkServer | None]:
+    """The check's fork server, started now and closed when the block ends.
+
+    ``None``: ``--no-fork``, or forking is not safe here.
+    """
     if not options.fork or not forks.supported():
-        return None
+        yield None
+        return
     server = forks.ForkServer(env, PRELOAD)
     server.start()
-    return server
-
-
-def _check(  # noqa: PLR0913 - run_check's, and the fork server
-    root: Path,
-    *,
-    workspace: Workspace,
-    config: TiergateConfig,
-    run_dir: Path,
-    options: CheckOptions,
-    env: Mapping[str, str],
-    console: Console,
-    server: forks.ForkServer | None,
-) -> int:
-    names = list(workspace_sessions(workspace, config))
-    scope = None
-    if options.changed_since is not None:
-        scope = scope_since(root, workspace, options.changed_since)
-        console.print(f"scope: {escape(scope.describe())}", soft_wrap=True)
-    enabled = options.use_cache and config.cache.enabled
-    cache = ResultCache.of(root, config) if enabled else None
-    planned = plan_sessions(workspace, config, names, environ=env, cache=cache, scope=scope)
-    running = [plan.session for plan in planned if plan.decision == "run"]
-    durations = (
-        expected_durations(
-            root / config.run_dir, root / config.baseline_file, exclude=run_dir, wanted=running
-        )
-        if running
-        else {}
-    )
-    jobs = check_jobs(names, run_dir / "logs", durations)
-    restored, to_run = cached.restore(planned, jobs, cache, run_dir) if cache else ([], jobs)
-    left_out = {plan.session for plan in planned if plan.decision == "not run"}
-    to_run = [job for job in to_run if job.name not in left_out]
-    _announce(
-        console,
-        root=root,
-        run_dir=run_dir,
-        planned=planned,
-        restored=restored,
-        to_run=to_run,
-        slots=options.slots,
-    )
-    warm = _importing(GATES_PRELOAD) if to_run else None
-    ran = _run_sessions(to_run, options, env, console, run_dir, server=server)
-    if server is not None:
-        server.stop()  # it ends while the results are stored and gated
-    if warm is not None:
-        warm.join()
-    if cache is not None:
-        _store(
-            ran,
-            planned,
-            cache=cache,
-            run_dir=run_dir,
-            workspace=workspace,
-            config=config,
-            env=env,
-            console=console,
-        )
-    by_name = {result.job.name: result for result in (*restored, *ran)}
-    why = {plan.session: plan.why for plan in planned}
-    results = [
-        by_name.get(job.name) or JobResult(job, "not run", 0.0, None, why[job.name]) for job in jobs
-    ]
-    stopped = any(r.status == "interrupted" for r in results)
-    if stopped or (options.fail_fast and not verdict(results)):
-        results.append(JobResult(gates_job(root, run_dir), "not run", 0.0, None))
-    else:
-        arguments = gates_arguments(root, run_dir)
-        results.append(run_here(gates_job(root, run_dir), tiergate_main, arguments))
-    console.print()
-    print_summary(results, relative_to=run_dir, console=console)
-    console.print(f"run folder: {escape(relative(run_dir, root))}")
-    if (run_dir / DASHBOARD).is_file():
-        console.print(f"dashboard: {escape(relative(run_dir / DASHBOARD, root))}")
-    if stopped:
-        return INTERRUPTED
-    return 0 if verdict(results) else 1
+    with contextlib.closing(server):
+        yield server
 
 
 def _importing(modules: tuple[str, ...]) -> threading.Thread:

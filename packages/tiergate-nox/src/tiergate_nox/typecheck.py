@@ -36,9 +36,9 @@ if TYPE_CHECKING:
     from tiergate_nox.base import SessionContext
 
 _MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
+"""mypy's own search order within a folder."""
 MYPY_CACHE = "mypy-cache"
 """mypy's cache of a type session, in the session's own environment folder."""
-"""mypy's own search order within a folder."""
 
 
 def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:

@@ -241,15 +241,11 @@ def test_the_check_forks_its_sessions_unless_told_not_to(tmp_path: Path, fork: b
     job = Job("session", _code("import os; print(os.getppid())"), tmp_path / "logs/session.log")
     options = CheckOptions(slots=1, fork=fork)
     console = Console(file=io.StringIO())
-    server = fork_server(options, dict(os.environ))
-    assert (server is not None) is fork
-    try:
+    with fork_server(options, dict(os.environ)) as server:
+        assert (server is not None) is fork
         (result,) = _run_sessions(
             [job], options, dict(os.environ), console, tmp_path, server=server
         )
-    finally:
-        if server is not None:
-            server.close()
     assert result.status == "passed"
     parent = int(job.log.read_text())
     assert (parent != os.getpid()) is fork

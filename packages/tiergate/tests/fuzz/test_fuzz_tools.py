@@ -85,13 +85,18 @@ def test_ruff_findings(content: bytes, format_list: bytes | None) -> None:
         guarded(lambda: _READERS["lint"](folder, manifest), *files)
 
 
+def _read_findings(kind: SessionKind, name: str, content: bytes) -> None:
+    """The tools gate's reader of ``kind`` on a findings file ``name`` holding ``content``."""
+    with fresh_folder() as folder:
+        path = write(folder / name, content)
+        manifest = _manifest(kind, {"findings": name})
+        guarded(lambda: _READERS[kind](folder, manifest), path)
+
+
 @settings(max_examples=examples(300))
 @given(content=json_contents(SQLFLUFF))
 def test_sqlfluff_findings(content: bytes) -> None:
-    with fresh_folder() as folder:
-        path = write(folder / "sqlfluff.json", content)
-        manifest = _manifest("sql", {"findings": "sqlfluff.json"})
-        guarded(lambda: _READERS["sql"](folder, manifest), path)
+    _read_findings("sql", "sqlfluff.json", content)
 
 
 @settings(max_examples=examples(300))
@@ -109,19 +114,13 @@ def test_mypy_findings(lines: list[str], raw: bytes | None) -> None:
 @settings(max_examples=examples(150))
 @given(bandit=json_contents(BANDIT))
 def test_bandit_findings(bandit: bytes) -> None:
-    with fresh_folder() as folder:
-        path = write(folder / "bandit.json", bandit)
-        manifest = _manifest("security", {"findings": "bandit.json"})
-        guarded(lambda: _READERS["security"](folder, manifest), path)
+    _read_findings("security", "bandit.json", bandit)
 
 
 @settings(max_examples=examples(150))
 @given(audit=json_contents(AUDIT))
 def test_audit_findings(audit: bytes) -> None:
-    with fresh_folder() as folder:
-        path = write(folder / "audit.json", audit)
-        manifest = _manifest("audit", {"findings": "audit.json"})
-        guarded(lambda: _READERS["audit"](folder, manifest), path)
+    _read_findings("audit", "audit.json", audit)
 
 
 @settings(max_examples=examples(100))
