@@ -112,8 +112,10 @@ def test_lint_without_a_lint_group_uses_the_pre_commit_ruff_and_lists_unformatte
         """,
     )
     mono.write("packages/calc/src/calc/more.py", "VALUE=[1,2]\n")
+    mono.write("packages/calc/src/calc/unused.py", "import os\n")
     result = _nox(mono, "t3", "lint")
     assert result.returncode != 0
+    assert "packages/calc/src/calc/unused.py:1:8: F401" in result.stdout + result.stderr
     assert f"ruff: ruff=={OLDER_RUFF}, pinned in .pre-commit-config.yaml line 3" in result.stderr
     assert _ruff_version(mono, "lint").strip() == f"ruff {OLDER_RUFF}"
     lint = _manifest(mono, "t3", "lint")
@@ -121,10 +123,25 @@ def test_lint_without_a_lint_group_uses_the_pre_commit_ruff_and_lists_unformatte
     folder = mono.root / ".tiergate/runs/t3/sessions/lint"
     assert (folder / "ruff-format.txt").read_text() == "packages/calc/src/calc/more.py\n"
     measured, details = _tools_gate(mono, "t3")["tools/lint"]
-    assert (measured, details) == (
-        "1 findings",
-        ["packages/calc/src/calc/more.py: would be reformatted"],
-    )
+    assert measured == "2 findings"
+    assert details[0].startswith("packages/calc/src/calc/unused.py:1: F401 "), details
+    assert details[1:] == ["packages/calc/src/calc/more.py: would be reformatted"]
+
+
+@pytest.mark.req("FR-034")
+def test_sql_counts_the_files_with_violations_and_the_gate_lists_each(
+    monorepo: Monorepo,
+) -> None:
+    monorepo.write(".sqlfluff", "[sqlfluff]\ndialect = ansi\n")
+    monorepo.write("db/clean.sql", "select a from t\n")
+    monorepo.write("db/schema/mixed.sql", "SELECT a from t\n")
+    result = _nox(monorepo, "t7", "sql")
+    assert result.returncode != 0
+    sql = _manifest(monorepo, "t7", "sql")
+    assert (sql["outcome"], sql["message"]) == ("failed", "sqlfluff: problems in 1 of 2 file(s)")
+    measured, details = _tools_gate(monorepo, "t7")["tools/sql"]
+    assert measured == "1 findings"
+    assert details == ["db/schema/mixed.sql:1: CP01 Keywords must be consistently upper case."]
 
 
 @pytest.mark.req("FR-143")

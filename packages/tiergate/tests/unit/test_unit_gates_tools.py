@@ -97,12 +97,14 @@ def test_clean_tools_pass_with_zero_findings(alpha: Path, run: RunFolder) -> Non
 
 
 @pytest.mark.req("FR-034")
-def test_findings_are_counted_from_each_tool_and_listed(alpha: Path, run: RunFolder) -> None:
+def test_findings_are_counted_from_each_tool_and_listed(
+    workspace: Path, alpha: Path, run: RunFolder
+) -> None:
     source = "packages/alpha/src/alpha/calc.py"
     del alpha
-    run.lint(
-        ruff_finding(f"/ws/{source}", 1, "F401", "`os` imported but unused"),
-        ruff_finding(f"/ws/{source}", 4, "ANN001", "Missing type annotation for `x`"),
+    run.lint(  # ruff names files absolutely: shown relative to the root, where they are under it
+        ruff_finding(f"{workspace}/{source}", 1, "F401", "`os` imported but unused"),
+        ruff_finding(f"/elsewhere/{source}", 4, "ANN001", "Missing type annotation for `x`"),
     )
     run.types(
         "alpha",
@@ -126,8 +128,8 @@ def test_findings_are_counted_from_each_tool_and_listed(alpha: Path, run: RunFol
     }
     assert all(r.status == "failed" for r in results.values())
     assert results["tools/lint"].details == (
-        f"/ws/{source}:1: F401 `os` imported but unused",
-        f"/ws/{source}:4: ANN001 Missing type annotation for `x`",
+        f"{source}:1: F401 `os` imported but unused",
+        f"/elsewhere/{source}:4: ANN001 Missing type annotation for `x`",
     )
     assert results[f"tools/{TYPE_ALPHA}"].details == (
         f"{source}:4: Function is missing a type annotation [no-untyped-def]",

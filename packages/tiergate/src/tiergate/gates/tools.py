@@ -10,6 +10,7 @@ source answered for.)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -275,7 +276,8 @@ def _judge(
         if manifest.outcome == "passed":  # green without a report would be green unseen
             return GateResult(gate, title, "failed", f"crashed: {error.message}", _BOUND)
         report = _Found([])  # the tool failed before writing: its failure is what is shown
-    found, not_audited = report.lines, report.not_audited
+    found = [_relative(line, context.root) for line in report.lines]
+    not_audited = report.not_audited
     if manifest.outcome == "failed" and not found and not not_audited:
         found = [manifest.message or "the tool reported a failure"]
     extra = len(found) - _SHOWN
@@ -290,6 +292,20 @@ def _judge(
     if manifest.reused is not None:  # found then, not now: say so wherever the row is shown
         measured += f"; {manifest.reused.describe()}"
     return GateResult(gate, title, status, measured, _BOUND, details)
+
+
+def _relative(finding: str, root: Path) -> str:
+    """``finding`` with the workspace root's prefix dropped from the path it starts with.
+
+    ruff names each file by its absolute path; the other tools name it relative to
+    where they ran. Shown relative, a finding reads the same on every machine and in
+    the verdict of shards merged from CI jobs that checked out at the same path.
+    """
+    for folder in dict.fromkeys((root, root.resolve())):
+        prefix = f"{folder}{os.sep}"
+        if finding.startswith(prefix):
+            return finding.removeprefix(prefix)
+    return finding
 
 
 GATE = ToolsGate()
