@@ -37,6 +37,7 @@ class SessionRecord:
     python: str | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     command: list[str] = field(default_factory=list)
+    workdir: str = "."
     artifacts: dict[str, str] = field(default_factory=dict)
     tiers: dict[str, TierRun] = field(default_factory=dict)
     _finished: bool = False
@@ -86,6 +87,7 @@ class SessionRecord:
                 outcome=outcome,
                 exit_code=exit_code,
                 command=self.command,
+                workdir=self.workdir,
                 artifacts=present,
                 message=message,
                 tiers=self.tiers,

@@ -71,11 +71,12 @@ def type_check(ctx: SessionContext, session: nox.Session, package: str) -> None:
             env["MYPYPATH"] = os.pathsep.join(bases)
             session.log(f"mypy: namespace packages, MYPYPATH={env['MYPYPATH']}")
         rec.command = ["mypy", *where, "-O", "json", *(relative(t, folder) for t in targets)]
+        rec.workdir = relative(folder, ctx.root)
         findings = rec.artifact("findings", "mypy.jsonl")
         with session.chdir(folder), findings.open("w", encoding="utf-8") as out:
             code, _, errors = capture(session, rec.command, stdout=out, env=env)
         try:
-            found = mypy_errors(findings)
+            found = mypy_errors(findings, rec.workdir)
         except ArtifactError as error:
             finish_tool(session, rec, ExitCode.CRASHED, f"mypy: {error}")
             return

@@ -57,17 +57,23 @@ def test_mypy_runs_with_the_repository_configuration(tmp_path: Path) -> None:
     mono.write("packages/calc/tests/unit/test_typing.py", broken_test)
     mono.write("packages/report/mypy.ini", "[mypy]\nfiles = src\n")
     mono.write("packages/report/tests/unit/test_typing.py", broken_test)
+    mono.write("packages/report/src/report/typing.py", broken_test)
     result = _nox(mono, "t1", f"type-{PYTHON}")
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode != 0, result.stderr[-3000:]
     calc = _manifest(mono, "t1", f"type-{PYTHON}-calc")
     assert calc["outcome"] == "passed", calc["message"]
     assert calc["command"][1] == f"--config-file={mono.root / 'pyproject.toml'}"
     assert "--strict" not in calc["command"]
-    assert calc["command"][-1] == "packages/calc/src/calc"
+    assert (calc["command"][-1], calc["workdir"]) == ("packages/calc/src/calc", ".")
     report = _manifest(mono, "t1", f"type-{PYTHON}-report")
-    assert report["outcome"] == "passed", report["message"]
+    # src only, as report's mypy.ini says: the same error in its tests is not checked.
+    assert (report["outcome"], report["message"]) == ("failed", "mypy: 1 error(s)")
     config = mono.root / "packages/report/mypy.ini"
     assert report["command"] == ["mypy", f"--config-file={config}", "-O", "json"]
+    assert report["workdir"] == "packages/report"  # mypy ran there: its paths are named from it
+    details = _tools_gate(mono, "t1")[f"tools/type-{PYTHON}(package='report')"][1]
+    assert len(details) == 1, details
+    assert details[0].startswith("packages/report/src/report/typing.py:1: Incompatible types")
     # Each session keeps mypy's cache in its own environment: the check runs them at once.
     assert len(list((mono.root / ".nox").glob("type-*/mypy-cache"))) == 2
     assert not list(mono.root.rglob(".mypy_cache"))

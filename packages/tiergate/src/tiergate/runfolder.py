@@ -107,6 +107,13 @@ class SessionManifest(BaseModel):
     )
     exit_code: int | None = Field(description="Exit code of the session's main command.")
     command: list[str] = Field(description="The main command, as run.")
+    workdir: str = Field(
+        default=".",
+        description=(
+            "The folder the main command ran in, relative to the workspace root: the "
+            "files a tool names relative to where it ran are under it."
+        ),
+    )
     artifacts: dict[str, str] = Field(
         description="Artifact role (junit, coverage, findings) -> file name in the session folder."
     )

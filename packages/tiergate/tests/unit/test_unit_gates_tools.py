@@ -11,6 +11,7 @@ from tiergate.advisories.audit import AuditResult
 from tiergate.advisories.osv import Finding
 from tiergate.errors import ArtifactError
 from tiergate.gates import tools
+from tiergate.runfolder import MANIFEST, read_manifest, write_manifest
 from unit.conftest import bandit_json, mypy_line, ruff_finding, sqlfluff_file
 
 if TYPE_CHECKING:
@@ -337,3 +338,20 @@ def test_a_mypy_finding_without_a_line_names_its_file_alone() -> None:
 
     assert tools.mypy_where(finding(-1)) == "pkg/mod.py"
     assert tools.mypy_where(finding(7)) == "pkg/mod.py:7"
+
+
+@pytest.mark.req("FR-034")
+def test_a_mypy_run_in_a_members_folder_names_its_files_from_the_root(
+    alpha: Path, run: RunFolder
+) -> None:
+    # A member with its own mypy configuration: mypy ran in the member's folder and
+    # names files relative to it; the manifest says where it ran.
+    del alpha
+    message = "Function is missing a type annotation"
+    folder = run.types("alpha", mypy_line("src/alpha/calc.py", 4, message, "no-untyped-def"))
+    manifest = read_manifest(folder / MANIFEST)
+    write_manifest(folder, manifest.model_copy(update={"workdir": "packages/alpha"}))
+    details = _results(run)[f"tools/{TYPE_ALPHA}"].details
+    assert details == (f"packages/alpha/src/alpha/calc.py:4: {message} [no-untyped-def]",)
+    outside = tools.MypyFinding(file="../shared/x.py", line=2, message="m", severity="error")
+    assert tools.mypy_where(outside, "packages/alpha") == "packages/shared/x.py:2"

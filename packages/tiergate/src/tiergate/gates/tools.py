@@ -11,6 +11,7 @@ source answered for.)
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -167,17 +168,23 @@ def _ruff(folder: Path, manifest: SessionManifest) -> _Found:
     return _Found(found)
 
 
-def mypy_where(finding: MypyFinding) -> str:
-    """``file:line`` of a mypy finding; just ``file`` when mypy gives no line (``-1``)."""
+def mypy_where(finding: MypyFinding, workdir: str = ".") -> str:
+    """``file:line`` of a mypy finding; just ``file`` when mypy gives no line (``-1``).
+
+    mypy names a file relative to the folder it ran in, ``workdir`` (relative to the
+    workspace root): the file is named relative to the root.
+    """
+    file = posixpath.normpath(posixpath.join(workdir, finding.file))
     line = finding.line
-    return f"{finding.file}:{line}" if line is not None and line > 0 else finding.file
+    return f"{file}:{line}" if line is not None and line > 0 else file
 
 
-def mypy_errors(path: Path) -> list[str]:
+def mypy_errors(path: Path, workdir: str = ".") -> list[str]:
     """The errors of mypy's JSON lines (``-O json``) in ``path``: ``file:line: message [code]``.
 
     Notes are not errors, and lines that do not start with ``{`` are mypy's summary;
     a line that is not a finding is an :class:`ArtifactError` naming file and line.
+    ``workdir``: the folder mypy ran in, relative to the workspace root.
     """
     what = "mypy report"
     text = read_text(path, what, ArtifactError, limit=MAX_ARTIFACT_BYTES)
@@ -188,12 +195,12 @@ def mypy_errors(path: Path) -> list[str]:
         data = parse_json(line, path, what, ArtifactError, line=number)
         item = validate(MypyFinding, data, path, what, ArtifactError, line=number)
         if item.severity == "error":
-            found.append(f"{mypy_where(item)}: {item.message} [{item.code}]")
+            found.append(f"{mypy_where(item, workdir)}: {item.message} [{item.code}]")
     return found
 
 
 def _mypy(folder: Path, manifest: SessionManifest) -> _Found:
-    return _Found(mypy_errors(folder / manifest.artifacts["findings"]))
+    return _Found(mypy_errors(folder / manifest.artifacts["findings"], manifest.workdir))
 
 
 def _sqlfluff(folder: Path, manifest: SessionManifest) -> _Found:
