@@ -196,13 +196,17 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
                         running[job.name] = started
                 if fail_fast and failed and not running:
                     break
+                freed = False
                 for name, entry in list(running.items()):
                     code = entry.process.poll()
                     if code is not None:
                         del running[name]
                         results[name] = _ended(entry, code, time.monotonic())
                         reporter.finished(results[name], time.monotonic())
+                        freed = True
                 reporter.tick({n: e.start for n, e in running.items()}, queued, time.monotonic())
+                if freed:
+                    continue  # a slot is free: the next job starts now, not after a wait
                 if server is not None and any(
                     isinstance(e.process, forks.Forked) for e in running.values()
                 ):

@@ -116,6 +116,19 @@ def test_one_slot_runs_one_job_at_a_time_in_order(
     assert reporter.ticks >= 3
 
 
+@pytest.mark.req("FR-185", "FR-224")
+def test_a_forked_jobs_end_starts_the_next_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loop waits up to POLL for news; a job's end must start the next without it.
+    monkeypatch.setattr("tiergate_nox.schedule.POLL", WAIT)
+    jobs = [Job(name, _py("pass"), tmp_path / f"{name}.log") for name in ("one", "two", "three")]
+    started = time.monotonic()
+    results = run_jobs(jobs, slots=1, reporter=Recorder(), preload=())
+    assert [r.status for r in results] == ["passed"] * 3
+    assert time.monotonic() - started < WAIT  # no wait of POLL between two jobs
+
+
 @pytest.mark.req("FR-188")
 def test_fail_fast_starts_nothing_after_a_failure(
     tmp_path: Path, preload: tuple[str, ...] | None
