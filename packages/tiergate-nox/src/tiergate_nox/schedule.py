@@ -196,14 +196,7 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
                         running[job.name] = started
                 if fail_fast and failed and not running:
                     break
-                freed = False
-                for name, entry in list(running.items()):
-                    code = entry.process.poll()
-                    if code is not None:
-                        del running[name]
-                        results[name] = _ended(entry, code, time.monotonic())
-                        reporter.finished(results[name], time.monotonic())
-                        freed = True
+                freed = _collect_ended(running, results, reporter)
                 reporter.tick({n: e.start for n, e in running.items()}, queued, time.monotonic())
                 if freed:
                     continue  # a slot is free: the next job starts now, not after a wait
@@ -221,6 +214,22 @@ def run_jobs(  # noqa: PLR0913 - what to run, how many at once, where, and who i
                 results[name] = JobResult(entry.job, "interrupted", now - entry.start, code)
                 reporter.finished(results[name], now)
     return [results.get(job.name) or JobResult(job, "not run", 0.0, None) for job in jobs]
+
+
+def _collect_ended(
+    running: dict[str, _Running], results: dict[str, JobResult], reporter: Reporter
+) -> bool:
+    """Move every job that has ended from ``running`` to ``results``; whether one had."""
+    ended = [
+        (name, entry, code)
+        for name, entry in running.items()
+        if (code := entry.process.poll()) is not None
+    ]
+    for name, entry, code in ended:
+        del running[name]
+        results[name] = _ended(entry, code, time.monotonic())
+        reporter.finished(results[name], time.monotonic())
+    return bool(ended)
 
 
 def _start(
