@@ -353,5 +353,5 @@ def test_a_mypy_run_in_a_members_folder_names_its_files_from_the_root(
     write_manifest(folder, manifest.model_copy(update={"workdir": "packages/alpha"}))
     details = _results(run)[f"tools/{TYPE_ALPHA}"].details
     assert details == (f"packages/alpha/src/alpha/calc.py:4: {message} [no-untyped-def]",)
-    outside = tools.MypyFinding(file="../shared/x.py", line=2, message="m", severity="error")
-    assert tools.mypy_where(outside, "packages/alpha") == "packages/shared/x.py:2"
+    outside = tools.MypyFinding(file="../common/x.py", line=2, message="m", severity="error")
+    assert tools.mypy_where(outside, "packages/alpha") == "packages/common/x.py:2"

@@ -283,7 +283,7 @@ def _judge(
         if manifest.outcome == "passed":  # green without a report would be green unseen
             return GateResult(gate, title, "failed", f"crashed: {error.message}", _BOUND)
         report = _Found([])  # the tool failed before writing: its failure is what is shown
-    found = [_relative(line, context.root) for line in report.lines]
+    found = _from_root(report.lines, context.root)
     not_audited = report.not_audited
     if manifest.outcome == "failed" and not found and not not_audited:
         found = [manifest.message or "the tool reported a failure"]
@@ -301,18 +301,15 @@ def _judge(
     return GateResult(gate, title, status, measured, _BOUND, details)
 
 
-def _relative(finding: str, root: Path) -> str:
-    """``finding`` with the workspace root's prefix dropped from the path it starts with.
+def _from_root(findings: list[str], root: Path) -> list[str]:
+    """``findings`` with the workspace root's prefix dropped from the path each starts with.
 
     ruff names each file by its absolute path; the other tools name it relative to
     where they ran. Shown relative, a finding reads the same on every machine and in
     the verdict of shards merged from CI jobs that checked out at the same path.
     """
-    for folder in dict.fromkeys((root, root.resolve())):
-        prefix = f"{folder}{os.sep}"
-        if finding.startswith(prefix):
-            return finding.removeprefix(prefix)
-    return finding
+    prefixes = [f"{folder}{os.sep}" for folder in dict.fromkeys((root, root.resolve()))]
+    return [next((f.removeprefix(p) for p in prefixes if f.startswith(p)), f) for f in findings]
 
 
 GATE = ToolsGate()
